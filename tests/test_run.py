@@ -1,0 +1,103 @@
+"""The runner: order, resume after a kill, clear failures. Uses tiny notebooks, no model."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from tsp_utils import run
+
+
+def _notebook(path: Path, body: str) -> None:
+    params = new_code_cell('PROFILE = "cpu"\nRUN_DIR = "."', metadata={"tags": ["parameters"]})
+    nb = new_notebook(cells=[params, new_code_cell(body)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    # Stage 01 counts its executions; stage 02 announces itself, then hangs while RUN_DIR/hang exists, and fails
+    # while RUN_DIR/fail exists.
+    _notebook(folder / "01_count.ipynb",
+              "from pathlib import Path\nwith open(Path(RUN_DIR) / 'count.txt', 'a') as f:\n    f.write('x')")
+    _notebook(folder / "02_second.ipynb",
+              "import time\nfrom pathlib import Path\nrd = Path(RUN_DIR)\n(rd / 'started').write_text('1')\n"
+              "while (rd / 'hang').exists():\n    time.sleep(0.2)\n"
+              "if (rd / 'fail').exists():\n    raise ValueError('stage two exploded')\n(rd / 'two.txt').write_text('ok')")
+    (folder / "README.ipynb").write_text("{}")  # not numbered: must be ignored
+    return folder
+
+
+def _runs(run_dir: Path) -> int:
+    return len((run_dir / "count.txt").read_text())
+
+
+def test_runs_numbered_notebooks_in_order_and_writes_summary(notebooks, tmp_path):
+    rd = tmp_path / "run"
+    assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks)]) == 0
+    assert _runs(rd) == 1 and (rd / "two.txt").read_text() == "ok"
+    assert sorted(p.name for p in (rd / "notebooks").iterdir()) == ["01_count.ipynb", "02_second.ipynb"]
+    marker = json.loads((rd / "steps" / "01_count.json").read_text())
+    assert marker["params"]["PROFILE"] == "smoke" and marker["params"]["RUN_DIR"] == str(rd.resolve())
+    assert "| 02_second.ipynb | ran |" in (rd / "summary.md").read_text()
+    # A second run skips both; a changed parameter reruns them.
+    assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks)]) == 0
+    assert _runs(rd) == 1
+    assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks), "--param", "SEED=3"]) == 0
+    assert _runs(rd) == 2
+
+
+def test_resumes_after_kill_without_redoing_finished_steps(notebooks, tmp_path):
+    rd = tmp_path / "run"
+    rd.mkdir()
+    (rd / "hang").write_text("1")
+    cmd = [sys.executable, "-m", "tsp_utils.run", "--profile", "smoke", "--run-dir", str(rd),
+           "--notebooks-dir", str(notebooks)]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not (rd / "started").exists():
+            assert proc.poll() is None, "runner exited before stage 02 started"
+            assert time.time() < deadline, "stage 02 never started"
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, like a dead Colab VM
+        proc.wait()
+    assert (rd / "steps" / "01_count.json").exists()
+    assert not (rd / "steps" / "02_second.json").exists()
+    assert not (rd / "notebooks" / "02_second.ipynb").exists()  # only the .partial one may exist
+
+    (rd / "hang").unlink()
+    assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks)]) == 0
+    assert _runs(rd) == 1, "stage 01 ran again although it had finished before the kill"
+    assert (rd / "two.txt").read_text() == "ok"
+
+
+def test_failing_notebook_stops_with_cell_error_and_partial_path(notebooks, tmp_path, capsys):
+    rd = tmp_path / "run"
+    rd.mkdir()
+    (rd / "fail").write_text("1")
+    assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks)]) == 1
+    err = capsys.readouterr().err
+    assert "02_second.ipynb failed" in err and "ValueError: stage two exploded" in err
+    partial = rd / "notebooks" / "02_second.partial.ipynb"
+    assert str(partial) in err and partial.exists()
+    assert not (rd / "steps" / "02_second.json").exists()
+    assert "| 02_second.ipynb | failed |" in (rd / "summary.md").read_text()
+
+
+def test_bad_arguments_are_named(tmp_path):
+    with pytest.raises(SystemExit):
+        run.main(["--param", "NOEQUALS"])
+    with pytest.raises(FileNotFoundError, match="no numbered notebooks"):
+        run.discover_notebooks(tmp_path)

@@ -1,0 +1,104 @@
+"""Run profiles: one place that says how big each run is.
+
+A notebook's ``parameters`` cell names a profile and may override single values (papermill injects them); the
+notebook then calls :func:`resolve_config` and never hard-codes a size. The paper's own settings (K=4 branches,
+T=1.0, top_p=0.95, DPO beta=0.1, evaluation at T=0.2/top_p=0.9) are the defaults; profiles only shrink counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .models import CODELLAMA_ID, OFFLINE_MODEL_ID
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    profile: str
+    model_id: str
+    quantization: str
+    seed: int = 0
+    # data sizes (None = all rows)
+    n_train_tasks: int | None = None
+    n_eval_prompts: int | None = None
+    # tree construction (paper: K=4, T=1.0, top_p=0.95)
+    branches_k: int = 4
+    branch_temperature: float = 1.0
+    branch_top_p: float = 0.95
+    tree_depth: int = 2
+    max_new_tokens: int = 256
+    # self-play training (paper: DPO sigmoid loss, beta=0.1, a few on-policy iterations)
+    iterations: int = 2
+    dpo_beta: float = 0.1
+    learning_rate: float = 5e-5
+    epochs: int = 1
+    batch_size: int = 1
+    grad_accum: int = 4
+    max_seq_len: int = 1024
+    lora_r: int = 16
+    lora_alpha: int = 32
+    # evaluation (paper: one sample at T=0.2, top_p=0.9 for @1 metrics)
+    eval_temperature: float = 0.2
+    eval_top_p: float = 0.9
+    eval_samples: int = 1
+    eval_max_new_tokens: int = 384
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+PROFILES: dict[str, dict[str, Any]] = {
+    # CI: every notebook end to end in minutes. Exercises the NF4-on-CPU path (auto picks it where bitsandbytes
+    # supports the CPU), at toy sizes; its numbers mean nothing.
+    "smoke": dict(
+        model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, branches_k=2,
+        tree_depth=2, max_new_tokens=32, iterations=1, max_seq_len=384, eval_max_new_tokens=48, grad_accum=1,
+        notes=("smoke profile: toy sizes, for CI; numbers are not results",),
+    ),
+    # The default: the whole method on the 135M offline model in about 20 minutes on 2 CPU cores. fp32 rather
+    # than NF4: on a CPU, 4-bit matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
+    "cpu": dict(
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=24, n_eval_prompts=None, branches_k=4,
+        tree_depth=2, max_new_tokens=96, iterations=2, max_seq_len=512, eval_max_new_tokens=160, grad_accum=4,
+    ),
+    # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
+    "colab-t4": dict(
+        model_id=CODELLAMA_ID, quantization="nf4", n_train_tasks=None, n_eval_prompts=None, branches_k=4,
+        tree_depth=2, max_new_tokens=256, iterations=2, max_seq_len=1024, eval_max_new_tokens=384, grad_accum=8,
+    ),
+}
+
+
+def resolve_config(profile: str = "cpu", **overrides: Any) -> RunConfig:
+    """The profile's settings with any non-None override applied (papermill passes unset parameters as None)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+    valid = {f.name for f in dataclasses.fields(RunConfig)}
+    values: dict[str, Any] = {"profile": profile, **PROFILES[profile]}
+    for key, value in overrides.items():
+        key = key.lower()
+        if key not in valid:
+            raise ValueError(f"unknown parameter {key!r} for resolve_config; known: {sorted(valid)}")
+        if value is not None:
+            values[key] = value
+    if "notes" in values:
+        values["notes"] = tuple(values["notes"])
+    return RunConfig(**values)
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def run_dir(path: str | Path) -> Path:
+    """RUN_DIR as an absolute, existing directory (notebooks run with cwd=notebooks/, so relative paths are
+    taken from the repository root, where the README's commands run)."""
+    p = Path(path)
+    if not p.is_absolute():
+        p = repo_root() / p
+    p.mkdir(parents=True, exist_ok=True)
+    return p
