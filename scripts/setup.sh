@@ -18,9 +18,12 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     $PIP install "$TORCH_SPEC"
   else
     echo "== installing torch (CPU build: no GPU)"
-    # A local CPU wheel where the machine provides one (find-links), else PyTorch's CPU index.
-    $PIP install --no-index "torch==2.13.0" 2>/dev/null \
-      || $PIP install "$TORCH_SPEC" --index-url https://download.pytorch.org/whl/cpu
+    # A local CPU wheel where the machine provides one (pip's find-links), else PyTorch's CPU index.
+    if $PIP install -q --no-index --no-deps "torch==2.13.0" 2>/dev/null; then
+      $PIP install -q "torch==2.13.0"   # torch's own dependencies, from the normal index
+    else
+      $PIP install "$TORCH_SPEC" --index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple
+    fi
   fi
 fi
 
