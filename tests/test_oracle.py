@@ -1,0 +1,318 @@
+"""Behavioural tests for tsp_utils.oracle.
+
+One module-scoped batch labels every snippet below (one process per analyzer), and later tests reuse its
+cache directory, so the whole file runs a handful of analyzer processes in total.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tsp_utils import oracle
+from tsp_utils.oracle import Branch, Snippet, Verdict, analyze_batch, attribute_batch, fidelity_report
+
+
+def _d(s: str) -> str:
+    return textwrap.dedent(s).lstrip("\n")
+
+
+# name -> (language, code, context, expected label, analyzer expected to fire or None)
+CASES: dict[str, tuple[str, str, str, str, str | None]] = {
+    "py_cmd_vuln": ("python", _d("""
+        def archive(path):
+            os.system("tar czf out.tgz " + path)
+        """), "import os\n", "vulnerable", "bandit"),
+    "py_cmd_fixed": ("python", _d("""
+        def archive(path):
+            subprocess.run(["tar", "czf", "out.tgz", "--", path], check=True)
+        """), "import subprocess\n", "secure", None),
+    "py_sql_vuln": ("python", _d("""
+        def find_user(cur, name):
+            cur.execute(f"SELECT id FROM users WHERE name = '{name}'")
+            return cur.fetchone()
+        """), "", "vulnerable", "semgrep"),
+    "py_sql_fixed": ("python", _d("""
+        def find_user(cur, name):
+            cur.execute("SELECT id FROM users WHERE name = ?", (name,))
+            return cur.fetchone()
+        """), "", "secure", None),
+    "py_path_vuln": ("python", _d("""
+        def read_report(base_dir, name):
+            with open(os.path.join(base_dir, name)) as fh:
+                return fh.read()
+        """), "import os\n", "vulnerable", "semgrep"),
+    "py_path_fixed": ("python", _d("""
+        def read_report(base_dir, name):
+            root = os.path.realpath(base_dir)
+            path = os.path.realpath(os.path.join(root, name))
+            if os.path.commonpath([root, path]) != root:
+                raise ValueError("outside base dir")
+            with open(path) as fh:
+                return fh.read()
+        """), "import os\n", "secure", None),
+    "py_syntax_error": ("python", "def broken(:\n    return 1\n", "", "unknown", None),
+    "py_indented_method": ("python", "    def area(self):\n        return self.w * self.h\n", "", "secure", None),
+    "c_gets_vuln": ("c", _d("""
+        void read_name(char *out)
+        {
+            char buf[64];
+            gets(buf);
+            strcpy(out, buf);
+        }
+        """), "#include <stdio.h>\n#include <string.h>\n", "vulnerable", "flawfinder"),
+    "c_fgets_fixed": ("c", _d("""
+        void read_name(char *out, size_t out_size)
+        {
+            if (fgets(out, (int)out_size, stdin) == NULL)
+                out[0] = '\\0';
+        }
+        """), "#include <stdio.h>\n", "secure", None),
+    "c_double_free_vuln": ("c", _d("""
+        int process(size_t n)
+        {
+            char *p = malloc(n);
+            if (p == NULL)
+                return -1;
+            free(p);
+            free(p);
+            return 0;
+        }
+        """), "#include <stdlib.h>\n", "vulnerable", "cppcheck"),
+    "c_strcpy_vuln": ("c", _d("""
+        struct req { char host[64]; };
+        void set_host(struct req *r, const char *p)
+        {
+            strcpy(r->host, p);
+        }
+        """), "#include <string.h>\n", "vulnerable", "semgrep"),
+    "c_strcpy_fixed": ("c", _d("""
+        struct req { char host[64]; };
+        int set_host(struct req *r, const char *p)
+        {
+            if (strlen(p) >= sizeof(r->host))
+                return -1;
+            strcpy(r->host, p);
+            return 0;
+        }
+        """), "#include <string.h>\n", "secure", None),
+    "c_syntax_error": ("c", "int f(int x {\n    return x;\n", "", "unknown", None),
+    "cpp_system_vuln": ("cpp", _d("""
+        int thumb(const std::string &src)
+        {
+            std::string cmd = "convert " + src + " out.png";
+            return std::system(cmd.c_str());
+        }
+        """), "#include <cstdlib>\n#include <string>\n", "vulnerable", "semgrep"),
+    "js_exec_vuln": ("javascript", _d("""
+        function ping(host, cb) {
+          exec('ping -c 1 ' + host, cb);
+        }
+        """), "const { exec } = require('child_process');\n", "vulnerable", "semgrep"),
+    "js_exec_fixed": ("javascript", _d("""
+        function ping(host, cb) {
+          execFile('ping', ['-c', '1', '--', host], cb);
+        }
+        """), "const { execFile } = require('child_process');\n", "secure", None),
+    "js_syntax_error": ("javascript", "function f( {\n  return 1;\n}\n", "", "unknown", None),
+    "go_sql_vuln": ("go", _d("""
+        func getUser(db *sql.DB, email string) (*sql.Row, error) {
+        	q := fmt.Sprintf("SELECT id FROM users WHERE email = '%s'", email)
+        	return db.QueryRow(q), nil
+        }
+        """), "", "vulnerable", "semgrep"),
+    "go_sql_fixed": ("go", _d("""
+        func getUser(db *sql.DB, email string) (*sql.Row, error) {
+        	return db.QueryRow("SELECT id FROM users WHERE email = $1", email), nil
+        }
+        """), "", "secure", None),
+    "ruby_yaml_vuln": ("ruby", "def load_cfg(path)\n  YAML.load(File.read(path))\nend\n", "", "vulnerable", "semgrep"),
+    "ruby_yaml_fixed": ("ruby", "def load_cfg(path)\n  YAML.safe_load(File.read(path))\nend\n", "", "secure", None),
+    "java_rsa_vuln": ("java", _d("""
+        KeyPair keys() throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(1024);
+            return g.generateKeyPair();
+        }
+        """), "", "vulnerable", "semgrep"),
+    "cobol": ("cobol", "DISPLAY 'HI'.", "", "unknown", None),
+}
+
+PREFIX_VULN = "import os\n\ndef run(cmd):\n    os.system('ls ' + cmd)\n\ndef other(x):\n"
+BRANCHES = {
+    "finding_in_prefix": Branch(PREFIX_VULN, "    return x + 1\n", "python"),
+    "finding_in_continuation": Branch("import os\n\ndef other(x):\n", "    os.system('echo ' + x)\n", "python"),
+    # the line holding the first continuation character belongs to the branch
+    "finding_on_shared_line": Branch("import os\n\ndef other(x):\n    os.system(", "'echo ' + x)\n", "python"),
+}
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("oracle_cache")
+
+
+@pytest.fixture(scope="module")
+def verdicts(cache_dir) -> dict[str, Verdict]:
+    snippets = [Snippet(code, lang, ctx, name) for name, (lang, code, ctx, _, _) in CASES.items()]
+    # branch programs go into the same batch so that attribute_batch later hits the cache
+    snippets += [Snippet(b.prefix + b.continuation, b.language, b.context) for b in BRANCHES.values()]
+    out = analyze_batch(snippets, cache_dir=cache_dir, progress=False)
+    return {name: v for name, v in zip(CASES, out)}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_known_snippets(verdicts, name):
+    lang, _code, _ctx, expected, analyzer = CASES[name]
+    v = verdicts[name]
+    assert v.label == expected, (name, v.to_dict())
+    if expected == "vulnerable":
+        assert v.findings and all(f.severity in ("medium", "high") for f in v.findings)
+        assert all(f.cwe is None or f.cwe.startswith("cwe-") for f in v.findings)
+        if analyzer:
+            assert any(f.analyzer == analyzer for f in v.findings), v.to_dict()
+    else:
+        assert not v.findings
+    for f in v.findings + v.advisories:
+        assert f.line >= 1  # code-relative: context lines are never reported
+
+
+def test_syntax_errors_name_the_line(verdicts):
+    for name in ("py_syntax_error", "c_syntax_error", "js_syntax_error"):
+        v = verdicts[name]
+        assert v.syntax == "error" and v.label == "unknown"
+        assert "line" in v.reason, v.reason
+
+
+def test_context_lines_are_not_reported(verdicts):
+    # the os.system call is on code line 2; one context line precedes it
+    f = [f for f in verdicts["py_cmd_vuln"].findings if f.analyzer == "bandit"][0]
+    assert f.line == 2
+
+
+def test_context_findings_dropped():
+    ctx = "import os\nos.system('rm ' + input())\n"
+    v = oracle.analyze("def f(x):\n    return x + 1\n", "python", context=ctx)
+    assert v.label == "secure", v.to_dict()
+
+
+def test_unsupported_language(verdicts):
+    v = verdicts["cobol"]
+    assert v.label == "unknown" and "unsupported" in v.reason
+
+
+def test_verdict_json_roundtrip(verdicts):
+    v = verdicts["py_sql_vuln"]
+    again = Verdict.from_dict(json.loads(json.dumps(v.to_dict())))
+    assert again == v
+
+
+def test_cache_skips_analyzers(verdicts, cache_dir, monkeypatch):
+    calls = []
+    real = oracle._run_tool
+
+    def counting(name, *a, **k):
+        calls.append(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(oracle, "_run_tool", counting)
+    snippets = [Snippet(code, lang, ctx) for lang, code, ctx, _, _ in CASES.values()]
+    again = analyze_batch(snippets, cache_dir=cache_dir, progress=False)
+    assert calls == []
+    assert [v.label for v in again] == [verdicts[n].label for n in CASES]
+    assert list(cache_dir.glob("*/*.json"))
+
+
+def test_failures_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "bandit", ["false"])
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "semgrep", [str(tmp_path / "no-such-semgrep")])
+    code = "def add(a, b):\n    return a + b\n"
+    v = analyze_batch([Snippet(code, "python")], cache_dir=tmp_path / "c", progress=False)[0]
+    assert v.label == "unknown"
+    assert "bandit failed" in v.reason and "semgrep" in v.reason
+    assert not list((tmp_path / "c").glob("*/*.json"))
+
+
+def test_missing_analyzer_is_unknown(tmp_path, monkeypatch):
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "semgrep", [str(tmp_path / "no-such-semgrep")])
+    v = oracle.analyze("function f(a) {\n  return a + 1;\n}\n", "javascript")
+    assert v.label == "unknown" and "semgrep" in v.reason
+
+
+def test_analyzer_timeout_is_unknown(monkeypatch):
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "flawfinder", ["/bin/sh", "-c", "sleep 30", "sh"])
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "cppcheck", ["false"])
+    monkeypatch.setitem(oracle.TOOL_COMMANDS, "semgrep", ["false"])
+    monkeypatch.setitem(oracle.DEFAULT_TIMEOUTS, "base_s", 1.0)
+    monkeypatch.setitem(oracle.DEFAULT_TIMEOUTS, "per_file_s", 0.0)
+    v = oracle.analyze("int add(int a, int b)\n{\n    return a + b;\n}\n", "c")
+    assert v.label == "unknown"
+    assert "flawfinder timed out" in v.reason
+
+
+def test_branch_attribution(verdicts, cache_dir, monkeypatch):
+    monkeypatch.setattr(oracle, "_run_tool", lambda *a, **k: pytest.fail("branch programs should be cached"))
+    got = dict(zip(BRANCHES, attribute_batch(list(BRANCHES.values()), cache_dir=cache_dir, progress=False)))
+    in_prefix = got["finding_in_prefix"]
+    assert in_prefix.label == "secure"
+    assert in_prefix.prefix_findings and not in_prefix.findings
+    in_cont = got["finding_in_continuation"]
+    assert in_cont.label == "vulnerable" and in_cont.findings and not in_cont.prefix_findings
+    assert got["finding_on_shared_line"].label == "vulnerable"
+
+
+def test_branch_syntax_error_is_unknown():
+    bv = oracle.attribute("def f(x):\n", "    return (x +\n", "python")
+    assert bv.label == "unknown" and bv.syntax == "error"
+
+
+def test_cli_label_and_fidelity(verdicts, cache_dir, tmp_path, capsys):
+    rows = tmp_path / "rows.jsonl"
+    names = ["py_cmd_vuln", "py_cmd_fixed", "cobol"]
+    with rows.open("w") as fh:
+        for n in names:
+            lang, code, ctx, _, _ = CASES[n]
+            fh.write(json.dumps({"id": n, "code": code, "language": lang, "context": ctx}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert oracle.main(["label", str(rows), "--out", str(out), "--cache-dir", str(cache_dir), "--quiet"]) == 0
+    labelled = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [r["id"] for r in labelled] == names
+    assert [r["label"] for r in labelled] == ["vulnerable", "secure", "unknown"]
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({
+        "language": "python", "vul_type": "cwe-078", "func_src_before": CASES["py_cmd_vuln"][1],
+        "func_src_after": CASES["py_cmd_fixed"][1], "file_context": "import os\n"}) + "\n")
+    assert oracle.main(["fidelity", "--data", str(pairs), "--cache-dir", str(cache_dir), "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "| language | python |" in text and "100%" in text
+
+
+def test_fidelity_report_counts_unknown_separately(verdicts, cache_dir):
+    class P:
+        def __init__(self, language, vul_type, before, after, ctx=""):
+            self.language, self.vul_type = language, vul_type
+            self.func_src_before, self.func_src_after, self.file_context = before, after, ctx
+
+    pairs = [
+        P("python", "cwe-089", CASES["py_sql_vuln"][1], CASES["py_sql_fixed"][1]),
+        P("python", "cwe-022", CASES["py_syntax_error"][1], CASES["py_path_fixed"][1], "import os\n"),
+        P("cobol", "cwe-079", "x", "y"),
+    ]
+    rep = fidelity_report(pairs, cache_dir=cache_dir, progress=False)
+    py = rep.by_language()["python"]
+    assert py.n == 2 and py.recall == 0.5 and py.unknown_before == 0.5 and py.false_alarm == 0.0
+    assert py.cwe_match_recall == 0.5
+    assert any(lang == "cobol" for lang, _cwe, _n in rep.unreachable)
+    assert "| cwe | python | cwe-089 |" in rep.to_markdown()
+    assert {"recall", "false_alarm", "margin"} <= set(rep.to_rows()[0])
+
+
+def test_ignored_rules_documented():
+    for (analyzer, rule), why in oracle.IGNORED_RULES.items():
+        assert analyzer in {"bandit", "semgrep", "flawfinder", "cppcheck"} and rule and len(why) > 10
+    rules = [p.name for p in oracle.RULES_DIR.glob("*.yml")]
+    assert {"python.yml", "c.yml", "javascript.yml", "go.yml", "ruby.yml", "java.yml"} <= set(rules)

@@ -1,0 +1,117 @@
+"""matplotlib figures shared by the notebooks (each returns the Figure; the notebook decides where to save it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+SECURE, VULNERABLE, UNKNOWN = "#2e7d32", "#c62828", "#9e9e9e"
+
+
+def plot_fidelity(report, group: str = "language", title: str | None = None):
+    """Recall (vulnerable versions flagged) next to false alarms (fixed versions flagged), per group."""
+    rows = [r for r in report.rows if r.group == group]
+    labels = [r.language if group == "language" else f"{r.cwe}\n{r.language}" for r in rows]
+    width = 0.38
+    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(rows) + 2), 3.6))
+    xs = range(len(rows))
+    ax.bar([x - width / 2 for x in xs], [r.recall for r in rows], width, color=VULNERABLE, label="recall (before flagged)")
+    ax.bar([x + width / 2 for x in xs], [r.false_alarm for r in rows], width, color=UNKNOWN, label="false alarm (after flagged)")
+    for x, r in zip(xs, rows):
+        if not r.reachable:
+            ax.annotate("no rule", (x, 0.02), ha="center", fontsize=7, rotation=90, color="black")
+    ax.set_xticks(list(xs), labels, rotation=90 if group == "cwe" else 0, fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of pairs")
+    ax.set_title(title or f"Oracle fidelity per {group}")
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_label_counts(counts: dict[str, dict[str, int]], title: str):
+    """Stacked secure / vulnerable / unknown bars per group (e.g. per language)."""
+    groups = list(counts)
+    fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(groups) + 2), 3.2))
+    bottom = [0] * len(groups)
+    for label, colour in (("secure", SECURE), ("vulnerable", VULNERABLE), ("unknown", UNKNOWN)):
+        values = [counts[g].get(label, 0) for g in groups]
+        ax.bar(groups, values, bottom=bottom, color=colour, label=label)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel("count")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig, path: str | Path) -> Path:
+    """Save atomically-enough for figures: write to a temp name and rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp" + path.suffix)
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    tmp.replace(path)
+    return path
+
+
+def draw_tree(tree, max_label: int = 28, title: str | None = None):
+    """One task's tree, root at the top: golden nodes in gold, sampled branches coloured by their leaf verdict."""
+    positions: dict[str, tuple[float, float]] = {}
+    next_x = [0.0]
+
+    def place(node_id: str, level: int) -> float:
+        node = tree.nodes[node_id]
+        if not node.children:
+            x = next_x[0]
+            next_x[0] += 1
+        else:
+            xs = [place(c, level + 1) for c in node.children]
+            x = sum(xs) / len(xs)
+        positions[node_id] = (x, -level)
+        return x
+
+    place(tree.ROOT, 0)
+    fig, ax = plt.subplots(figsize=(max(6, 1.9 * next_x[0]), 1.3 * (1 - min(y for _, y in positions.values())) + 1))
+    for node_id, (x, y) in positions.items():
+        node = tree.nodes[node_id]
+        if node.parent is not None:
+            px, py = positions[node.parent]
+            ax.plot([px, x], [py, y], color="#bbbbbb", zorder=1)
+    for node_id, (x, y) in positions.items():
+        node = tree.nodes[node_id]
+        label = (node.verdict or {}).get("label")
+        colour = {"secure": SECURE, "vulnerable": VULNERABLE, "unknown": UNKNOWN}.get(label, "#f9a825" if node.kind == "golden" else "#90caf9")
+        text = "prompt" if node.kind == "root" else " ".join(node.text.split())[:max_label]
+        if node.risk is not None:
+            text += f"\n⚑ risk L{node.risk.line} ({node.risk.method})"
+        ax.text(x, y, text, ha="center", va="center", fontsize=7, family="monospace",
+                bbox=dict(boxstyle="round", fc=colour, ec="black" if len(node.children) > 1 else "none", alpha=0.85))
+    ax.set_axis_off()
+    ax.set_title(title or f"{tree.task_id} ({tree.language}, {tree.cwe})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_training(manifests: dict[str, list[dict]]):
+    """Loss per step for every method and iteration; DPO methods also show the chosen-vs-rejected reward margin."""
+    fig, (ax_loss, ax_margin) = plt.subplots(1, 2, figsize=(10, 3.4))
+    for method, runs in manifests.items():
+        steps, losses, margins, offset = [], [], [], 0
+        for m in runs:
+            for s in m["steps"]:
+                steps.append(offset + s["step"])
+                losses.append(s["loss"])
+                margins.append(s.get("margin"))
+            offset += len(m["steps"])
+        ax_loss.plot(steps, losses, label=method, alpha=0.8)
+        if any(v is not None for v in margins):
+            ax_margin.plot(steps, margins, label=method, alpha=0.8)
+    ax_loss.set_title("training loss")
+    ax_margin.set_title("DPO reward margin (chosen - rejected)")
+    for ax in (ax_loss, ax_margin):
+        ax.set_xlabel("step (iterations concatenated)")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

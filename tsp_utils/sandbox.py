@@ -1,0 +1,444 @@
+"""Run untrusted (model-generated) Python in a contained child process.
+
+Generated code runs only through this module. Each run gets a private temporary directory (also the
+child's cwd and HOME) holding ``solution.py`` and, optionally, ``test.py`` (which does
+``from solution import ...``); the child is ``python -E -s test.py`` (or ``solution.py``): the isolation of
+``-I`` except that the script's directory stays on sys.path so that ``from solution import`` works.
+
+What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run):
+
+==========================  =====================================================================
+control                     mechanism
+==========================  =====================================================================
+wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group and every
+                            process of the run's uid (catches children that called setsid)
+CPU time                    RLIMIT_CPU (SIGXCPU / SIGKILL)
+memory                      RLIMIT_AS (allocations beyond it raise MemoryError)
+file size                   RLIMIT_FSIZE (also bounds stdout/stderr, which go to files)
+processes (fork bombs)      RLIMIT_NPROC. The kernel does not enforce it for root, so when we are
+                            root the child switches to a fresh, unused uid/gid (one per run): the
+                            limit then counts only that run's processes, and the child cannot signal
+                            the parent (different uid) or other runs
+core dumps                  RLIMIT_CORE = 0
+open files                  RLIMIT_NOFILE = 256
+environment                 scrubbed: PATH, HOME=<tmpdir>, LANG only
+session                     new session / process group (start_new_session)
+network                     new empty network namespace (unshare CLONE_NEWNET) when permitted,
+                            else ``limits["network"] == "not isolated"``
+filesystem                  as root: new mount namespace where every mount except the run's
+                            directory (and /proc, /dev) is remounted read-only, so the code cannot
+                            write /tmp, the repository or anything else. Without that privilege the
+                            run's uid only keeps it out of root-owned paths (``limits["filesystem"]``
+                            says which)
+==========================  =====================================================================
+
+When we are not root, uid switching and mount isolation are unavailable: RLIMIT_NPROC then counts all
+of the user's processes, so it is set to (current count + max_procs); the result says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["SandboxResult", "SandboxJob", "run_python", "run_many"]
+
+MAX_OUTPUT_CHARS = 20_000
+_UID_RANGE = (200_000, 260_000)  # no passwd entries; far from system and login users
+_uids_in_use: set[int] = set()
+_uid_lock = threading.Lock()
+
+
+@dataclass
+class SandboxResult:
+    status: str  # "pass" | "fail" | "error" | "timeout"
+    returncode: int | None
+    stdout: str
+    stderr: str
+    wall_s: float
+    limits: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""  # short why for error/timeout/fail
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "returncode": self.returncode, "stdout": self.stdout,
+                "stderr": self.stderr, "wall_s": self.wall_s, "limits": self.limits, "reason": self.reason}
+
+
+@dataclass
+class SandboxJob:
+    code: str
+    test_code: str = ""
+    timeout_s: float = 10
+    cpu_s: int = 10
+    memory_mb: int = 1024
+    max_file_mb: int = 16
+    max_procs: int = 64
+    files: dict[str, str] | None = None
+
+
+# The launcher runs as the child's first program (a fresh, single-threaded interpreter, so no fork-in-
+# threaded-parent hazards). It isolates network and filesystem while still root, sets the rlimits, drops
+# to the run's uid and execs the real program. It reports what took effect on fd REPORT_FD as JSON.
+_LAUNCHER = r'''
+import ctypes, json, os, resource, sys
+cfg = json.loads(sys.argv[1])
+rep = {}
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": MS_NOATIME,
+         "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME}
+def err():
+    return os.strerror(ctypes.get_errno())
+work = cfg["workdir"]
+root = os.geteuid() == 0
+if cfg["isolate_network"]:
+    if libc.unshare(CLONE_NEWNET) == 0:
+        rep["network"] = "isolated (empty network namespace)"
+    else:
+        rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
+else:
+    rep["network"] = "not isolated (disabled by caller)"
+if root and cfg["isolate_fs"]:
+    ok = libc.unshare(CLONE_NEWNS) == 0
+    ok = ok and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0
+    ok = ok and libc.mount(work.encode(), work.encode(), None, MS_BIND, None) == 0
+    if not ok:
+        rep["filesystem"] = "uid only (mount namespace unavailable: " + err() + ")"
+    else:
+        # The interpreter may live under a directory the run's uid cannot enter (e.g. /root/.pyenv).
+        # Replace that directory, in this namespace only, by an empty tmpfs exposing just the needed child.
+        for parent, child in cfg["expose"]:
+            src = os.path.join(parent, child)
+            try:
+                fd = os.open(src, os.O_PATH | os.O_DIRECTORY)
+            except OSError as exc:
+                rep.setdefault("expose_failed", []).append("%s: %s" % (src, exc))
+                continue
+            if libc.mount(b"tmpfs", parent.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755,size=64k") != 0:
+                rep.setdefault("expose_failed", []).append(parent + ": " + err())
+                continue
+            os.mkdir(src, 0o755)
+            if libc.mount(("/proc/self/fd/%d" % fd).encode(), src.encode(), None, MS_BIND | MS_REC, None) != 0:
+                rep.setdefault("expose_failed", []).append(src + ": " + err())
+            os.close(fd)
+        failed = []
+        with open("/proc/self/mountinfo") as fh:
+            mounts = [line.split() for line in fh]
+        keep_rw = ("/proc", "/dev", "/dev/pts", "/dev/mqueue")
+        for parts in mounts:
+            mp = parts[4].replace("\\040", " ")
+            if mp == work or mp in keep_rw or mp.startswith("/proc/"):
+                continue
+            flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+            for opt in parts[5].split(","):
+                flags |= FLAGS.get(opt, 0)
+            if libc.mount(None, mp.encode(), None, flags, None) != 0:
+                failed.append(mp + ": " + err())
+        if failed:
+            rep["filesystem"] = "read-only except run dir, but these stayed writable: " + "; ".join(failed[:5])
+        else:
+            rep["filesystem"] = "read-only except the run directory (mount namespace)"
+elif root:
+    rep["filesystem"] = "uid only (mount isolation disabled by caller)"
+else:
+    rep["filesystem"] = "not isolated beyond the user's own permissions (not root)"
+MB = 1024 * 1024
+limits = {
+    "RLIMIT_CPU": (resource.RLIMIT_CPU, cfg["cpu_s"]),
+    "RLIMIT_AS": (resource.RLIMIT_AS, cfg["memory_mb"] * MB),
+    "RLIMIT_FSIZE": (resource.RLIMIT_FSIZE, cfg["max_file_mb"] * MB),
+    "RLIMIT_NPROC": (resource.RLIMIT_NPROC, cfg["nproc"]),
+    "RLIMIT_CORE": (resource.RLIMIT_CORE, 0),
+    "RLIMIT_NOFILE": (resource.RLIMIT_NOFILE, 256),
+}
+for name, (res, val) in limits.items():
+    try:
+        resource.setrlimit(res, (val, val))
+        rep[name] = val
+    except (ValueError, OSError) as exc:
+        rep[name] = "not set: %s" % exc
+if root and cfg.get("uid") is not None:
+    uid = cfg["uid"]
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    rep["uid"] = os.getuid()
+rep["pid"] = os.getpid()
+os.chdir(work)
+os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
+os.close(cfg["report_fd"])
+# -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
+# from sys.path, and test.py must be able to `from solution import ...`.
+os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
+'''
+
+
+def _alloc_uid() -> int:
+    with _uid_lock:
+        for _ in range(1000):
+            uid = random.randrange(*_UID_RANGE)
+            if uid not in _uids_in_use:
+                _uids_in_use.add(uid)
+                return uid
+    raise RuntimeError("no free sandbox uid")
+
+
+def _free_uid(uid: int) -> None:
+    with _uid_lock:
+        _uids_in_use.discard(uid)
+
+
+def _pids_of_uid(uid: int) -> list[int]:
+    """Live (non-zombie) processes whose real uid is ``uid``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                state = ""
+                for line in fh:
+                    if line.startswith("State:"):
+                        state = line.split()[1]
+                    elif line.startswith("Uid:"):
+                        # zombies already released everything but their pid; init reaps them
+                        if int(line.split()[1]) == uid and state not in ("Z", "X"):
+                            pids.append(int(entry))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _kill_uid(uid: int) -> int:
+    """SIGKILL every process running as ``uid`` (escaped grandchildren, fork-bomb remnants).
+
+    kill(-1) issued *as that uid* reaches exactly its processes and is atomic with respect to forks that
+    the victims attempt (they die in the same sweep); repeated until /proc shows none left.
+    """
+    # a shell builtin, not our interpreter: the interpreter may sit in a directory that uid cannot enter
+    killer = ["/bin/sh", "-c", "kill -9 -1 2>/dev/null; exit 0"]
+    rounds = 0
+    for rounds in range(1, 21):
+        if not _pids_of_uid(uid):
+            return rounds - 1
+        subprocess.run(killer, user=uid, group=uid, extra_groups=[], cwd="/",
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=10, env={"PATH": "/usr/bin:/bin"})
+        time.sleep(0.02)
+    return rounds
+
+
+def _expose_pairs() -> list[tuple[str, str]]:
+    """(blocking parent, child) pairs that hide the interpreter from an unprivileged uid.
+
+    For /root/.pyenv/versions/3.11.7 with /root mode 0700 this is [("/root", ".pyenv")]: the launcher
+    mounts a tmpfs on /root (in the child's namespace only) that contains just .pyenv.
+    """
+    pairs: list[tuple[str, str]] = []
+    targets = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)))}
+    for target in sorted(targets):
+        parts = Path(target).parts
+        for i in range(1, len(parts) - 1):
+            ancestor = os.path.join(*parts[: i + 1])
+            try:
+                mode = os.stat(ancestor).st_mode
+            except OSError:
+                break
+            if not mode & 0o001:
+                pair = (ancestor, parts[i + 1])
+                if pair not in pairs:
+                    pairs.append(pair)
+                break
+    return pairs
+
+
+def _count_user_procs(uid: int) -> int:
+    return len(_pids_of_uid(uid))
+
+
+def _read_limited(path: Path, limit: int = MAX_OUTPUT_CHARS) -> str:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit * 4 + 1)
+    except OSError:
+        return ""
+    text = data.decode("utf-8", "replace")
+    if len(text) > limit:
+        text = text[:limit] + f"\n...[truncated at {limit} chars]"
+    return text
+
+
+def _classify(rc: int | None, stderr: str, timed_out: bool, cpu_s: int, wall_s: float,
+              has_test: bool) -> tuple[str, str]:
+    if timed_out:
+        return "timeout", "wall-clock timeout"
+    if rc == 0:
+        return "pass", ""
+    if rc in (-signal.SIGXCPU, -signal.SIGKILL) and wall_s >= cpu_s * 0.9:
+        return "timeout", "CPU time limit"
+    if rc is not None and rc < 0:
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = str(-rc)
+        if rc == -signal.SIGXFSZ:
+            return "error", "file size limit (SIGXFSZ)"
+        return "error", f"killed by {name}"
+    last = [ln for ln in stderr.strip().splitlines() if ln.strip()]
+    tail = last[-1] if last else ""
+    if has_test and tail.startswith("AssertionError"):
+        return "fail", tail[:300]
+    if "MemoryError" in tail:
+        return "error", "memory limit (MemoryError)"
+    return "error", tail[:300] or f"exit status {rc}"
+
+
+def run_python(
+    code: str,
+    test_code: str = "",
+    *,
+    timeout_s: float = 10,
+    cpu_s: int = 10,
+    memory_mb: int = 1024,
+    max_file_mb: int = 16,
+    max_procs: int = 64,
+    files: dict[str, str] | None = None,
+    isolate_network: bool = True,
+    isolate_fs: bool = True,
+) -> SandboxResult:
+    """Run ``code`` (as solution.py) and optional ``test_code`` (as test.py) in a contained child.
+
+    status: "pass" (exit 0), "fail" (test raised AssertionError), "timeout" (wall or CPU limit),
+    "error" (anything else: exception, killed by a limit, bad syntax). The temp dir is always removed.
+    ``files`` maps extra relative paths to contents (fixtures for the tests). ``isolate_network`` /
+    ``isolate_fs`` switch the namespace isolation off (for debugging only; the result records it).
+    """
+    is_root = os.geteuid() == 0
+    uid = _alloc_uid() if is_root else None
+    workdir = tempfile.mkdtemp(prefix="tsp_sandbox_")
+    outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
+    t0 = time.monotonic()
+    limits: dict[str, Any] = {}
+    try:
+        script = "test.py" if test_code else "solution.py"
+        Path(workdir, "solution.py").write_text(code, encoding="utf-8")
+        if test_code:
+            Path(workdir, "test.py").write_text(test_code, encoding="utf-8")
+        for rel, content in (files or {}).items():
+            target = Path(workdir, rel).resolve()
+            if not str(target).startswith(os.path.realpath(workdir) + os.sep):
+                raise ValueError(f"sandbox file {rel!r} escapes the run directory")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        if uid is not None:
+            for dirpath, dirnames, filenames in os.walk(workdir):
+                os.chown(dirpath, uid, uid)
+                for name in filenames:
+                    os.chown(os.path.join(dirpath, name), uid, uid)
+            os.chmod(workdir, 0o700)
+        if uid is not None:
+            nproc = max_procs
+        else:
+            # RLIMIT_NPROC counts every process of the user: leave room for what already runs
+            nproc = _count_user_procs(os.getuid()) + max_procs
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8"}
+        read_fd, write_fd = os.pipe()
+        cfg = {
+            "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
+            "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
+            "nproc": int(nproc), "report_fd": write_fd, "isolate_network": isolate_network,
+            "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
+        }
+        out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
+        with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _LAUNCHER, json.dumps(cfg)],
+                cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=out_fh, stderr=err_fh,
+                pass_fds=(write_fd,), start_new_session=True, close_fds=True,
+            )
+        os.close(write_fd)
+        timed_out = False
+        try:
+            rc = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            rc = proc.wait()
+        wall = time.monotonic() - t0
+        with os.fdopen(read_fd, "rb") as rfh:
+            raw = rfh.read(65536).decode("utf-8", "replace").strip()
+        try:
+            limits = json.loads(raw.splitlines()[0]) if raw else {}
+        except json.JSONDecodeError:
+            limits = {}
+        if not limits:
+            limits["launcher"] = "failed before reporting (see stderr)"
+        if uid is not None:
+            leftovers = _kill_uid(uid)
+            limits["killed_leftover_rounds"] = leftovers
+        else:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        limits.setdefault("network", "not isolated")
+        limits["wall_timeout_s"] = timeout_s
+        limits["uid_isolation"] = uid is not None
+        stdout, stderr = _read_limited(out_path), _read_limited(err_path)
+        status, reason = _classify(rc, stderr, timed_out, cpu_s, wall, bool(test_code))
+        return SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(outdir, ignore_errors=True)
+        if uid is not None:
+            _free_uid(uid)
+
+
+def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
+             progress: bool = False) -> list[SandboxResult]:
+    """Run many sandbox jobs, ``workers`` at a time; results in input order.
+
+    Each job runs under its own uid, so process limits and cleanup of one job never touch another.
+    """
+    job_list: list[SandboxJob] = [j if isinstance(j, SandboxJob) else SandboxJob(**j) for j in jobs]
+
+    def one(job: SandboxJob) -> SandboxResult:
+        return run_python(job.code, job.test_code, timeout_s=job.timeout_s, cpu_s=job.cpu_s,
+                          memory_mb=job.memory_mb, max_file_mb=job.max_file_mb, max_procs=job.max_procs,
+                          files=job.files)
+
+    results: list[SandboxResult | None] = [None] * len(job_list)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(job_list), desc="sandbox", leave=False)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(one, job): i for i, job in enumerate(job_list)}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    return results  # type: ignore[return-value]
