@@ -30,3 +30,30 @@ def test_setup_reports_the_model_it_loaded(smoke_run):
     assert setup["model_id"] == "smollm2-135m-instruct"
     assert setup["quantization"] == "nf4" and setup["compute_dtype"] == "float32"  # smoke exercises 4-bit on CPU
     assert setup["weights_mib"] > 0 and setup["config"]["profile"] == "smoke"
+
+
+def test_trees_are_built_labeled_and_explorable(smoke_run):
+    from tsp_utils import tree as T
+    from tsp_utils.explore import node_anchor
+
+    rd, _ = smoke_run
+    trees = T.load_trees(rd / "trees" / "iter_0" / "trees.jsonl")
+    labeled = T.load_trees(rd / "trees" / "iter_0" / "labeled.jsonl")
+    assert trees and len(labeled) == len(trees)
+    assert all(t.branch_points() for t in trees)
+    assert all(leaf.verdict and leaf.verdict["label"] in ("secure", "vulnerable", "unknown")
+               for t in labeled for leaf in t.leaves())
+    stats = json.loads((rd / "trees" / "iter_0" / "stats.json").read_text())
+    assert stats["totals"]["trees"] == len(trees) and stats["totals"]["tokens_generated"] > 0
+    html = (rd / "tree_explorer.html").read_text()
+    for t in labeled:
+        for node_id in t.nodes:
+            assert f'id="{node_anchor(t.task_id, node_id)}"' in html
+
+
+def test_oracle_fidelity_is_reported(smoke_run):
+    rd, _ = smoke_run
+    fidelity = json.loads((rd / "fidelity.json").read_text())
+    langs = {r["language"] for r in fidelity["rows"] if r["group"] == "language"}
+    assert {"python", "c", "javascript", "go"} <= langs
+    assert (rd / "figures" / "fidelity_language.png").stat().st_size > 0

@@ -1,0 +1,240 @@
+"""Trees: risk-node positions, shared prefixes, depth >= 2, cache-shared sampling, save/load."""
+
+import pytest
+import torch
+
+from tsp_utils import models, risk
+from tsp_utils import tree as T
+from tsp_utils.sampling import BranchRequest, BranchResult, Continuation, sample_branches, sample_branches_naive
+
+PY_BEFORE = '''def run_backup(target):
+    name = target.strip()
+    cmd = "tar czf /backups/%s.tgz /srv/%s" % (name, name)
+    os.system(cmd)
+    return name
+'''
+PY_AFTER = '''def run_backup(target):
+    name = target.strip()
+    if not name.isalnum():
+        raise ValueError("bad target")
+    subprocess.run(["tar", "czf", f"/backups/{name}.tgz", f"/srv/{name}"], check=True)
+    return name
+'''
+C_BEFORE = '''int copy_name(char *dst, const char *src) {
+    int n = 0;
+    strcpy(dst, src);
+    n = strlen(dst);
+    return n;
+}
+'''
+C_AFTER = '''int copy_name(char *dst, size_t cap, const char *src) {
+    int n = 0;
+    snprintf(dst, cap, "%s", src);
+    n = strlen(dst);
+    return n;
+}
+'''
+
+
+def test_diff_risk_sites_python():
+    sites = risk.diff_risk_sites(PY_BEFORE, PY_AFTER, "cwe-078")
+    # One hunk replaced the command lines: the site is the start of `if not name...`, after its indentation.
+    assert [(s.line, s.method, s.cwe) for s in sites] == [(3, "diff", "cwe-078")]
+    assert PY_AFTER[sites[0].char_offset:].startswith("if not name.isalnum()")
+
+
+def test_diff_risk_sites_c_two_hunks():
+    sites = risk.diff_risk_sites(C_BEFORE, C_AFTER)
+    assert [s.line for s in sites] == [1, 3]
+    assert C_AFTER[sites[1].char_offset:].startswith("snprintf(dst, cap")
+
+
+def test_oracle_sites_only_inside_the_branch_and_before_to_after_mapping():
+    code = "a = 1\nb = 2\n    os.system(x)\n"
+    findings = [{"line": 1, "cwe": "cwe-000", "rule_id": "r0"}, {"line": 3, "cwe": "cwe-078", "rule_id": "B605"}]
+    sites = risk.oracle_risk_sites(code, findings, min_line=2)
+    assert [(s.line, s.cwe) for s in sites] == [(3, "cwe-078")] and code[sites[0].char_offset:].startswith("os.system")
+    assert risk.map_before_line_to_after(PY_BEFORE, PY_AFTER, 2) == 2  # unchanged line
+    assert risk.map_before_line_to_after(PY_BEFORE, PY_AFTER, 4) == 3  # inside the changed hunk
+
+
+def test_uncertainty_sites_pick_high_entropy_tokens_in_the_given_lines():
+    code = "x = 1\ny = foo(2)\n"
+    offsets = [(0, 1), (2, 3), (4, 5), (6, 7), (10, 13), (14, 15)]
+    entropies = [5.0, 0.1, 0.2, 0.3, 2.5, 1.0]
+    sites = risk.uncertainty_risk_sites(offsets, entropies, code, lines={2}, top_k=1)
+    assert [(s.line, code[s.char_offset:s.char_offset + 3]) for s in sites] == [(2, "foo")]
+
+
+def test_locate_annotated_line_exact_and_fuzzy():
+    assert risk.locate_line(PY_AFTER, "  return name") == 6
+    assert risk.locate_line(PY_AFTER, 'subprocess.run(["tar", "czf", f"/backups/{name}.tgz", f"/srv/{name}"])') == 5
+    assert risk.locate_line(PY_AFTER, "completely different") is None
+
+
+# ------------------------------------------------------------------------------------------ with a tiny model
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_llama_dir):
+    return models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+
+
+def test_cache_shared_sampling_matches_naive_under_greedy(tiny):
+    tok = tiny.tokenizer
+    p1 = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
+    p2 = tok("int main(void) {\n    char buf[16];\n    gets(", add_special_tokens=False)["input_ids"]
+    reqs = [BranchRequest(p1, 3, "a"), BranchRequest(p2, 2, "b"), BranchRequest(p1[:3], 1, "c")]
+    fast = {r.key: r for r in sample_branches(tiny.model, tok, reqs, max_new_tokens=8, temperature=0, seed=3)}
+    slow = {r.key: r for r in sample_branches_naive(tiny.model, tok, reqs, max_new_tokens=8, temperature=0, seed=3)}
+    assert set(fast) == {"a", "b", "c"}
+    for key in fast:
+        assert len(fast[key].continuations) == len(slow[key].continuations)
+        for f, s in zip(fast[key].continuations, slow[key].continuations):
+            assert f.token_ids == s.token_ids
+            assert f.logprobs == pytest.approx(s.logprobs, abs=1e-4)
+        assert fast[key].entropy == pytest.approx(slow[key].entropy, abs=1e-4)
+
+
+def test_sampled_branches_of_one_prefix_differ(tiny):
+    tok = tiny.tokenizer
+    prefix = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
+    (result,) = sample_branches(tiny.model, tok, [BranchRequest(prefix, 4, 0)], max_new_tokens=6, temperature=1.0,
+                                top_p=1.0, seed=0)
+    assert len({tuple(c.token_ids) for c in result.continuations}) > 1
+
+
+def _task(language="python"):
+    if language == "python":
+        return T.TreeTask("t1", "python", "cwe-078", "Write a backup function.", PY_AFTER, PY_BEFORE, "import os\n")
+    return T.TreeTask("t2", "c", "cwe-120", "Write a copy function.", C_AFTER, C_BEFORE, "#include <string.h>\n")
+
+
+@pytest.mark.parametrize("language", ["python", "c"])
+def test_siblings_share_their_prefix_token_for_token(tiny, language):
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=3, max_new_tokens=6, depth=1, labeler=lambda trees: None)
+    (tree,) = builder.build([_task(language)])
+    points = tree.branch_points()
+    assert len(points) == (1 if language == "python" else 2)
+    golden = tree.golden_leaf()
+    assert T.extract_code(tree.response_text(golden.id))[0].rstrip() == _task(language).golden_code.rstrip()
+    for node in points:
+        prefix = tree.token_ids(node.id)
+        assert len(node.children) == 1 + 3  # the golden continuation and K samples
+        for child in node.children:
+            assert tree.token_ids(child)[:len(prefix)] == prefix
+            assert tree.prefix_text(child) == tree.response_text(node.id)
+        assert node.branch_entropy is not None and node.risk.method == "diff"
+    for n in tree.nodes.values():
+        assert "".join(n.token_texts) == n.text and len(n.token_ids) == len(n.logprobs)
+
+
+class ScriptedSampler:
+    """Returns fixed continuations so a test can build exactly the tree it needs."""
+
+    def __init__(self, tokenizer, texts_by_level):
+        self.tok, self.texts_by_level, self.level = tokenizer, texts_by_level, 0
+        self.requests = []
+
+    def __call__(self, requests, seed):
+        self.requests.append(requests)
+        texts = self.texts_by_level[self.level]
+        self.level += 1
+        out = []
+        for req in requests:
+            conts = [Continuation(self.tok(t, add_special_tokens=False)["input_ids"], [-0.5] * len(self.tok(t, add_special_tokens=False)["input_ids"]), True) for t in texts[:req.k]]
+            out.append(BranchResult(req.key, 1.0, conts))
+        return out
+
+
+def test_vulnerable_branch_branches_again_at_its_flagged_line(tiny):
+    # Level 1: one secure sample and one that is fine on its first line but calls os.system on its second line.
+    level1 = ['if not name:\n        raise ValueError("empty")\n    return name\n```',
+              'print(name)\n    os.system("tar czf /b/" + name)\n    return name\n```']
+    level2 = ['subprocess.run(["tar", "czf", "/b/" + name], check=True)\n    return name\n```'] * 2
+    sampler = ScriptedSampler(tiny.tokenizer, [level1, level2])
+
+    def labeler(trees):
+        for tree in trees:
+            for leaf in tree.leaves():
+                code = T.extract_code(tree.response_text(leaf.id))[0]
+                lines = [i for i, line in enumerate(code.splitlines(), 1) if "os.system(" in line]
+                leaf.verdict = {"label": "vulnerable" if lines else "secure",
+                                "findings": [{"line": lines[0], "cwe": "cwe-078", "rule_id": "B605"}] if lines else []}
+
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=2, sampler=sampler, labeler=labeler)
+    (tree,) = builder.build([_task()])
+    assert tree.max_depth() == 2
+    assert len(sampler.requests) == 2 and len(sampler.requests[1]) == 1
+    (split_head,) = [n for n in tree.branch_points() if n.risk and n.risk.method == "oracle"]
+    assert split_head.text.startswith("print(name)") and "os.system" not in split_head.text
+    assert all(tree.response_text(split_head.id) == tree.prefix_text(c) for c in split_head.children)
+    labeler([tree])
+    tree.compute_values()
+    assert split_head.id in {n.id for n in tree.critical_nodes()}
+    assert 0 < tree.nodes["root"].value < 1
+
+
+def test_local_mode_splices_the_rest_of_the_golden_code(tiny):
+    sampler = ScriptedSampler(tiny.tokenizer, [[' os.system("tar czf /b/" + name)\n    junk()\n']])
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=1, depth=1, mode="local", sampler=sampler,
+                            labeler=lambda trees: None)
+    (tree,) = builder.build([_task()])
+    (leaf,) = [n for n in tree.leaves() if n.kind == "sampled"]
+    assert leaf.text.strip() == 'os.system("tar czf /b/" + name)'  # one statement only
+    program = T.extract_code(tree.response_text(leaf.id))[0]
+    assert program.startswith("def run_backup(target):\n    name = target.strip()\n    os.system(")
+    compile(program, "branch", "exec")  # the splice keeps the indentation valid
+    assert program.rstrip().endswith("return name") and "junk()" not in program
+    # The model's statement replaces the fix's whole hunk (if/raise/subprocess.run); the golden code resumes after it.
+    assert "raise ValueError" not in program and "subprocess" not in program
+
+
+def test_local_mode_reaches_depth_two_inside_the_vulnerable_statement(tiny):
+    statement = ' os.system("tar czf /b/" + name)\n'
+    ids = tiny.tokenizer(statement, add_special_tokens=False)["input_ids"]
+    entropies = [0.1] * len(ids)
+    entropies[2] = 3.0  # the policy hesitated at token 2
+
+    def sampler(requests, seed):
+        return [BranchResult(r.key, 1.0, [Continuation(ids, [-0.1] * len(ids), True, entropies)] * r.k) for r in requests]
+
+    def labeler(trees):
+        for tree in trees:
+            for leaf in tree.leaves():
+                code = T.extract_code(tree.response_text(leaf.id))[0]
+                leaf.verdict = {"label": "vulnerable" if "os.system" in code else "secure", "findings": []}
+
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=2, mode="local", sampler=sampler, labeler=labeler)
+    (tree,) = builder.build([_task()])
+    assert tree.max_depth() == 2
+    heads = [n for n in tree.branch_points() if n.risk.method == "uncertainty"]
+    assert len(heads) == 2  # each of the two vulnerable branches branches again
+    for head in heads:
+        assert len(head.token_ids) == 2  # split right before the uncertain token
+        for child in head.children:
+            program = T.extract_code(tree.response_text(child))[0]
+            compile(program, "branch", "exec")
+            assert program.rstrip().endswith("return name")
+
+
+def test_save_load_round_trip_and_streaming_resume(tiny, tmp_path):
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, max_new_tokens=4, depth=1, labeler=lambda trees: None)
+    tasks = [_task("python"), _task("c")]
+    out = T.build_tree_file(builder, tasks, tmp_path / "trees.jsonl", chunk=1, progress=False)
+    trees = T.load_trees(out)
+    assert [t.task_id for t in trees] == ["t1", "t2"]
+    again = T.TaskTree.from_dict(trees[1].to_dict())
+    assert again.to_dict() == trees[1].to_dict() and again.stats() == trees[1].stats()
+    # A killed run leaves a partial file with a torn last line: the rerun keeps finished tasks, redoes the rest.
+    partial = tmp_path / "again.jsonl.partial"
+    partial.write_text(out.read_text().splitlines()[0] + "\n" + '{"task_id": "t2", "trunc')
+    calls = []
+    real_build = builder.build
+    builder.build = lambda ts: calls.append([t.task_id for t in ts]) or real_build(ts)
+    T.build_tree_file(builder, tasks, tmp_path / "again.jsonl", chunk=1, progress=False)
+    assert calls == [["t2"]] and not partial.exists()
+    assert [t.task_id for t in T.load_trees(tmp_path / "again.jsonl")] == ["t1", "t2"]
+    with pytest.raises(ValueError, match=r"again\.jsonl:1: not a tree record"):
+        (tmp_path / "again.jsonl").write_text('{"x": 1}\n')
+        T.load_trees(tmp_path / "again.jsonl")
