@@ -29,9 +29,13 @@ class RunConfig:
     branch_temperature: float = 1.0
     branch_top_p: float = 0.95
     tree_depth: int = 2
+    tree_mode: str = "paper"  # "paper": branches run to the function's end; "local": one statement, spliced
+    risk_methods: tuple[str, ...] = ("diff",)
     max_new_tokens: int = 256
     # self-play training (paper: DPO sigmoid loss, beta=0.1, a few on-policy iterations)
     iterations: int = 2
+    methods: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")
+    train_budget: int | None = None  # examples per iteration for every method (None: as many as TSP-oracle has)
     dpo_beta: float = 0.1
     learning_rate: float = 5e-5
     epochs: int = 1
@@ -56,14 +60,15 @@ PROFILES: dict[str, dict[str, Any]] = {
     # supports the CPU), at toy sizes; its numbers mean nothing.
     "smoke": dict(
         model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, branches_k=2,
-        tree_depth=2, max_new_tokens=32, iterations=1, max_seq_len=384, eval_max_new_tokens=48, grad_accum=1,
+        tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=48, grad_accum=1,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
     # The default: the whole method on the 135M offline model in about 20 minutes on 2 CPU cores. fp32 rather
     # than NF4: on a CPU, 4-bit matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=24, n_eval_prompts=None, branches_k=4,
-        tree_depth=2, max_new_tokens=96, iterations=2, max_seq_len=512, eval_max_new_tokens=160, grad_accum=4,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=16, n_eval_prompts=None, branches_k=4,
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=64, train_budget=16,
+        iterations=2, max_seq_len=512, eval_max_new_tokens=160, grad_accum=4,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
@@ -85,8 +90,9 @@ def resolve_config(profile: str = "cpu", **overrides: Any) -> RunConfig:
             raise ValueError(f"unknown parameter {key!r} for resolve_config; known: {sorted(valid)}")
         if value is not None:
             values[key] = value
-    if "notes" in values:
-        values["notes"] = tuple(values["notes"])
+    for key in ("notes", "risk_methods", "methods"):
+        if key in values:
+            values[key] = tuple(values[key])
     return RunConfig(**values)
 
 

