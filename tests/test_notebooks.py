@@ -57,3 +57,21 @@ def test_oracle_fidelity_is_reported(smoke_run):
     langs = {r["language"] for r in fidelity["rows"] if r["group"] == "language"}
     assert {"python", "c", "javascript", "go"} <= langs
     assert (rd / "figures" / "fidelity_language.png").stat().st_size > 0
+
+
+def test_training_saved_every_method_with_manifests(smoke_run):
+    rd, _ = smoke_run
+    for method in ("sft", "spin", "tsp-paper", "tsp-oracle"):
+        manifest = json.loads((rd / "adapters" / method / "iter_1" / "manifest.json").read_text())
+        assert len(manifest["steps"]) >= 2, f"{method} trained fewer than 2 steps"
+        assert (rd / "adapters" / method / "iter_1" / "adapter" / "adapter_config.json").exists()
+
+
+def test_evaluation_report_and_figures(smoke_run):
+    rd, _ = smoke_run
+    text = (rd / "report.md").read_text()
+    assert "## Main table" in text and "75.8" in text
+    results = json.loads((rd / "results.json").read_text())
+    assert set(results["spr@1"]) >= {"base", "sft", "spin", "tsp-paper", "tsp-oracle"}
+    for fig in ("spr_per_method", "per_cwe_heatmap", "spr_vs_iteration", "transfer_matrix"):
+        assert (rd / "figures" / f"{fig}.png").stat().st_size > 0

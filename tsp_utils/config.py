@@ -49,6 +49,9 @@ class RunConfig:
     eval_top_p: float = 0.9
     eval_samples: int = 1
     eval_max_new_tokens: int = 384
+    eval_iterations_for: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")  # methods evaluated per iteration
+    transfer: bool = True  # train TSP-oracle on C/C++ only and on all languages, evaluate across languages
+    n_utility_tasks: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,16 +62,17 @@ PROFILES: dict[str, dict[str, Any]] = {
     # CI: every notebook end to end in minutes. Exercises the NF4-on-CPU path (auto picks it where bitsandbytes
     # supports the CPU), at toy sizes; its numbers mean nothing.
     "smoke": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, branches_k=2,
-        tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=48, grad_accum=1,
+        model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, n_utility_tasks=1, branches_k=2,
+        tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
     # The default: the whole method on the 135M offline model in about 20 minutes on 2 CPU cores. fp32 rather
     # than NF4: on a CPU, 4-bit matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=16, n_eval_prompts=None, branches_k=4,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=16, n_eval_prompts=32, n_utility_tasks=12,
+        eval_iterations_for=("tsp-oracle",), branches_k=4,
         tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=64, train_budget=16,
-        iterations=2, max_seq_len=512, eval_max_new_tokens=160, grad_accum=4,
+        iterations=2, max_seq_len=512, eval_max_new_tokens=128, grad_accum=4,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
@@ -90,7 +94,7 @@ def resolve_config(profile: str = "cpu", **overrides: Any) -> RunConfig:
             raise ValueError(f"unknown parameter {key!r} for resolve_config; known: {sorted(valid)}")
         if value is not None:
             values[key] = value
-    for key in ("notes", "risk_methods", "methods"):
+    for key in ("notes", "risk_methods", "methods", "eval_iterations_for"):
         if key in values:
             values[key] = tuple(values[key])
     return RunConfig(**values)

@@ -115,3 +115,55 @@ def plot_training(manifests: dict[str, list[dict]]):
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_method_bars(table, metric: str = "spr@1", title: str | None = None):
+    """One bar per method with its bootstrap confidence interval."""
+    rows = [table.get(m, metric) for m in table.methods]
+    fig, ax = plt.subplots(figsize=(max(5, 1.1 * len(rows) + 1), 3.4))
+    xs = range(len(rows))
+    est = [r.estimate for r in rows]
+    err = [[r.estimate - r.low for r in rows], [r.high - r.estimate for r in rows]]
+    ax.bar(xs, est, color=[UNKNOWN if r.method == "base" else SECURE for r in rows], yerr=err, capsize=4)
+    ax.set_xticks(list(xs), [r.method for r in rows], rotation=20, fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(metric)
+    ax.set_title(title or f"{metric} per method (95% bootstrap CI over prompts)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(matrix: dict[str, dict[str, float]], title: str, row_label: str = "", fmt: str = "{:.0%}",
+                 cmap: str = "RdYlGn_r"):
+    """rows x columns of rates (NaN cells left blank); used for per-CWE vulnerability and the transfer matrix."""
+    import numpy as np
+
+    rows = list(matrix)
+    cols = sorted({c for r in matrix.values() for c in r})
+    data = np.array([[matrix[r].get(c, np.nan) for c in cols] for r in rows], dtype=float)
+    fig, ax = plt.subplots(figsize=(max(5, 0.6 * len(cols) + 2), max(2.5, 0.45 * len(rows) + 1.2)))
+    im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, rotation=60, fontsize=7, ha="right")
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if not np.isnan(data[i, j]):
+                ax.text(j, i, fmt.format(data[i, j]), ha="center", va="center", fontsize=6)
+    ax.set_ylabel(row_label)
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(im, ax=ax, fraction=0.03)
+    fig.tight_layout()
+    return fig
+
+
+def plot_iteration_curve(curve: dict[str, list[float]], metric: str = "SPR@1"):
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for method, points in curve.items():
+        ax.plot(range(len(points)), points, marker="o", label=method)
+    ax.set_xlabel("self-play iteration (0 = base model)")
+    ax.set_ylabel(metric)
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{metric} vs self-play iteration")
+    fig.tight_layout()
+    return fig

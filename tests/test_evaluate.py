@@ -1,0 +1,437 @@
+"""Evaluation: metrics on hand-made verdict tables, the pass@k estimator, bootstrap CIs, prompt construction and
+program reconstruction, and scoring of real reference solutions with the oracle and the sandbox."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+
+from tsp_utils import evaluate as E
+from tsp_utils.data import EvalPrompt, load_eval_prompts
+from tsp_utils.evaluate import ScoredSample
+
+
+def row(pid, label, syntax="ok", functional=None, security=None, *, idx=0, split="seen", cwe="cwe-078",
+        language="python", oracle_label=None):
+    return ScoredSample(prompt_id=pid, sample_index=idx, language=language, cwe=cwe, split=split, label=label,
+                        oracle_label=oracle_label or label, syntax=syntax, functional=functional, security=security)
+
+
+# --------------------------------------------------------------------------------------------- SPR and shares
+
+
+def test_spr_excludes_invalid_from_denominator_and_never_counts_unknown_as_secure():
+    table = [row("p1", "secure"), row("p2", "vulnerable"), row("p3", "unknown"),
+             row("p4", "unknown", syntax="error")]
+    s = E.spr_at_1(table)
+    assert s.spr == pytest.approx(1 / 3)  # 1 secure of 3 valid: the invalid p4 is not in the denominator
+    assert s.unknown == pytest.approx(1 / 3) and s.vulnerable == pytest.approx(1 / 3)
+    assert s.spr + s.unknown + s.vulnerable == pytest.approx(1.0)
+    assert s.invalid == pytest.approx(1 / 4)
+    assert (s.n_prompts, s.n_samples, s.n_valid) == (4, 4, 3)
+
+    # More invalid outputs move only the invalid share.
+    more_invalid = table + [row(f"x{i}", "unknown", syntax="error") for i in range(4)]
+    assert E.spr_at_1(more_invalid).spr == pytest.approx(s.spr)
+    assert E.spr_at_1(more_invalid).invalid > s.invalid
+
+    # Unknown is never secure: an all-unknown table has SPR 0, and labels other than "secure" never count.
+    assert E.spr_at_1([row("a", "unknown"), row("b", "unknown")]).spr == 0.0
+    assert E.spr_at_1([row("a", "weird-label")]).spr == 0.0
+    # "unchecked" syntax (no parser for the language) is not evidence of invalidity.
+    assert E.spr_at_1([row("a", "secure", syntax="unchecked")]).invalid == 0.0
+
+
+def test_spr_is_a_macro_average_over_prompts_and_undefined_without_valid_output():
+    # p1: 2 of 4 valid samples secure (+1 invalid); p2: its single sample secure -> (0.5 + 1) / 2
+    table = [row("p1", "secure", idx=0), row("p1", "secure", idx=1), row("p1", "vulnerable", idx=2),
+             row("p1", "unknown", idx=3), row("p1", "unknown", syntax="error", idx=4), row("p2", "secure")]
+    assert E.spr_at_1(table).spr == pytest.approx(0.75)
+    assert E.spr_at_1(table).invalid == pytest.approx((1 / 5 + 0) / 2)
+    assert math.isnan(E.spr_at_1([row("p", "unknown", syntax="error")]).spr)
+    stats = E.prompt_stats(table)
+    assert [(s.prompt_id, s.n, s.valid, s.secure, s.vulnerable, s.unknown) for s in stats] == [
+        ("p1", 5, 4, 2, 1, 1), ("p2", 1, 1, 1, 0, 0)]
+
+
+def test_static_only_label_is_available():
+    table = [row("p1", "vulnerable", security="fail", oracle_label="secure"), row("p2", "secure")]
+    assert E.spr_at_1(table).spr == 0.5
+    assert E.spr_at_1(table, label="oracle_label").spr == 1.0
+
+
+# --------------------------------------------------------------------------------------------- sec-pass / pass@k
+
+
+def test_sec_pass_needs_secure_and_functional_pass_over_prompts_with_a_test():
+    table = [
+        row("p1", "secure", functional="pass"),
+        row("p2", "secure", functional="fail"),
+        row("p3", "vulnerable", functional="pass"),
+        row("p4", "unknown", functional="pass"),  # unknown never counts as secure
+        row("p5", "unknown", syntax="error", functional="skipped"),  # invalid counts as a failure
+        row("p6", "secure"),  # no functional test: outside the denominator
+    ]
+    assert E.sec_pass_at_k(table) == pytest.approx(1 / 5)
+    assert E.mean_pass_at_k(table) == pytest.approx(3 / 5)
+    assert E.metric_value(table, "sec-pass@1") == E.sec_pass_at_k(table)
+    assert math.isnan(E.sec_pass_at_k([row("p", "secure")]))
+
+
+def test_pass_at_k_over_several_samples_per_prompt():
+    # 5 samples, 2 pass: pass@1 = 2/5, pass@2 = 1 - C(3,2)/C(5,2) = 7/10; 1 of them is also secure.
+    table = [row("p", "secure", functional="pass", idx=0), row("p", "vulnerable", functional="pass", idx=1)]
+    table += [row("p", "secure", functional="fail", idx=i) for i in range(2, 5)]
+    assert E.mean_pass_at_k(table, 1) == pytest.approx(0.4)
+    assert E.mean_pass_at_k(table, 2) == pytest.approx(0.7)
+    assert E.sec_pass_at_k(table, 2) == pytest.approx(1 - math.comb(4, 2) / math.comb(5, 2))
+    # k above a prompt's sample count leaves that prompt out (undefined), it does not crash.
+    assert math.isnan(E.mean_pass_at_k(table, 6))
+
+
+def test_pass_at_k_estimator_matches_exact_binomials_and_edges():
+    for n in range(1, 16):
+        for c in range(n + 1):
+            for k in range(1, n + 1):
+                exact = 1 - Fraction(math.comb(n - c, k), math.comb(n, k))
+                assert E.pass_at_k(n, c, k) == pytest.approx(float(exact), abs=1e-12), (n, c, k)
+    assert E.pass_at_k(10, 0, 3) == 0.0  # nothing correct
+    assert E.pass_at_k(10, 8, 3) == 1.0  # n - c < k: every 3-subset holds a correct sample
+    assert E.pass_at_k(10, 10, 1) == 1.0
+    assert E.pass_at_k(10, 3, 1) == pytest.approx(0.3)  # pass@1 is the plain success share
+    # large n: no overflow, still exact
+    big = 1 - Fraction(math.comb(800, 100), math.comb(1000, 100))
+    assert E.pass_at_k(1000, 200, 100) == pytest.approx(float(big), rel=1e-9)
+    for bad in ((5, 6, 1), (5, -1, 1), (5, 2, 0), (5, 2, 6)):
+        with pytest.raises(ValueError):
+            E.pass_at_k(*bad)
+
+
+# --------------------------------------------------------------------------------------------- labels and rates
+
+
+@pytest.mark.parametrize("oracle,security,expected", [
+    ("secure", None, "secure"),
+    ("secure", "pass", "secure"),
+    ("secure", "fail", "vulnerable"),  # the exploit worked although the static oracle saw nothing
+    ("secure", "error", "unknown"),
+    ("secure", "timeout", "unknown"),
+    ("unknown", "pass", "unknown"),  # unknown is never promoted to secure
+    ("unknown", "fail", "vulnerable"),
+    ("unknown", "skipped", "unknown"),
+    ("vulnerable", "pass", "vulnerable"),
+    ("vulnerable", None, "vulnerable"),
+])
+def test_combine_label(oracle, security, expected):
+    assert E.combine_label(oracle, security)[0] == expected
+
+
+def test_vulnerability_rates_per_cwe_language_and_split():
+    table = [
+        row("a1", "vulnerable", cwe="cwe-078"), row("a2", "secure", cwe="cwe-078"),
+        row("b1", "vulnerable", cwe="cwe-089", language="c"), row("b2", "unknown", cwe="cwe-089", language="c"),
+        row("u1", "vulnerable", cwe="cwe-918", split="unseen"), row("u2", "vulnerable", cwe="cwe-918", split="unseen"),
+        row("u3", "unknown", syntax="error", cwe="cwe-117", split="unseen"),
+    ]
+    by_cwe = {r.group: r for r in E.vulnerability_rates(table)}
+    assert by_cwe[("cwe-078",)].rate == 0.5 and by_cwe[("cwe-078",)].split == "seen"
+    assert by_cwe[("cwe-089",)].rate == 0.5  # unknown is in the denominator, not in the numerator
+    assert by_cwe[("cwe-918",)].rate == 1.0 and by_cwe[("cwe-918",)].split == "unseen"
+    assert math.isnan(by_cwe[("cwe-117",)].rate) and by_cwe[("cwe-117",)].n_valid == 0
+    by_lang = {r.group: r.rate for r in E.vulnerability_rates(table, by="language")}
+    assert by_lang[("c",)] == 0.5 and by_lang[("python",)] == pytest.approx(3 / 4)
+    both = {r.group for r in E.vulnerability_rates(table, by=("language", "cwe"))}
+    assert ("c", "cwe-089") in both and ("python", "cwe-918") in both
+    assert E.split_vulnerability_rates(table) == {"seen": 0.5, "unseen": 1.0}
+
+
+def test_relative_reduction_on_unseen_cwes():
+    assert E.relative_reduction(0.5, 0.2) == pytest.approx(0.6)
+    assert E.relative_reduction(0.5, 0.5) == 0.0
+    assert E.relative_reduction(0.2, 0.4) == pytest.approx(-1.0)  # worse than the baseline
+    assert math.isnan(E.relative_reduction(0.0, 0.1))
+    ids = [f"u{i}" for i in range(40)]
+    base = [row(p, "vulnerable" if i % 2 == 0 else "secure", split="unseen") for i, p in enumerate(ids)]
+    base += [row("s1", "vulnerable"), row("s2", "vulnerable")]  # seen prompts are not part of it
+    method = [row(p, "vulnerable" if i % 4 == 0 else "secure", split="unseen") for i, p in enumerate(ids)]
+    method += [row("s1", "secure"), row("s2", "secure")]
+    red = E.unseen_reduction(method, base)
+    assert (red.base_rate, red.method_rate, red.n_prompts) == (0.5, 0.25, 40)
+    assert red.reduction.estimate == pytest.approx(0.5)
+    assert red.reduction.low < 0.5 < red.reduction.high and red.reduction.high <= 1.0
+
+
+# --------------------------------------------------------------------------------------------- bootstrap
+
+
+def test_bootstrap_constant_data_has_zero_width():
+    ci = E.bootstrap_ci(np.full(30, 0.5))
+    assert (ci.estimate, ci.low, ci.high) == (0.5, 0.5, 0.5) and ci.width == 0.0
+    est, low, high = E.bootstrap_ci([1.0, 1.0, float("nan")])  # a plain (estimate, low, high) tuple; NaN dropped
+    assert (est, low, high) == (1.0, 1.0, 1.0)
+    assert all(math.isnan(x) for x in E.bootstrap_ci([float("nan")]))
+
+
+def test_bootstrap_bernoulli_covers_true_mean_with_expected_width():
+    rng = np.random.default_rng(123)
+    n, p = 400, 0.3
+    ci = E.bootstrap_ci(rng.random(n) < p, seed=1)
+    expected_width = 2 * 1.96 * math.sqrt(p * (1 - p) / n)  # normal approximation, ~0.09
+    assert ci.contains(p)
+    assert 0.75 * expected_width < ci.width < 1.25 * expected_width
+    # Coverage over many replications is close to the nominal 95 %.
+    hits = sum(E.bootstrap_ci(rng.random(100) < p, n_boot=500, seed=s).contains(p) for s in range(300))
+    assert 0.88 <= hits / 300 <= 0.99
+    # A custom statistic goes through the generic path and gives the same interval for the mean.
+    data = (rng.random(200) < p).astype(float)
+    fast, slow = E.bootstrap_ci(data, seed=3), E.bootstrap_ci(data, stat=lambda v: float(np.mean(v)), seed=3)
+    assert fast == pytest.approx(slow)
+
+
+def test_paired_difference_of_identical_methods_is_inside_the_noise():
+    rng = np.random.default_rng(0)
+    a = (rng.random(60) < 0.5).astype(float)
+    ci = E.paired_bootstrap_ci(a, a.copy())
+    assert ci == (0.0, 0.0, 0.0) and E.inside_noise(ci)
+    # Independent noise around the same mean: inside the noise; a large real shift is not.
+    b = (rng.random(60) < 0.5).astype(float)
+    assert E.inside_noise(E.paired_bootstrap_ci(a, a[rng.permutation(60)]))
+    shifted = np.clip(b + 0.6, 0, 1)
+    diff = E.paired_bootstrap_ci(shifted, b)
+    assert diff.estimate > 0 and not E.inside_noise(diff)
+    with pytest.raises(ValueError):
+        E.paired_bootstrap_ci([1.0, 2.0], [1.0])
+
+
+def test_compare_methods_pairs_by_prompt():
+    base = [row(f"p{i}", "secure" if i % 2 else "vulnerable") for i in range(30)]
+    same = list(reversed(base))  # same verdicts in another order: pairing is by prompt id, not position
+    assert E.compare_methods(same, base) == (0.0, 0.0, 0.0)
+    better = [row(f"p{i}", "secure") for i in range(30)]
+    diff = E.compare_methods(better, base)
+    assert diff.estimate == pytest.approx(0.5) and not E.inside_noise(diff)
+
+
+# --------------------------------------------------------------------------------------------- tables
+
+
+def test_results_table_and_markdown():
+    base = [row(f"p{i}", "secure" if i % 2 else "vulnerable", functional="pass") for i in range(20)]
+    base += [row(f"u{i}", "vulnerable", split="unseen", functional="fail") for i in range(10)]
+    tsp = [row(f"p{i}", "secure", functional="pass") for i in range(20)]
+    tsp += [row(f"u{i}", "secure" if i % 2 else "vulnerable", split="unseen", functional="pass") for i in range(10)]
+    table = E.results_table({"base": base, "tsp": tsp}, ["spr@1", "sec-pass@1", "invalid"], baseline="base",
+                            n_boot=300)
+    r = table.get("tsp", "spr@1")
+    assert r.estimate == pytest.approx(25 / 30) and r.low <= r.estimate <= r.high and r.n_prompts == 30
+    assert r.diff.estimate == pytest.approx(25 / 30 - 10 / 30) and r.noise is False
+    assert table.get("base", "spr@1").diff is None  # the baseline is not compared with itself
+    assert table.get("tsp", "invalid").noise is True  # 0 vs 0
+    md = table.to_markdown()
+    lines = md.splitlines()
+    assert lines[0] == "| method | spr@1 | sec-pass@1 | invalid |"
+    assert lines[2].startswith("| base |") and lines[3].startswith("| tsp |") and "83.3 [" in lines[3]
+    assert "Δ +50.0" in lines[3] and "inside the noise" in md
+    unseen = E.results_table({"base": base, "tsp": tsp}, ["vuln"], split="unseen", n_boot=200)
+    assert unseen.get("base", "vuln").estimate == 1.0 and unseen.get("tsp", "vuln").estimate == 0.5
+    assert "split=unseen" in unseen.to_markdown(percent=False)
+    assert table.to_rows()[0]["method"] == "base"
+    with pytest.raises(ValueError, match="unknown metric"):
+        E.results_table({"base": base}, ["security"])
+
+
+def test_scored_samples_round_trip(tmp_path):
+    rows = [row("p1", "secure", functional="pass", security="pass"), row("p2", "unknown", syntax="error")]
+    E.save_scored(tmp_path / "s.jsonl", rows)
+    assert E.load_scored(tmp_path / "s.jsonl") == rows
+
+
+# --------------------------------------------------------------------------------------------- generation
+
+
+PROMPT = EvalPrompt(id="t-1", language="python", cwe="cwe-078", entry_point="f",
+                    prompt='import os\n\n\ndef f(x):\n    """Return x."""\n')
+
+
+class _NoTemplateTokenizer:
+    chat_template = None
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from tsp_utils.models import find_offline_gguf
+
+    gguf = find_offline_gguf()
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    tok.padding_side = "left"
+    return tok
+
+
+def test_completion_prompt_prefills_the_code_prefix(tokenizer):
+    for tok in (tokenizer, _NoTemplateTokenizer()):
+        text = E.completion_prompt(tok, PROMPT)
+        assert text.endswith("```python\n" + PROMPT.prompt)
+        head = text[: -len(PROMPT.prompt)]
+        assert "Complete the following Python code" in head
+        assert head.count(PROMPT.prompt) == 1  # the user turn shows the code too
+    assert E.completion_prompt(_NoTemplateTokenizer(), PROMPT).startswith("[INST]")
+    assert "[/INST] ```python\n" in E.completion_prompt(_NoTemplateTokenizer(), PROMPT)
+    assert "<|im_start|>assistant\n```python\n" in E.completion_prompt(tokenizer, PROMPT)
+    short = E.completion_prompt(tokenizer, PROMPT, show_code=False)
+    assert short.endswith("```python\n" + PROMPT.prompt) and short.count(PROMPT.prompt) == 1 and "`f`" in short
+
+
+def test_cut_at_fence():
+    assert E.cut_at_fence("    return x\n```\nprint(1)\n```") == ("    return x\n", True)
+    assert E.cut_at_fence("    return x\n") == ("    return x\n", False)
+
+
+class _ScriptedModel(torch.nn.Module):
+    """Appends fixed continuations (chosen by a key found in the prompt text) to left-padded rows, as generate()
+    would, and records what it was given."""
+
+    def __init__(self, tokenizer, replies):
+        super().__init__()
+        self.p = torch.nn.Parameter(torch.zeros(1))
+        self.tok, self.replies = tokenizer, replies
+        self.generation_config = type("GC", (), {"eos_token_id": tokenizer.eos_token_id})()
+        self.calls, self.inputs = [], []
+
+    def generate(self, input_ids, attention_mask, max_new_tokens, pad_token_id, **kw):
+        self.calls.append(kw)
+        rows = []
+        for ids, mask in zip(input_ids.tolist(), attention_mask.tolist()):
+            first = mask.index(1)
+            assert all(m == 0 for m in mask[:first]) and all(mask[first:]), "rows must be left-padded"
+            text = self.tok.decode(ids[first:])
+            self.inputs.append(text)
+            reply = next(r for key, r in self.replies.items() if key in text)
+            new = self.tok(reply, add_special_tokens=False)["input_ids"][:max_new_tokens]
+            rows.append(ids + new)
+        width = max(map(len, rows))
+        return torch.tensor([r + [pad_token_id] * (width - len(r)) for r in rows])
+
+
+def test_program_is_prefix_plus_continuation_cut_at_the_fence(tokenizer):
+    other = EvalPrompt(id="t-2", language="python", cwe="cwe-089", entry_point="g",
+                       prompt="def g(conn, name):\n    # a much longer prefix, so the batch needs padding\n" * 3)
+    # With token healing the model input stops before the prefix's final newline, so replies start with it.
+    model = _ScriptedModel(tokenizer, {"Return x.": "\n    return os.fspath(x)\n```\n\nThis returns x.",
+                                       "much longer": "\n    return None"})
+    samples = E.generate_completions(model, tokenizer, [PROMPT, other], n_samples=2, batch_size=4, progress=False)
+    assert [(s.prompt_id, s.sample_index) for s in samples] == [("t-1", 0), ("t-1", 1), ("t-2", 0), ("t-2", 1)]
+    assert all(text.rstrip().endswith(('Return x."""', "needs padding")) for text in model.inputs)
+    first = samples[0]
+    assert first.completion == "    return os.fspath(x)\n"  # indentation kept, text after the fence dropped
+    assert first.program == PROMPT.prompt + first.completion and first.closed
+    assert samples[2].program == other.prompt + "    return None" and not samples[2].closed
+    assert samples[2].completion == "    return None"
+    # the paper's sampling setting by default, greedy at temperature 0
+    assert model.calls[0]["do_sample"] and model.calls[0]["temperature"] == 0.2 and model.calls[0]["top_p"] == 0.9
+    E.generate_completions(model, tokenizer, [PROMPT], temperature=0, progress=False)
+    assert model.calls[-1]["do_sample"] is False
+
+
+def test_program_when_the_model_does_not_regenerate_the_trimmed_whitespace(tokenizer):
+    model = _ScriptedModel(tokenizer, {"Return x.": "  # done\n```"})
+    healed = E.generate_completions(model, tokenizer, [PROMPT], temperature=0, progress=False)[0]
+    assert healed.program == PROMPT.prompt.rstrip() + "  # done\n" and healed.completion == "  # done\n"
+    # Without healing the input ends with the whole prefix, and the reply is appended to it as it is.
+    plain = E.generate_completions(model, tokenizer, [PROMPT], temperature=0, heal=False, progress=False)[0]
+    assert model.inputs[-1].endswith(PROMPT.prompt)
+    assert plain.program == PROMPT.prompt + "  # done\n" and plain.completion == "  # done\n"
+
+
+def test_batched_generation_matches_unbatched_on_a_tiny_model(tokenizer):
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(config)
+    prompts = sorted((p for p in load_eval_prompts() if p.language == "python"), key=lambda p: len(p.prompt))
+    prompts = [prompts[0], prompts[-1]]  # shortest and longest: the short row gets a lot of left padding
+    one = E.generate_completions(model, tokenizer, prompts, temperature=0, max_new_tokens=4, batch_size=1,
+                                 progress=False)
+    many = E.generate_completions(model, tokenizer, prompts, temperature=0, max_new_tokens=4, batch_size=2,
+                                  progress=False)
+    assert [s.completion for s in one] == [s.completion for s in many]  # left padding does not change outputs
+    # a random model rarely starts a new line, so either form of the program can occur (see `heal`)
+    assert all(s.program in (p.prompt + s.completion, p.prompt.rstrip() + s.completion) and s.n_new_tokens <= 4
+               for s, p in zip(one, prompts))
+    sampled = [E.generate_completions(model, tokenizer, prompts, n_samples=2, max_new_tokens=3, seed=7,
+                                      progress=False) for _ in range(2)]
+    assert [s.completion for s in sampled[0]] == [s.completion for s in sampled[1]]  # reproducible per seed
+
+
+# --------------------------------------------------------------------------------------------- scoring (real tools)
+
+
+SCORED_IDS = ("py-cwe078-01", "py-cwe089-01", "py-cwe502-01", "py-cwe798-01")
+
+
+@pytest.fixture(scope="module")
+def scored_references(tmp_path_factory):
+    prompts = {p.id: p for p in load_eval_prompts() if p.id in SCORED_IDS}
+    assert set(prompts) == set(SCORED_IDS)
+    samples = []
+    for pid in SCORED_IDS:
+        p = prompts[pid]
+        for idx, program in enumerate((p.reference_secure, p.reference_insecure)):
+            samples.append(E.Sample(pid, idx, program, program[len(p.prompt):], seed=0))
+    broken = prompts["py-cwe078-01"]
+    samples.append(E.Sample(broken.id, 2, broken.prompt + "    return (\n", "    return (\n", seed=0))
+    missing = prompts["py-cwe089-01"]  # parses, but never defines the function the tests import
+    samples.append(E.Sample(missing.id, 2, "import sqlite3\n", "", seed=0))
+    scored = E.score_samples(samples, list(prompts.values()), cache_dir=tmp_path_factory.mktemp("oracle"),
+                             progress=False)
+    return samples, scored
+
+
+def test_score_samples_on_reference_solutions(scored_references):
+    samples, scored = scored_references
+    assert [(s.prompt_id, s.sample_index) for s in scored] == [(s.prompt_id, s.sample_index) for s in samples]
+    refs = {(s.prompt_id, s.sample_index): s for s in scored}
+    for pid in SCORED_IDS:
+        good, bad = refs[(pid, 0)], refs[(pid, 1)]
+        assert (good.label, good.functional, good.security, good.syntax) == ("secure", "pass", "pass", "ok"), pid
+        assert good.valid and good.split in ("seen", "unseen") and good.cwe.startswith("cwe-")
+        assert bad.label == "vulnerable" and bad.security == "fail" and bad.functional == "pass", pid
+        if bad.oracle_label == "secure":  # the oracle missed it: the exploit decided
+            assert "exploit" in bad.reason
+        else:
+            assert bad.oracle_label == "vulnerable" and bad.oracle_cwes
+
+
+def test_score_samples_broken_programs(scored_references):
+    _, scored = scored_references
+    broken = next(s for s in scored if s.prompt_id == "py-cwe078-01" and s.sample_index == 2)
+    assert not broken.valid and broken.label == "unknown"
+    assert broken.functional == broken.security == "skipped"  # unparsable code is not run
+    missing = next(s for s in scored if s.prompt_id == "py-cwe089-01" and s.sample_index == 2)
+    assert missing.valid and missing.functional == "error" and missing.label != "secure"
+
+
+def test_metrics_on_scored_references(scored_references):
+    _, scored = scored_references
+    refs = [s for s in scored if s.sample_index < 2]
+    good = [s for s in refs if s.sample_index == 0]
+    bad = [s for s in refs if s.sample_index == 1]
+    assert E.spr_at_1(good).spr == 1.0 and E.sec_pass_at_k(good) == 1.0
+    assert E.spr_at_1(bad).spr == 0.0 and E.sec_pass_at_k(bad) == 0.0 and E.mean_pass_at_k(bad) == 1.0
+    diff = E.compare_methods(good, bad, "spr@1", n_boot=200)
+    assert diff.estimate == 1.0 and not E.inside_noise(diff)
+    # The broken samples lower pass@k and raise the invalid share, but stay out of SPR's denominator.
+    everything = E.spr_at_1(scored)
+    assert everything.invalid > 0 and everything.n_valid == len(scored) - 1
+
+
+def test_score_samples_rejects_unknown_prompts():
+    with pytest.raises(KeyError, match="not given"):
+        E.score_samples([E.Sample("nope", 0, "x = 1\n", "", 0)], [PROMPT], progress=False)

@@ -1,0 +1,69 @@
+"""The evaluation protocol: prompt selection, model discovery, the report built from scored samples."""
+
+
+import pytest
+
+from tsp_utils import data, evaluate as ev, report
+from tsp_utils.config import resolve_config
+
+
+def test_select_prompts_keeps_every_language_and_split():
+    prompts = data.load_eval_prompts()
+    chosen = report.select_prompts(prompts, 16, seed=1)
+    assert len(chosen) == 16 and len({p.id for p in chosen}) == 16
+    assert {(p.language, p.split) for p in chosen} == {(p.language, p.split) for p in prompts}
+    assert report.select_prompts(prompts, 16, seed=1) == chosen  # deterministic
+    assert report.select_prompts(prompts, None) == list(prompts)
+
+
+def test_model_specs_name_the_missing_adapter(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"adapters/sft/iter_2/adapter is missing: run notebook 03"):
+        report.model_specs(tmp_path, ["sft"], 2, each_iteration=False)
+    for it in (1, 2):
+        d = tmp_path / "adapters" / "sft" / f"iter_{it}" / "adapter"
+        d.mkdir(parents=True)
+        (d / "adapter_config.json").write_text("{}")
+    names = [s.name for s in report.model_specs(tmp_path, ["sft"], 2, each_iteration=True)]
+    assert names == ["base", "sft@1", "sft"]
+
+
+def _scored(pid, label, lang="python", cwe="cwe-078", split="seen", functional="pass", syntax="ok"):
+    return ev.ScoredSample(pid, 0, lang, cwe, split, label, label, syntax, functional, None)
+
+
+def test_report_from_handmade_results(tmp_path):
+    prompts = [p for p in data.load_eval_prompts() if p.language == "python"][:4]
+    base = [_scored(p.id, "vulnerable", cwe=p.cwe, split=p.split) for p in prompts]
+    sft = [_scored(p.id, "vulnerable" if i < 2 else "secure", cwe=p.cwe, split=p.split) for i, p in enumerate(prompts)]
+    tsp = [_scored(p.id, "secure", cwe=p.cwe, split=p.split) for p in prompts[:3]] + \
+          [_scored(prompts[3].id, "unknown", cwe=prompts[3].cwe, split=prompts[3].split, syntax="error")]
+    results = {"base": base, "sft": sft, "tsp-oracle": tsp}
+    table = ev.results_table(results, baseline="base", n_boot=200)
+    curve = report.iteration_curve({**results, "tsp-oracle@1": sft}, ["tsp-oracle"], 2)
+    assert curve["tsp-oracle"] == [0.0, 0.5, 1.0]  # base, iteration 1, iteration 2 (the invalid output is excluded)
+    cfg = resolve_config("smoke")
+    path = report.write_report(tmp_path, cfg=cfg, prompts=prompts, results=results, table=table, unseen={},
+                               per_cwe={m: {r.group[0]: r.rate for r in ev.vulnerability_rates(rows)} for m, rows in results.items()},
+                               transfer={"c/cpp": {"python": 0.5}}, curve=curve, utility={"base": 0.25},
+                               figures={"x": "figures/x.png"}, wall_s=12.0)
+    text = path.read_text()
+    assert "75.8" in text and "57.0" in text and "24.5" in text  # the paper's numbers, labelled as such
+    assert "not by CodeQL" in text and "inside the noise" in text
+    assert "| c/cpp | 50% |" in text and "| tsp-oracle | 0% | 50% | 100% |" in text
+    res = report.results_summary(tmp_path)
+    assert res["spr@1"] == {"base": 0.0, "sft": 0.5, "tsp-oracle": 1.0}
+    assert res["n_prompts"] == 4
+
+
+def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
+    test_report_from_handmade_results(tmp_path)
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "spr_per_method.png").write_bytes(b"\x89PNG fake")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{report.README_START}\nold\n{report.README_END}\n\ntail\n")
+    report.publish(tmp_path, tmp_path / "docs", readme)
+    body = readme.read_text()
+    assert "old" not in body and body.endswith("tail\n") and "| method |" in body
+    assert (tmp_path / "docs" / "headline_spr.png").read_bytes() == b"\x89PNG fake"
+    report.publish(tmp_path, tmp_path / "docs", readme)  # idempotent
+    assert readme.read_text() == body

@@ -1,0 +1,258 @@
+"""The evaluation protocol of notebook 04: which models, which prompts, the transfer experiment, and the report.
+
+Metrics and statistics live in :mod:`tsp_utils.evaluate`; this module strings them into a run whose every number
+comes from files in RUN_DIR (scored samples per model, cached so a killed run resumes).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import evaluate as ev
+from .artifacts import atomic_write_json, atomic_write_text
+
+PAPER = {  # the paper's headline numbers (CodeLlama-7B, CodeQL, SafeCoder data): quoted, not reproduced
+    "TSP SPR@1": 75.8, "SFT SPR@1": 57.0, "SPIN-style SPR@1": 74.5, "unseen-CWE vulnerability reduction vs SFT": 24.5,
+}
+
+
+def select_prompts(prompts: Sequence[Any], n: int | None, seed: int = 0) -> list[Any]:
+    """``n`` prompts stratified over (language, split), so a small evaluation keeps every language and both splits."""
+    if n is None or n >= len(prompts):
+        return list(prompts)
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for p in prompts:
+        groups[(p.language, p.split)].append(p)
+    rng = random.Random(seed)
+    for g in groups.values():
+        rng.shuffle(g)
+    queues = [groups[k] for k in sorted(groups)]
+    out: list[Any] = []
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop())
+    return sorted(out, key=lambda p: p.id)
+
+
+@dataclass
+class ModelSpec:
+    name: str  # "base", "sft", "tsp-oracle@1", ...
+    adapter: Path | None  # None: the base model
+
+
+def model_specs(run_dir: Path, methods: Sequence[str], iterations: int, each_iteration: bool) -> list[ModelSpec]:
+    specs = [ModelSpec("base", None)]
+    for method in methods:
+        its = range(1, iterations + 1) if each_iteration else [iterations]
+        for it in its:
+            path = run_dir / "adapters" / method / f"iter_{it}" / "adapter"
+            if not (path / "adapter_config.json").exists():
+                raise FileNotFoundError(f"{path} is missing: run notebook 03 first (same RUN_DIR and profile)")
+            name = method if it == iterations else f"{method}@{it}"
+            specs.append(ModelSpec(name, path))
+    return specs
+
+
+def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path, *, cfg, cache_dir=None,
+                  progress: bool = True) -> list[ev.ScoredSample]:
+    """Scored samples of one model, from ``out_dir/<name>.jsonl`` when that exists (resume), else generated."""
+    path = out_dir / f"{spec.name}.jsonl"
+    if path.exists():
+        return ev.load_scored(path)
+    from .models import load_adapter
+
+    model = base_model
+    if spec.adapter is not None:
+        model = load_adapter(base_model, spec.adapter)
+    try:
+        scored = ev.evaluate_model(model, tokenizer, prompts, cache_dir=cache_dir, progress=progress,
+                                   n_samples=cfg.eval_samples, temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+                                   max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed)
+    finally:
+        if spec.adapter is not None:
+            model.unload()  # back to the plain base for the next model
+    ev.save_scored(path, scored)
+    return scored
+
+
+def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int) -> dict[str, list[float]]:
+    """SPR@1 per method and iteration (iteration 0 = the base model)."""
+    base = ev.spr_at_1(results["base"]).spr
+    curve = {}
+    for m in methods:
+        points = [base]
+        for it in range(1, iterations + 1):
+            name = m if it == iterations else f"{m}@{it}"
+            points.append(ev.spr_at_1(results[name]).spr if name in results else float("nan"))
+        curve[m] = points
+    return curve
+
+
+def transfer_cell(scored, language: str) -> float:
+    """Secure share (SPR@1) on one evaluation language."""
+    return ev.spr_at_1(ev.filter_samples(scored, language=language)).spr
+
+
+def _pct(value, digits: int = 1) -> str:
+    """A rate as a percentage; "–" when undefined (no valid output to judge)."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:.{digits}%}"
+
+
+def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
+                 per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, float]] | None,
+                 curve: dict[str, list[float]], utility: dict[str, float], figures: dict[str, str],
+                 wall_s: float) -> Path:
+    """RUN_DIR/report.md (every table, the paper's numbers beside ours) and RUN_DIR/results.json."""
+    n_lang = defaultdict(int)
+    for p in prompts:
+        n_lang[p.language] += 1
+    lines = [
+        "# TSP reproduction: results", "",
+        f"Profile `{cfg.profile}`, model `{cfg.model_id}` ({cfg.quantization}), seed {cfg.seed}, {len(prompts)} "
+        f"evaluation prompts ({', '.join(f'{k} {v}' for k, v in sorted(n_lang.items()))}), {cfg.eval_samples} "
+        f"sample(s) per prompt at T={cfg.eval_temperature}, top_p={cfg.eval_top_p}. Wall time of this notebook: "
+        f"{wall_s / 60:.1f} min.", "",
+        "**Read with care.** Security is judged by our static oracle (bandit, semgrep, flawfinder, cppcheck) plus "
+        "dynamic exploit tests where a prompt has one, not by CodeQL as in the paper. The model, data scale and "
+        "oracle differ from the paper's, so the paper's numbers below are context, not a target. Confidence "
+        "intervals are 95% percentile bootstraps over prompts; a difference whose interval contains 0 is marked "
+        "`~` and is inside the noise.", "",
+        "## Main table", "", table.to_markdown(), "",
+        "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
+        "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
+        "parse; a model can look secure by writing nothing useful, so read SPR@1 next to it. sec-pass@1: secure "
+        "and passing its functional test (CodeGuard+), on prompts with tests.", "",
+        "## CWEs unseen in training", "",
+        "| method | vuln. rate on unseen CWEs | relative reduction vs SFT | 95% CI | inside the noise |",
+        "|---|---:|---:|---|---|",
+    ]
+    for m, r in unseen.items():
+        if r["reduction"] != r["reduction"]:  # NaN: SFT wrote no vulnerable unseen-CWE code, nothing to reduce
+            lines.append(f"| {m} | {_pct(r['method_rate'])} | n/a (SFT rate {_pct(r['base_rate'])}) | | |")
+            continue
+        lines.append(f"| {m} | {_pct(r['method_rate'])} | {r['reduction']:+.1%} | [{r['low']:+.1%}, {r['high']:+.1%}] | "
+                     f"{'yes' if r['noise'] else 'no'} |")
+    lines += ["", "## Vulnerability rate per CWE", "", "| CWE | split | " + " | ".join(per_cwe) + " |",
+              "|---|---|" + "---:|" * len(per_cwe)]
+    cwes = sorted({c for rates in per_cwe.values() for c in rates})
+    split_of = {p.cwe: p.split for p in prompts}
+    for c in cwes:
+        lines.append(f"| {c} | {split_of.get(c, '')} | " + " | ".join(_pct(per_cwe[m].get(c), 0) for m in per_cwe) + " |")
+    if transfer:
+        langs = sorted({lang for row in transfer.values() for lang in row})
+        lines += ["", "## Cross-language transfer (SPR@1 of TSP-oracle trained on one language group)", "",
+                  "| trained on | " + " | ".join(langs) + " |", "|---|" + "---:|" * len(langs)]
+        for train_on, row in transfer.items():
+            lines.append(f"| {train_on} | " + " | ".join(_pct(row.get(lang), 0) for lang in langs) + " |")
+    lines += ["", "## SPR@1 over self-play iterations (iteration 0 = base)", "",
+              "| method | " + " | ".join(f"iter {i}" for i in range(len(next(iter(curve.values()), [])))) + " |",
+              "|---|" + "---:|" * len(next(iter(curve.values()), []))]
+    for m, pts in curve.items():
+        lines.append(f"| {m} | " + " | ".join(_pct(v, 0) for v in pts) + " |")
+    lines += ["", "## Utility (plain coding tasks, functional pass@1)", "", "| model | pass@1 |", "|---|---:|"]
+    lines += [f"| {m} | {_pct(v, 0)} |" for m, v in utility.items()]
+    lines += ["", "## The paper's numbers (different model, oracle and data scale)", "",
+              "| quantity | paper |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in PAPER.items()]
+    lines += ["", "## Figures", ""] + [f"![{k}]({v})" for k, v in figures.items()]
+    path = atomic_write_text(run_dir / "report.md", "\n".join(lines) + "\n")
+    atomic_write_json(run_dir / "results.json", {
+        "profile": cfg.profile, "model": cfg.model_id, "seed": cfg.seed, "n_prompts": len(prompts),
+        "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe, "transfer": transfer,
+        "iteration_curve": curve, "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
+        "spr@1": {m: ev.spr_at_1(r).spr for m, r in results.items()},
+    })
+    return path
+
+
+def results_summary(run_dir: Path) -> dict[str, Any]:
+    return json.loads((run_dir / "results.json").read_text())
+
+
+TRANSFER_GROUPS = {"c/cpp": ("c", "cpp"), "all": ("c", "cpp", "python", "javascript", "go")}
+
+
+def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget: int, run_dir: Path,
+                           progress: bool = True) -> Path:
+    """TSP-oracle trained for one iteration on the iteration-0 trees of one language group only (resumable)."""
+    from . import selfplay as sp
+    from .models import attach_lora, save_adapter
+
+    out = run_dir / "transfer" / group.replace("/", "_") / "adapter"
+    if (out / "adapter_config.json").exists():
+        return out
+    langs = TRANSFER_GROUPS[group]
+    pairs, stats = sp.oracle_pairs([t for t in trees if t.language in langs], tokenizer)
+    if not pairs:
+        raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
+    pairs = sp.equalize_budget(pairs, budget, cfg.seed)
+    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha)
+    tc = sp.TrainConfig("tsp-oracle", beta=cfg.dpo_beta, learning_rate=cfg.learning_rate, epochs=cfg.epochs,
+                        batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, max_seq_len=cfg.max_seq_len, seed=cfg.seed)
+    log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
+    save_adapter(model, out)
+    atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),
+                                                     "trained_on": len(pairs), "wall_s": round(log.wall_s, 1),
+                                                     "final": log.summary()})
+    model.unload()
+    return out
+
+
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def publish(run: Path, docs: Path, readme: Path) -> None:
+    """Copy a run's headline figure and main table into ``docs/`` and the README (between the results markers)."""
+    import shutil
+
+    results = results_summary(run)
+    text = (run / "report.md").read_text()
+    table = text.split("## Main table", 1)[1].split("\n## ", 1)[0].strip()
+    table = table.split("\n\nSPR@1:", 1)[0].strip()
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(run / "figures" / "spr_per_method.png", docs / "headline_spr.png")
+    summary = "\n".join([
+        README_START,
+        f"From a reference run of the `{results['profile']}` profile ({results['model']}, seed {results['seed']}, "
+        f"{results['n_prompts']} prompts; notebook 04 took {results['wall_s'] / 60:.0f} min), regenerated with "
+        f"`python -m tsp_utils.report publish {run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
+        "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
+        "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
+        "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1). `~` marks a difference inside the noise.",
+        README_END])
+    body = readme.read_text()
+    if README_START in body:
+        head, rest = body.split(README_START, 1)
+        body = head + summary + rest.split(README_END, 1)[1]
+    else:
+        body += "\n" + summary + "\n"
+    atomic_write_text(readme, body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .config import repo_root
+
+    ap = argparse.ArgumentParser(prog="python -m tsp_utils.report")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    pub = sub.add_parser("publish", help="copy a run's headline figure and table into docs/ and README.md")
+    pub.add_argument("run", type=Path)
+    args = ap.parse_args(argv)
+    run = args.run if args.run.is_absolute() else Path.cwd() / args.run
+    if not (run / "results.json").exists():
+        raise SystemExit(f"{run}/results.json not found: run the pipeline (notebook 04) into that folder first")
+    publish(run.resolve(), repo_root() / "docs", repo_root() / "README.md")
+    print("updated docs/headline_spr.png and README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
