@@ -238,3 +238,29 @@ def test_save_load_round_trip_and_streaming_resume(tiny, tmp_path):
     with pytest.raises(ValueError, match=r"again\.jsonl:1: not a tree record"):
         (tmp_path / "again.jsonl").write_text('{"x": 1}\n')
         T.load_trees(tmp_path / "again.jsonl")
+
+
+def test_llm_annotator_speaks_openai_chat_and_maps_lines(monkeypatch):
+    import io
+    import json as _json
+    import urllib.request
+
+    seen = {}
+
+    def fake_urlopen(request, timeout):
+        seen["url"], seen["auth"] = request.full_url, request.get_header("Authorization")
+        seen["body"] = _json.loads(request.data)
+        reply = "[[1]]\n[Code_Line]     subprocess.run([\"tar\", \"czf\", f\"/backups/{name}.tgz\", f\"/srv/{name}\"], check=True)\n" \
+                "[CWE_ID] CWE-78\n[Description] A shell string here would allow injection."
+        return io.BytesIO(_json.dumps({"choices": [{"message": {"content": reply}}]}).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    with pytest.raises(RuntimeError, match="TSP_LLM_API_KEY"):
+        monkeypatch.delenv("TSP_LLM_API_KEY", raising=False)
+        monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+        risk.llm_risk_annotations(PY_AFTER, "python")
+    notes = risk.llm_risk_annotations(PY_AFTER, "python", base_url="http://llm.local/v1", api_key="k", model="m")
+    assert seen["url"] == "http://llm.local/v1/chat/completions" and seen["auth"] == "Bearer k"
+    assert seen["body"]["model"] == "m" and "[Code_Line]" in seen["body"]["messages"][0]["content"]
+    (site,) = risk.annotation_sites(PY_AFTER, notes)
+    assert (site.line, site.cwe, site.method) == (5, "cwe-078", "llm")
