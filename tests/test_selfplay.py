@@ -37,7 +37,7 @@ def tiny(tiny_llama_dir):
 
 def test_prompt_labels_are_masked(tiny):
     batch = sp.collate([sp.build_sequence([5, 6, 7, 8], [9, 10, 11], 64)], 0, "cpu")
-    base = sp.sequence_logps(tiny.model, batch)
+    base = sp.sequence_logps(tiny.model, batch).detach()
     changed = {k: v.clone() for k, v in batch.items()}
     changed["labels"][0, 1:4] = torch.tensor([100, 200, 300])  # labels at prompt positions
     assert torch.allclose(sp.sequence_logps(tiny.model, changed), base)

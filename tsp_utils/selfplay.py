@@ -422,7 +422,7 @@ def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int,
             else:
                 optimizer.step()
             optimizer.zero_grad(set_to_none=True)
-        entry = {"step": step, "loss": float(loss), **{k: float(v) for k, v in metrics.items()}}
+        entry = {"step": step, "loss": float(loss.detach()), **{k: float(v) for k, v in metrics.items()}}
         log.steps.append(entry)
         bar.set_postfix({k: f"{v:.3f}" for k, v in entry.items() if k != "step"})
     log.wall_s = time.perf_counter() - start
