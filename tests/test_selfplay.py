@@ -8,8 +8,7 @@ import torch
 from tsp_utils import models, selfplay as sp
 from tsp_utils import tree as T
 from tsp_utils.config import resolve_config
-from tsp_utils.sampling import BranchResult, Continuation
-from test_tree import PY_AFTER, PY_BEFORE, ScriptedSampler, _task
+from test_tree import ScriptedSampler, _task
 
 
 def test_dpo_loss_matches_a_hand_computed_value():

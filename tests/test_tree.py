@@ -1,7 +1,6 @@
 """Trees: risk-node positions, shared prefixes, depth >= 2, cache-shared sampling, save/load."""
 
 import pytest
-import torch
 
 from tsp_utils import models, risk
 from tsp_utils import tree as T

@@ -52,15 +52,13 @@ def _sampling_kwargs(temperature: float, top_p: float) -> dict[str, Any]:
     return {"do_sample": True, "temperature": temperature, "top_p": top_p, "top_k": None}
 
 
-def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_ids: set[int], pad_id: int | None,
+def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_ids: set[int],
           stop_hit: bool) -> Continuation:
     ids, logps, ents = [], [], []
     finished = False
     for step, token in enumerate(tokens.tolist()):
         if token in eos_ids:
             finished = True
-            break
-        if pad_id is not None and token == pad_id and step > 0 and ids == []:
             break
         ids.append(token)
         logp = torch.log_softmax(logits[step][row].float(), dim=-1)
@@ -168,7 +166,7 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
         for _ in range(req.k):
             text = tokenizer.decode(new_tokens[row]) if stop_strings else ""
             stop_hit = bool(stop_strings) and any(s in text for s in stop_strings)
-            conts.append(_trim(new_tokens[row], out.logits, row, eos_ids, pad_id, stop_hit))
+            conts.append(_trim(new_tokens[row], out.logits, row, eos_ids, stop_hit))
             row += 1
         results.append(BranchResult(req.key, entropy, conts))
     return results
@@ -211,6 +209,6 @@ def sample_branches_naive(
             entropy = _entropy(out.logits[0][0])
             text = tokenizer.decode(out.sequences[0, ids.shape[1]:]) if stop_strings else ""
             stop_hit = bool(stop_strings) and any(s in text for s in stop_strings)
-            conts.append(_trim(out.sequences[0, ids.shape[1]:], out.logits, 0, eos_ids, None, stop_hit))
+            conts.append(_trim(out.sequences[0, ids.shape[1]:], out.logits, 0, eos_ids, stop_hit))
         results.append(BranchResult(req.key, entropy, conts))
     return results

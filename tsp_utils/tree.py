@@ -247,15 +247,6 @@ def load_trees(path: str | os.PathLike) -> list[TaskTree]:
     return list(iter_trees(path))
 
 
-def entropy(logits) -> float:
-    """Entropy in nats of softmax(logits) for a 1-D tensor."""
-    import torch
-
-    logp = torch.log_softmax(logits.float(), dim=-1)
-    return float(-(logp.exp() * logp).sum())
-
-
-__all__ = ["RiskNode", "TreeNode", "TaskTree", "save_trees", "iter_trees", "load_trees", "entropy"]
 
 
 # ------------------------------------------------------------------------------------------------ code in responses
