@@ -193,9 +193,8 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
     if not pairs:
         raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
     pairs = sp.equalize_budget(pairs, budget, cfg.seed)
-    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha)
-    tc = sp.TrainConfig("tsp-oracle", beta=cfg.dpo_beta, learning_rate=cfg.learning_rate, epochs=cfg.epochs,
-                        batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, max_seq_len=cfg.max_seq_len, seed=cfg.seed)
+    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, cfg.seed)
+    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing)
     log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
     save_adapter(model, out)
     atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),

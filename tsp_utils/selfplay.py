@@ -321,6 +321,13 @@ class TrainConfig:
     gradient_checkpointing: bool = False
     log_every: int = 1
 
+    @classmethod
+    def from_run(cls, method: str, run_cfg, seed: int) -> "TrainConfig":
+        """The training settings of a run profile (QLoRA on a T4 needs gradient checkpointing to fit)."""
+        return cls(method, beta=run_cfg.dpo_beta, learning_rate=run_cfg.learning_rate, epochs=run_cfg.epochs,
+                   batch_size=run_cfg.batch_size, grad_accum=run_cfg.grad_accum, max_seq_len=run_cfg.max_seq_len,
+                   seed=seed, gradient_checkpointing=run_cfg.profile == "colab-t4")
+
 
 @dataclass
 class TrainLog:
@@ -472,8 +479,8 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
 
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
-    model = attach_lora(base_model, r=run_cfg.lora_r, alpha=run_cfg.lora_alpha,
-                        gradient_checkpointing=run_cfg.profile == "colab-t4")
+    checkpointing = TrainConfig.from_run(method, run_cfg, run_cfg.seed).gradient_checkpointing
+    model = attach_lora(base_model, r=run_cfg.lora_r, alpha=run_cfg.lora_alpha, gradient_checkpointing=checkpointing)
     pad_id = tokenizer.pad_token_id
     manifests = []
     for it in range(1, run_cfg.iterations + 1):
@@ -511,10 +518,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
         n_available = len(pairs)
         pairs = equalize_budget(pairs, budget or len(pairs), seed)
         save_pairs(out.parent / f"pairs_iter_{it}.jsonl", pairs)
-        cfg = TrainConfig(method, beta=run_cfg.dpo_beta, learning_rate=run_cfg.learning_rate, epochs=run_cfg.epochs,
-                          batch_size=run_cfg.batch_size, grad_accum=run_cfg.grad_accum,
-                          max_seq_len=run_cfg.max_seq_len, seed=seed,
-                          gradient_checkpointing=run_cfg.profile == "colab-t4")
+        cfg = TrainConfig.from_run(method, run_cfg, seed)
         log = train(model, pairs, cfg, pad_id, progress=progress) if pairs else TrainLog()
         save_adapter(model, out / "adapter")
         manifest = {"method": method, "iteration": it, "seed": seed, "generated_by_adapter": generated_by,
