@@ -33,6 +33,15 @@ def test_gpu_compute_dtype_by_capability(monkeypatch, capability, dtype):
     assert (plan.quantization, plan.compute_dtype) == ("nf4", dtype)
 
 
+def test_compute_dtype_override_reproduces_a_t4_on_newer_gpus(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (9, 0))
+    plan = models.choose_precision("auto", "cuda", compute_dtype=torch.float16)
+    assert plan.compute_dtype == torch.float16 and "overridden" in plan.reason
+    assert models.choose_precision("none", "cpu", compute_dtype=torch.float16).compute_dtype == torch.float32
+    with pytest.raises(ValueError, match="compute_dtype"):
+        models.choose_precision("auto", "cpu", compute_dtype=torch.int8)
+
+
 def test_tiny_llama_loads_in_nf4_on_cpu(tiny_llama_dir):
     lm = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
     linears = {name: m for name, m in lm.model.named_modules() if name.endswith(("q_proj", "v_proj", "down_proj"))}

@@ -83,20 +83,26 @@ def bitsandbytes_cpu_ok() -> bool:
     return (major, minor) >= (0, 46)
 
 
-def choose_precision(quantization: Quantization = "auto", device: str | None = None) -> PrecisionPlan:
+def choose_precision(quantization: Quantization = "auto", device: str | None = None,
+                     compute_dtype: torch.dtype | None = None) -> PrecisionPlan:
     """Pick weight format and compute dtype for this machine.
 
     T4s (compute capability 7.5) have no bf16 tensor cores, so they compute in fp16; Ampere and newer use bf16,
     which does not overflow in the attention logits. On CPU, bf16 matmuls in bitsandbytes are ~10x slower than
-    fp32 on the machines we tested, so CPU always computes in fp32.
+    fp32 on the machines we tested, so CPU always computes in fp32. ``compute_dtype`` overrides the GPU's choice
+    (the benchmarks use float16 on an H100 to reproduce a T4's memory use).
     """
     if quantization not in ("auto", "nf4", "none"):
         raise ValueError(f"quantization must be 'auto', 'nf4' or 'none', got {quantization!r}")
+    if compute_dtype not in (None, torch.float16, torch.bfloat16, torch.float32):
+        raise ValueError(f"compute_dtype must be float16, bfloat16 or float32, got {compute_dtype!r}")
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda":
         major, _ = torch.cuda.get_device_capability()
         dtype = torch.bfloat16 if major >= 8 else torch.float16
         why = f"GPU compute capability {major}.x -> {str(dtype).replace('torch.', '')}"
+        if compute_dtype is not None and compute_dtype != dtype:
+            dtype, why = compute_dtype, f"{why}, overridden: {str(compute_dtype).replace('torch.', '')} requested"
         quant = "none" if quantization == "none" else "nf4"
         return PrecisionPlan(quant, dtype, "cuda", why)
     if quantization == "none":
@@ -204,6 +210,7 @@ def load_model(
     offline_fallback: bool = True,
     verbose: bool = True,
     device_map: Any = None,
+    compute_dtype: torch.dtype | None = None,
 ) -> LoadedModel:
     """Load a causal LM and its tokenizer for generation and (Q)LoRA training.
 
@@ -215,7 +222,7 @@ def load_model(
     from transformers import AutoModelForCausalLM
 
     start = time.perf_counter()
-    plan = choose_precision(quantization, device)
+    plan = choose_precision(quantization, device, compute_dtype)
     if model_id is None:
         model_id = CODELLAMA_ID if plan.device == "cuda" else OFFLINE_MODEL_ID
     notes: list[str] = []

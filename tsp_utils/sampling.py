@@ -54,17 +54,17 @@ def _sampling_kwargs(temperature: float, top_p: float) -> dict[str, Any]:
 
 def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_ids: set[int],
           stop_hit: bool) -> Continuation:
-    ids, logps, ents = [], [], []
-    finished = False
-    for step, token in enumerate(tokens.tolist()):
-        if token in eos_ids:
-            finished = True
-            break
-        ids.append(token)
-        logp = torch.log_softmax(logits[step][row].float(), dim=-1)
-        logps.append(float(logp[token]))
-        ents.append(float(-(logp.exp() * logp).sum()))
-    return Continuation(ids, logps, finished or stop_hit, ents)
+    ids = tokens.tolist()
+    cut = next((i for i, t in enumerate(ids) if t in eos_ids), None)
+    finished = cut is not None
+    ids = ids[:cut]
+    if not ids:
+        return Continuation([], [], finished or stop_hit, [])
+    # One log-softmax over the row's steps and one transfer to the host, not two device syncs per token.
+    logp = torch.log_softmax(torch.stack([logits[step][row] for step in range(len(ids))]).float(), dim=-1)
+    chosen = logp.gather(-1, torch.tensor(ids, device=logp.device)[:, None])[:, 0]
+    ents = -(logp.exp() * logp).sum(-1)
+    return Continuation(ids, chosen.tolist(), finished or stop_hit, ents.tolist())
 
 
 def _eos_ids(model, tokenizer) -> set[int]:
