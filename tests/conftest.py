@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("SEMGREP_ENABLE_VERSION_CHECK", "0")
+# A developer's own CodeQL install would change verdicts and slow every oracle test; the CodeQL path is tested
+# with a fake codeql (tests/test_oracle_codeql.py), which turns it back on.
+os.environ.setdefault("TSP_ORACLE_CODEQL", "off")
 
 from pathlib import Path  # noqa: E402
 

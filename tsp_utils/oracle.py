@@ -12,6 +12,14 @@ javascript      our semgrep rules (``rules/javascript.yml``)
 go, ruby, java  our semgrep rules (``rules/go.yml``, ``rules/ruby.yml``, ``rules/java.yml``)
 ==============  ===================================================================================
 
+**CodeQL, when installed.** Where a ``codeql`` executable is found (``TSP_CODEQL=/path/to/codeql``, or on
+``PATH``; the CodeQL bundle ships the query packs), it joins the analyzers for Python, JavaScript and C/C++ with
+the ``*-security-extended`` query suites, one database per language per batch (``--build-mode=none``: no build).
+Go is left out (CodeQL needs a Go toolchain and a build there). ``TSP_ORACLE_CODEQL=off`` disables it,
+``=on`` makes its absence an error. Its findings map to severities by CodeQL's ``security-severity`` score
+(>=7 high, >=4 medium, else low). A failed CodeQL run makes the snippet ``unknown`` like any analyzer failure.
+Verdict caches are keyed by the CodeQL version too, so runs with and without it never mix.
+
 Decision rule (one ``Verdict`` per snippet):
 
 1. Unsupported language                                   -> ``unknown``
@@ -94,6 +102,9 @@ __all__ = [
     "normalize_language",
     "ruleset_version",
     "ignored_rules_markdown",
+    "analyzers_for",
+    "codeql_enabled",
+    "parse_codeql_sarif",
     "load_pairs",
     "reachable_cwes",
     "IGNORED_RULES",
@@ -250,6 +261,15 @@ _TOOL_REACHABLE_CWES["cpp"] = _TOOL_REACHABLE_CWES["c"]
 DEFAULT_TIMEOUTS = {"base_s": 120.0, "per_file_s": 1.0}
 MAX_FILES_PER_PROCESS = {"bandit": 400, "semgrep": 1500, "flawfinder": 800, "cppcheck": 300,
                          "gcc": 200, "node": 1000}
+
+# CodeQL (optional): its language names and the query suite run for each of ours.
+CODEQL_LANGUAGES: dict[str, str] = {"python": "python", "javascript": "javascript", "c": "cpp", "cpp": "cpp"}
+CODEQL_SUITES: dict[str, str] = {
+    "python": "codeql/python-queries:codeql-suites/python-security-extended.qls",
+    "javascript": "codeql/javascript-queries:codeql-suites/javascript-security-extended.qls",
+    "cpp": "codeql/cpp-queries:codeql-suites/cpp-security-extended.qls",
+}
+CODEQL_TIMEOUTS = {"base_s": 600.0, "per_file_s": 2.0}  # database creation alone takes tens of seconds
 
 # Commands, resolved lazily; tests monkeypatch entries (e.g. to ["false"]) to simulate broken analyzers.
 TOOL_COMMANDS: dict[str, list[str]] = {}
@@ -441,6 +461,9 @@ def _tool_cmd(name: str) -> list[str] | None:
     elif name in ("semgrep", "cppcheck"):
         path = _venv_script(name)
         cmd = [path] if path else None
+    elif name == "codeql":
+        path = os.environ.get("TSP_CODEQL") or shutil.which("codeql")
+        cmd = [path] if path and os.access(path, os.X_OK) else None
     else:  # gcc, g++, node, gofmt, ruby, javac: system tools
         path = shutil.which(name)
         cmd = [path] if path else None
@@ -460,11 +483,44 @@ def _tool_versions() -> str:
     return ";".join(parts)
 
 
+def codeql_enabled() -> bool:
+    """Whether CodeQL joins the analyzers: ``TSP_ORACLE_CODEQL`` = auto (default: when installed), on, off."""
+    mode = os.environ.get("TSP_ORACLE_CODEQL", "auto").strip().lower()
+    if mode in ("0", "off", "false", "no"):
+        return False
+    found = _tool_cmd("codeql") is not None
+    if mode in ("1", "on", "true", "yes") and not found:
+        raise RuntimeError("TSP_ORACLE_CODEQL=on but no codeql executable was found: install the CodeQL bundle "
+                           "(https://github.com/github/codeql-action/releases) and put codeql on PATH, or set "
+                           "TSP_CODEQL=/path/to/codeql")
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _codeql_version(cmd: tuple[str, ...]) -> str:
+    try:
+        proc = subprocess.run([*cmd, "version", "--format=terse"], capture_output=True, text=True, timeout=120,
+                              env=_tool_env())
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unusable ({exc.__class__.__name__})"
+    return proc.stdout.strip() or f"unusable (exit {proc.returncode})"
+
+
+def analyzers_for(language: str) -> tuple[str, ...]:
+    """The analyzers that run on one language here (CodeQL added where installed and enabled)."""
+    tools = ANALYZERS_BY_LANGUAGE.get(language, ())
+    if language in CODEQL_LANGUAGES and codeql_enabled():
+        tools = tools + ("codeql",)
+    return tools
+
+
 def ruleset_version() -> str:
     """Hash of the decision logic, our rule files and the analyzer versions (part of every cache key)."""
     h = hashlib.sha256()
     h.update(ORACLE_LOGIC_VERSION.encode())
     h.update(_tool_versions().encode())
+    if codeql_enabled():
+        h.update(("codeql=" + _codeql_version(tuple(_tool_cmd("codeql") or ()))).encode())
     for path in sorted(RULES_DIR.glob("*.y*ml")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -1155,6 +1211,95 @@ def _run_cppcheck(jobs: list[_Job], workdir: str, jobs_n: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# CodeQL (optional)
+# --------------------------------------------------------------------------------------------------
+
+
+def _sarif_rules(run: dict[str, Any]) -> dict[tuple[int | None, str], dict[str, Any]]:
+    """Rule metadata by (tool component, rule id): CodeQL puts its queries' rules under the packs' extensions."""
+    tool = run.get("tool", {})
+    components = [tool.get("driver", {})] + list(tool.get("extensions", []) or [])
+    rules: dict[tuple[int | None, str], dict[str, Any]] = {}
+    for index, comp in enumerate(components):
+        for rule in comp.get("rules", []) or []:
+            rules[(index - 1 if index else None, rule.get("id", ""))] = rule
+            rules.setdefault((None, rule.get("id", "")), rule)
+    return rules
+
+
+def _codeql_severity(props: dict[str, Any]) -> str:
+    try:
+        score = float(props.get("security-severity"))
+    except (TypeError, ValueError):
+        return {"error": "high", "warning": "medium"}.get(str(props.get("problem.severity", "")), "low")
+    return "high" if score >= 7.0 else "medium" if score >= 4.0 else "low"
+
+
+def parse_codeql_sarif(sarif: dict[str, Any], by_name: dict[str, "_Job"]) -> None:
+    """Add the findings of a CodeQL SARIF report to the jobs, by the analysed files' names."""
+    for run in sarif.get("runs", []):
+        rules = _sarif_rules(run)
+        for res in run.get("results", []):
+            locs = res.get("locations") or []
+            if not locs:
+                continue
+            phys = locs[0].get("physicalLocation", {})
+            job = by_name.get(os.path.basename(phys.get("artifactLocation", {}).get("uri", "")))
+            if job is None:
+                continue
+            rule_id = res.get("ruleId") or (res.get("rule") or {}).get("id", "")
+            comp = ((res.get("rule") or {}).get("toolComponent") or {}).get("index")
+            rule = rules.get((comp, rule_id)) or rules.get((None, rule_id)) or {}
+            props = rule.get("properties", {}) or {}
+            cwes = [t.rsplit("/", 1)[-1] for t in props.get("tags", []) if "external/cwe/" in t]
+            region = phys.get("region", {})
+            line = int(region.get("startLine", 1))
+            job.add_finding(Finding(
+                analyzer="codeql",
+                rule_id=rule_id,
+                cwe=normalize_cwe(cwes[0]) if cwes else None,
+                line=line,
+                severity=_codeql_severity(props),
+                message=str((res.get("message") or {}).get("text", "")).strip().splitlines()[0][:300]
+                if (res.get("message") or {}).get("text") else "",
+                end_line=int(region.get("endLine", line)),
+            ))
+
+
+def _run_codeql(jobs: list[_Job], workdir: str, language: str, threads: int) -> None:
+    """One CodeQL database over all of a batch's files of one language, then its security suite as SARIF."""
+    by_name = {j.fname: j for j in jobs}
+    root = Path(workdir) / f"codeql-{language}"
+    src, db, sarif_path = root / "src", root / "db", root / "results.sarif"
+    src.mkdir(parents=True)
+    for job in jobs:
+        (src / job.fname).write_text(job.text, encoding="utf-8")
+    timeout = CODEQL_TIMEOUTS["base_s"] + CODEQL_TIMEOUTS["per_file_s"] * len(jobs)
+    steps = [
+        ["database", "create", str(db), f"--language={language}", f"--source-root={src}", "--build-mode=none",
+         "--overwrite", f"--threads={max(1, threads)}", "--quiet"],
+        ["database", "analyze", str(db), CODEQL_SUITES[language], "--format=sarif-latest", f"--output={sarif_path}",
+         f"--threads={max(1, threads)}", "--quiet"],
+    ]
+    try:
+        for args in steps:
+            proc = _run_tool("codeql", args, str(root), timeout)
+            if proc.returncode != 0:
+                tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+                raise ToolFailure(f"codeql {args[1]} failed (exit {proc.returncode}): {tail[0][:200]}")
+        try:
+            sarif = json.loads(sarif_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ToolFailure(f"codeql wrote no readable SARIF: {exc}") from exc
+    except ToolFailure as exc:
+        for job in jobs:
+            job.fail(str(exc))
+        return
+    parse_codeql_sarif(sarif, by_name)
+
+
+
+# --------------------------------------------------------------------------------------------------
 # batch driver
 # --------------------------------------------------------------------------------------------------
 
@@ -1303,10 +1448,15 @@ def _analyze_jobs(jobs: list[_Job], workdir: str, workers: int, progress: bool) 
         runnable = [j for j in candidates if j.syntax != "error"]
         tasks: list[tuple[str, Callable[[], None]]] = []
         per_tool: dict[str, list[_Job]] = defaultdict(list)
+        codeql_groups: dict[str, list[_Job]] = defaultdict(list)
         for job in runnable:
-            for tool in ANALYZERS_BY_LANGUAGE[job.language]:
-                if tool != "semgrep":
+            for tool in analyzers_for(job.language):
+                if tool == "codeql":
+                    codeql_groups[CODEQL_LANGUAGES[job.language]].append(job)
+                elif tool != "semgrep":
                     per_tool[tool].append(job)
+        for lang, cjobs in codeql_groups.items():
+            tasks.append(("codeql", lambda cjobs=cjobs, lang=lang: _run_codeql(cjobs, workdir, lang, workers)))
         for tool, tjobs in per_tool.items():
             # split so that `workers` processes of the same tool can run side by side
             size = min(MAX_FILES_PER_PROCESS[tool], max(25, math.ceil(len(tjobs) / workers)))

@@ -106,6 +106,19 @@ def _pct(value, digits: int = 1) -> str:
     return f"{value:.{digits}%}"
 
 
+def oracle_sentence() -> str:
+    """Which analyzers judged security in this run, in words (CodeQL only where the user installed it)."""
+    from . import oracle
+
+    base = "our static oracle (bandit, semgrep, flawfinder, cppcheck)"
+    if oracle.codeql_enabled():
+        version = oracle._codeql_version(tuple(oracle._tool_cmd("codeql") or ()))
+        return (f"Security is judged by {base} together with CodeQL {version} (the paper's analyzer; security-extended "
+                "suites, Python, JavaScript and C/C++ only), plus dynamic exploit tests where a prompt has one.")
+    return (f"Security is judged by {base} plus dynamic exploit tests where a prompt has one, not by CodeQL as in "
+            "the paper (CodeQL is used when installed: see the oracle's documentation).")
+
+
 def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
                  per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, float]] | None,
                  curve: dict[str, list[float]], utility: dict[str, float], figures: dict[str, str],
@@ -120,8 +133,7 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         f"evaluation prompts ({', '.join(f'{k} {v}' for k, v in sorted(n_lang.items()))}), {cfg.eval_samples} "
         f"sample(s) per prompt at T={cfg.eval_temperature}, top_p={cfg.eval_top_p}. Wall time of this notebook: "
         f"{wall_s / 60:.1f} min.", "",
-        "**Read with care.** Security is judged by our static oracle (bandit, semgrep, flawfinder, cppcheck) plus "
-        "dynamic exploit tests where a prompt has one, not by CodeQL as in the paper. The model, data scale and "
+        "**Read with care.** " + oracle_sentence() + " The model, data scale and "
         "oracle differ from the paper's, so the paper's numbers below are context, not a target. Confidence "
         "intervals are 95% percentile bootstraps over prompts; a difference whose interval contains 0 is marked "
         "`~` and is inside the noise.", "",
