@@ -32,6 +32,7 @@ class RunConfig:
     tree_mode: str = "paper"  # "paper": branches run to the function's end; "local": one statement, spliced
     risk_methods: tuple[str, ...] = ("diff",)
     max_new_tokens: int = 256
+    recovery_functions: int | None = None  # notebook 01's check against GPT-4o risk lines: a sample (None = all)
     # self-play training (paper: DPO sigmoid loss, beta=0.1, a few on-policy iterations)
     iterations: int = 2
     methods: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")
@@ -69,9 +70,9 @@ PROFILES: dict[str, dict[str, Any]] = {
     # The default: the whole method on the 135M offline model in about 20 minutes on 2 CPU cores. fp32 rather
     # than NF4: on a CPU, 4-bit matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=16, n_eval_prompts=32, n_utility_tasks=12,
-        eval_iterations_for=("tsp-oracle",), branches_k=4,
-        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=64, train_budget=16,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=12, n_eval_prompts=32, n_utility_tasks=8,
+        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=60,
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=16,
         iterations=2, max_seq_len=512, eval_max_new_tokens=128, grad_accum=4,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
