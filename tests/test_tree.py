@@ -103,6 +103,26 @@ def test_sampled_branches_of_one_prefix_differ(tiny):
     assert len({tuple(c.token_ids) for c in result.continuations}) > 1
 
 
+def test_stop_strings_end_each_row_where_its_text_appears(tiny):
+    tok = tiny.tokenizer
+    prefix = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
+    (free,) = sample_branches(tiny.model, tok, [BranchRequest(prefix, 1, 0)], max_new_tokens=12, temperature=0)
+    ids = free.continuations[0].token_ids
+    assert len(ids) == 12 and not free.continuations[0].finished
+    stop = tok.decode(ids[3:5])
+    assert stop in tok.decode(ids[:5])
+    for sampler in (sample_branches, sample_branches_naive):
+        (cut,) = sampler(tiny.model, tok, [BranchRequest(prefix, 1, 0)], max_new_tokens=12, temperature=0,
+                         stop_strings=[stop])
+        got = cut.continuations[0]
+        assert got.finished and 1 <= len(got.token_ids) <= 5 and got.token_ids == ids[:len(got.token_ids)]
+        assert stop in tok.decode(got.token_ids)
+    # text that is already in the prompt does not stop a row
+    (kept,) = sample_branches(tiny.model, tok, [BranchRequest(prefix, 1, 0)], max_new_tokens=12, temperature=0,
+                              stop_strings=["return"])
+    assert kept.continuations[0].token_ids[:4] == ids[:4]
+
+
 def _task(language="python"):
     if language == "python":
         return T.TreeTask("t1", "python", "cwe-078", "Write a backup function.", PY_AFTER, PY_BEFORE, "import os\n")

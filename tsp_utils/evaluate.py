@@ -187,24 +187,6 @@ def _stop_ids(model, tokenizer) -> set[int]:
     return ids
 
 
-def _fence_stop(tokenizer, prompt_width: int, window: int = 6):
-    """A stopping criterion that ends each row once its generated text contains the closing fence.
-
-    Only the last ``window`` new tokens are decoded per step (the fence is three characters, so it spans at most
-    three tokens): cheap compared with a decoding step of the model.
-    """
-    import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList
-
-    class FenceStop(StoppingCriteria):
-        def __call__(self, input_ids, scores, **kwargs):
-            new = input_ids[:, prompt_width:]
-            done = [FENCE in tokenizer.decode(row[-window:], skip_special_tokens=True) for row in new.tolist()]
-            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
-
-    return StoppingCriteriaList([FenceStop()])
-
-
 def generate_completions(
     model,
     tokenizer,
@@ -238,6 +220,7 @@ def generate_completions(
     from tqdm.auto import tqdm
 
     from .models import encode_prompt
+    from .sampling import text_stop
 
     if n_samples < 1 or batch_size < 1:
         raise ValueError("n_samples and batch_size must be >= 1")
@@ -255,8 +238,6 @@ def generate_completions(
     else:
         sampling = {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
     # The closing fence ends the program, so a row can stop there (the text is cut at the fence afterwards too).
-    # A small custom criterion instead of generate(stop_strings=...): transformers preprocesses the whole
-    # vocabulary for stop strings on every generate call, ~2 s per batch with SmolLM2's 49k-token vocabulary.
 
     was_training = getattr(model, "training", False)
     model.eval()
@@ -275,7 +256,7 @@ def generate_completions(
             with torch.no_grad():
                 gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device),
                                      max_new_tokens=max_new_tokens, pad_token_id=pad_id,
-                                     stopping_criteria=_fence_stop(tokenizer, width), **sampling)
+                                     stopping_criteria=text_stop(tokenizer, [FENCE], width), **sampling)
             new = gen[:, width:].tolist()
             for r, j in enumerate(batch):
                 i, s = jobs[j]
