@@ -283,3 +283,24 @@ def test_llm_annotator_speaks_openai_chat_and_maps_lines(monkeypatch):
     assert seen["body"]["model"] == "m" and "[Code_Line]" in seen["body"]["messages"][0]["content"]
     (site,) = risk.annotation_sites(PY_AFTER, notes)
     assert (site.line, site.cwe, site.method) == (5, "cwe-078", "llm")
+
+
+def test_local_mode_sampling_stops_rows_at_the_end_of_their_first_line(tiny):
+    from tsp_utils.sampling import ends_first_line
+
+    assert not ends_first_line("\n    ") and not ends_first_line("  x = 1") and ends_first_line("\n  x = 1\n")
+    tok = tiny.tokenizer
+    prefix = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
+    reqs = [BranchRequest(prefix, 3, "a")]
+    free = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=5)
+    cut = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=5,
+                          stop_at_line_end=True)
+    stopped = 0
+    for f, c in zip(free[0].continuations, cut[0].continuations):
+        text = tok.decode(c.token_ids)
+        # the same sample up to the first completed line, and not a token more
+        assert c.token_ids == f.token_ids[:len(c.token_ids)]
+        if ends_first_line(tok.decode(f.token_ids)):
+            assert c.finished and ends_first_line(text) and not ends_first_line(tok.decode(c.token_ids[:-1]))
+            stopped += 1
+    assert stopped, "no sample finished a line: pick another seed"

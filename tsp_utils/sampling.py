@@ -67,12 +67,14 @@ def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_id
     return Continuation(ids, chosen.tolist(), finished or stop_hit, ents.tolist())
 
 
-def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8):
-    """A stopping criterion that ends each row once its *new* text contains one of ``stops``.
+def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8, line_end: bool = False):
+    """A stopping criterion that ends each row once its *new* text contains one of ``stops`` (or, with
+    ``line_end``, once it has finished its first line with content: a local-mode branch is one statement, and
+    every token after that line would be thrown away).
 
-    Only the last ``window`` new tokens are decoded per step, enough for stop strings of a few characters. This
-    replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s per
-    call with SmolLM2's 49k-token vocabulary on a CPU, more than the decoding itself for short branches.
+    Only the last ``window`` new tokens are searched for ``stops``, enough for stop strings of a few characters.
+    This replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s
+    per call with SmolLM2's 49k-token vocabulary on a CPU, more than the decoding itself for short branches.
     """
     from transformers import StoppingCriteria, StoppingCriteriaList
 
@@ -81,12 +83,22 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
     class StopOnText(StoppingCriteria):
         def __call__(self, input_ids, scores, **kwargs):
             new = input_ids[:, prompt_width:]
-            if new.shape[1] == 0 or not stops:
-                return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-            texts = tokenizer.batch_decode(new[:, -window:], skip_special_tokens=True)
-            return torch.tensor([any(s in t for s in stops) for t in texts], dtype=torch.bool, device=input_ids.device)
+            done = [False] * input_ids.shape[0]
+            if new.shape[1] and stops:
+                texts = tokenizer.batch_decode(new[:, -window:], skip_special_tokens=True)
+                done = [any(s in t for s in stops) for t in texts]
+            if new.shape[1] and line_end:
+                texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+                done = [d or ends_first_line(t) for d, t in zip(done, texts)]
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
     return StoppingCriteriaList([StopOnText()])
+
+
+def ends_first_line(text: str) -> bool:
+    """Whether ``text`` contains a newline after some non-space content (a first line with content is complete)."""
+    stripped = text.lstrip()
+    return "\n" in stripped
 
 
 def _eos_ids(model, tokenizer) -> set[int]:
@@ -110,6 +122,7 @@ def sample_branches(
     max_rows: int = 16,
     stop_strings: Sequence[str] | None = None,
     min_new_tokens: int | None = None,
+    stop_at_line_end: bool = False,
 ) -> list[BranchResult]:
     """Cache-shared, batched sampling: one prefill per prefix, K decoding rows per prefix, several prefixes at once.
 
@@ -122,7 +135,7 @@ def sample_branches(
     torch.manual_seed(seed)
     for batch in _batches(requests, max_rows):
         results.extend(_sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_tokens, temperature,
-                                     top_p, stop_strings, min_new_tokens))
+                                     top_p, stop_strings, min_new_tokens, stop_at_line_end))
     return results
 
 
@@ -155,7 +168,7 @@ def _left_pad(seqs: list[list[int]], pad_id: int, device) -> tuple[torch.Tensor,
 
 
 def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_tokens, temperature, top_p,
-                  stop_strings, min_new_tokens=None) -> list[BranchResult]:
+                  stop_strings, min_new_tokens=None, stop_at_line_end=False) -> list[BranchResult]:
     from transformers import DynamicCache
 
     for req in batch:
@@ -172,7 +185,9 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     repeats = torch.tensor([r.k for r in batch], device=device)
     index = torch.repeat_interleave(torch.arange(len(batch), device=device), repeats)
     cache.batch_select_indices(index)
-    extra = {"stopping_criteria": text_stop(tokenizer, stop_strings, ids.shape[1])} if stop_strings else {}
+    extra = {}
+    if stop_strings or stop_at_line_end:
+        extra["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], ids.shape[1], line_end=stop_at_line_end)
     if min_new_tokens:
         extra["min_new_tokens"] = min_new_tokens
     out = model.generate(
@@ -186,12 +201,18 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
         entropy = _entropy(out.logits[0][row])
         conts = []
         for _ in range(req.k):
-            text = tokenizer.decode(new_tokens[row]) if stop_strings else ""
-            stop_hit = bool(stop_strings) and any(s in text for s in stop_strings)
-            conts.append(_trim(new_tokens[row], out.logits, row, eos_ids, stop_hit))
+            conts.append(_trim(new_tokens[row], out.logits, row, eos_ids,
+                               _stopped(tokenizer, new_tokens[row], stop_strings, stop_at_line_end)))
             row += 1
         results.append(BranchResult(req.key, entropy, conts))
     return results
+
+
+def _stopped(tokenizer, tokens, stop_strings, line_end: bool) -> bool:
+    if not stop_strings and not line_end:
+        return False
+    text = tokenizer.decode(tokens, skip_special_tokens=True)
+    return any(s in text for s in stop_strings or []) or (line_end and ends_first_line(text))
 
 
 def _entropy(logits: torch.Tensor) -> float:
@@ -211,6 +232,7 @@ def sample_branches_naive(
     seed: int = 0,
     stop_strings: Sequence[str] | None = None,
     min_new_tokens: int | None = None,
+    stop_at_line_end: bool = False,
 ) -> list[BranchResult]:
     """The reference: one ``generate`` call per branch, re-encoding the prefix every time. For the benchmark and
     for checking that :func:`sample_branches` samples from the same distribution."""
@@ -221,16 +243,16 @@ def sample_branches_naive(
     results = []
     for req in requests:
         ids = torch.tensor([req.prefix_ids], device=device)
-        if stop_strings:
-            extra["stopping_criteria"] = text_stop(tokenizer, stop_strings, ids.shape[1])
+        if stop_strings or stop_at_line_end:
+            extra["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], ids.shape[1],
+                                                   line_end=stop_at_line_end)
         conts, entropy = [], 0.0
         for _ in range(req.k):
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
                                  pad_token_id=tokenizer.pad_token_id, return_dict_in_generate=True,
                                  output_logits=True, **_sampling_kwargs(temperature, top_p), **extra)
             entropy = _entropy(out.logits[0][0])
-            text = tokenizer.decode(out.sequences[0, ids.shape[1]:]) if stop_strings else ""
-            stop_hit = bool(stop_strings) and any(s in text for s in stop_strings)
-            conts.append(_trim(out.sequences[0, ids.shape[1]:], out.logits, 0, eos_ids, stop_hit))
+            new = out.sequences[0, ids.shape[1]:]
+            conts.append(_trim(new, out.logits, 0, eos_ids, _stopped(tokenizer, new, stop_strings, stop_at_line_end)))
         results.append(BranchResult(req.key, entropy, conts))
     return results

@@ -416,7 +416,8 @@ class TreeBuilder:
 
         self.sampler = sampler or (lambda reqs, seed: sample_branches(
             self.model, self.tokenizer, reqs, max_new_tokens=self.max_new_tokens, temperature=self.temperature,
-            top_p=self.top_p, seed=seed, max_rows=self.max_rows, stop_strings=["```"]))
+            top_p=self.top_p, seed=seed, max_rows=self.max_rows, stop_strings=["```"],
+            stop_at_line_end=self.mode == "local"))
         self.labeler = labeler or (lambda trees: label_trees(trees, cache_dir=self.oracle_cache, progress=False))
 
     # --------------------------------------------------------------- golden path
@@ -611,7 +612,7 @@ class TreeBuilder:
         return None
 
 
-def build_tree_file(builder: TreeBuilder, tasks: list[TreeTask], path: str | os.PathLike, chunk: int = 8,
+def build_tree_file(builder: TreeBuilder, tasks: list[TreeTask], path: str | os.PathLike, chunk: int = 16,
                     progress: bool = True) -> Path:
     """Build trees chunk by chunk, streaming finished trees to ``path + '.partial'``; a rerun skips finished tasks
     and the final file appears atomically when every task is done."""
