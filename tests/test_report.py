@@ -67,3 +67,17 @@ def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
     assert (tmp_path / "docs" / "headline_spr.png").read_bytes() == b"\x89PNG fake"
     report.publish(tmp_path, tmp_path / "docs", readme)  # idempotent
     assert readme.read_text() == body
+
+
+def test_all_languages_transfer_row_is_tsp_oracles_first_iteration(tmp_path):
+    from types import SimpleNamespace
+
+    scored = {"base": [], "tsp-oracle@1": [], "tsp-oracle": []}
+    assert report.same_as_transfer("all", scored, iterations=2) == "tsp-oracle@1"
+    assert report.same_as_transfer("all", scored, iterations=1) == "tsp-oracle"
+    assert report.same_as_transfer("c/cpp", scored, iterations=2) is None
+    assert report.same_as_transfer("all", {"base": []}, iterations=2) is None
+    cfg = SimpleNamespace(train_budget=None)
+    assert report.training_budget(tmp_path, cfg, fallback=7) == 7
+    (tmp_path / "pair_stats_iter_0.json").write_text('{"budget": 11}')
+    assert report.training_budget(tmp_path, cfg, fallback=7) == 11

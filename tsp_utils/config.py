@@ -50,6 +50,7 @@ class RunConfig:
     eval_top_p: float = 0.9
     eval_samples: int = 1
     eval_max_new_tokens: int = 384
+    eval_batch_size: int = 8  # rows per generate call (a CPU gains from more; a T4's memory bounds it)
     eval_iterations_for: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")  # methods evaluated per iteration
     transfer: bool = True  # train TSP-oracle on C/C++ only and on all languages, evaluate across languages
     n_utility_tasks: int | None = None
@@ -67,13 +68,15 @@ PROFILES: dict[str, dict[str, Any]] = {
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
-    # The default: the whole method on the 135M offline model in about 20 minutes on 2 CPU cores. fp32 rather
-    # than NF4: on a CPU, 4-bit matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
+    # The default: every stage of the method on the 135M offline model; 31 min on 2 CPU cores (target 20), which
+    # is what sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit
+    # matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=12, n_eval_prompts=32, n_utility_tasks=8,
-        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=60,
-        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=16,
-        iterations=2, max_seq_len=512, eval_max_new_tokens=128, grad_accum=4,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=8, n_eval_prompts=20, n_utility_tasks=6,
+        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=24, eval_batch_size=20,
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=10,
+        iterations=2, max_seq_len=384, eval_max_new_tokens=112, grad_accum=2,
+        learning_rate=2e-4,  # the usual LoRA rate: with 5 optimizer steps per iteration, 5e-5 barely moves the adapter
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(

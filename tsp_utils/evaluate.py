@@ -781,7 +781,9 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
     unit = "percent" if percent else "fractions"
     foot = f"\n\nValues in {unit}, {100 * (1 - table.alpha):g}% percentile bootstrap CIs over prompts"
     if table.baseline:
-        foot += f"; Δ = paired difference to {table.baseline}, ~ = inside the noise (CI contains 0)"
+        foot += (f"; Δ = paired difference to {table.baseline} over the prompts where both have a value (for SPR@1 "
+                 "and vuln: a valid output from both, so Δ can differ from the difference of the two columns); "
+                 "~ = inside the noise (CI contains 0)")
     if table.note:
         foot += f"; subset: {table.note}"
     return "\n".join(lines) + foot + "."

@@ -73,7 +73,8 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     try:
         scored = ev.evaluate_model(model, tokenizer, prompts, cache_dir=cache_dir, progress=progress,
                                    n_samples=cfg.eval_samples, temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
-                                   max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed)
+                                   max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
+                                   batch_size=cfg.eval_batch_size)
     finally:
         if spec.adapter is not None:
             model.unload()  # back to the plain base for the next model
@@ -191,6 +192,21 @@ def results_summary(run_dir: Path) -> dict[str, Any]:
 TRANSFER_GROUPS = {"c/cpp": ("c", "cpp"), "all": ("c", "cpp", "python", "javascript", "go")}
 
 
+def same_as_transfer(group: str, results: dict[str, list], iterations: int) -> str | None:
+    """The already-scored model that *is* a transfer row, if any: one TSP-oracle iteration on every language's
+    iteration-0 trees with notebook 03's budget is TSP-oracle's first self-play iteration."""
+    name = "tsp-oracle" if iterations == 1 else "tsp-oracle@1"
+    return name if group == "all" and name in results else None
+
+
+def training_budget(run_dir: Path, cfg, fallback: int) -> int:
+    """Examples per iteration that notebook 03 gave every method (recorded in pair_stats_iter_0.json)."""
+    path = run_dir / "pair_stats_iter_0.json"
+    if path.exists():
+        return int(json.loads(path.read_text())["budget"])
+    return cfg.train_budget or fallback
+
+
 def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget: int, run_dir: Path,
                            progress: bool = True) -> Path:
     """TSP-oracle trained for one iteration on the iteration-0 trees of one language group only (resumable)."""
@@ -229,14 +245,21 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
     table = table.split("\n\nSPR@1:", 1)[0].strip()
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(run / "figures" / "spr_per_method.png", docs / "headline_spr.png")
+    steps = [json.loads(p.read_text()) for p in sorted((run / "steps").glob("*.json"))]
+    total = sum(st.get("wall_s", 0.0) for st in steps)
+    per_notebook = ", ".join(f"{st['notebook'][:2]} {st['wall_s']:.0f} s" for st in steps if "wall_s" in st)
     summary = "\n".join([
         README_START,
         f"From a reference run of the `{results['profile']}` profile ({results['model']}, seed {results['seed']}, "
-        f"{results['n_prompts']} prompts; notebook 04 took {results['wall_s'] / 60:.0f} min), regenerated with "
-        f"`python -m tsp_utils.report publish {run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
+        f"{results['n_prompts']} evaluation prompts; all notebooks {total / 60:.0f} min: {per_notebook}), "
+        f"regenerated with `python -m tsp_utils.report publish "
+        f"{run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
         "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
+        "Δ is paired over the prompts where both models have a value (for SPR@1: a valid output from both), so it can "
+        "differ from the difference of the two columns; `~` marks a difference inside the noise. "
         "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
-        "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1). `~` marks a difference inside the noise.",
+        "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1). Read the `invalid` and `pass@1` "
+        "columns before SPR@1: a model that writes unparsable or non-working code can still look secure.",
         README_END])
     body = readme.read_text()
     if README_START in body:

@@ -494,8 +494,11 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
         if method == "sft":
             pairs, stats = sft_examples(tasks, tokenizer)
         elif method == "spin":
+            # A whole program, as long as an evaluated one may be (a branch's max_new_tokens bounds one statement
+            # in local mode, which would make SPIN's rejected side a truncated stub).
             pairs, stats = spin_pairs(model, tokenizer, tasks, temperature=run_cfg.branch_temperature,
-                                      top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens, seed=seed)
+                                      top_p=run_cfg.branch_top_p, seed=seed,
+                                      max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
         else:
             trees_path = Path(run_dir) / "trees" / method / f"iter_{it - 1}" / "labeled.jsonl"
             if it == 1 and initial_trees is not None:
