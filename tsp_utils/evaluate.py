@@ -177,16 +177,6 @@ def _batch_seed(seed: int, batch_no: int) -> int:
     return int(np.random.SeedSequence([seed, batch_no]).generate_state(1)[0])
 
 
-def _stop_ids(model, tokenizer) -> set[int]:
-    ids: set[int] = set()
-    eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    ids.update(eos if isinstance(eos, (list, tuple)) else [eos] if eos is not None else [])
-    for tid in (tokenizer.eos_token_id, tokenizer.pad_token_id):
-        if tid is not None:
-            ids.add(tid)
-    return ids
-
-
 def generate_completions(
     model,
     tokenizer,
@@ -220,13 +210,14 @@ def generate_completions(
     from tqdm.auto import tqdm
 
     from .models import encode_prompt
-    from .sampling import text_stop
+    from .sampling import end_token_ids, text_stop
 
     if n_samples < 1 or batch_size < 1:
         raise ValueError("n_samples and batch_size must be >= 1")
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    stop_ids = _stop_ids(model, tokenizer)
+    # Padding ends a row too: a batched generate pads the rows that finished first.
+    stop_ids = end_token_ids(model, tokenizer) | ({tokenizer.pad_token_id} - {None})
     trims = [len(p.prompt) - len(p.prompt.rstrip()) if heal else 0 for p in prompts]
     texts = [completion_prompt(tokenizer, p, system=system, show_code=show_code) for p in prompts]
     encoded = [encode_prompt(tokenizer, _cut_tail(text, n)) for text, n in zip(texts, trims)]

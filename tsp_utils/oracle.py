@@ -104,6 +104,7 @@ __all__ = [
     "ignored_rules_markdown",
     "analyzers_for",
     "codeql_enabled",
+    "codeql_version",
     "parse_codeql_sarif",
     "load_pairs",
     "reachable_cwes",
@@ -496,6 +497,11 @@ def codeql_enabled() -> bool:
     return found
 
 
+def codeql_version() -> str | None:
+    """The version of the CodeQL that joins the analyzers, or None when it does not."""
+    return _codeql_version(tuple(_tool_cmd("codeql") or ())) if codeql_enabled() else None
+
+
 @functools.lru_cache(maxsize=8)
 def _codeql_version(cmd: tuple[str, ...]) -> str:
     try:
@@ -519,8 +525,9 @@ def ruleset_version() -> str:
     h = hashlib.sha256()
     h.update(ORACLE_LOGIC_VERSION.encode())
     h.update(_tool_versions().encode())
-    if codeql_enabled():
-        h.update(("codeql=" + _codeql_version(tuple(_tool_cmd("codeql") or ()))).encode())
+    codeql = codeql_version()
+    if codeql is not None:
+        h.update(("codeql=" + codeql).encode())
     for path in sorted(RULES_DIR.glob("*.y*ml")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -1298,7 +1305,6 @@ def _run_codeql(jobs: list[_Job], workdir: str, language: str, threads: int) -> 
     parse_codeql_sarif(sarif, by_name)
 
 
-
 # --------------------------------------------------------------------------------------------------
 # batch driver
 # --------------------------------------------------------------------------------------------------
@@ -1449,8 +1455,9 @@ def _analyze_jobs(jobs: list[_Job], workdir: str, workers: int, progress: bool) 
         tasks: list[tuple[str, Callable[[], None]]] = []
         per_tool: dict[str, list[_Job]] = defaultdict(list)
         codeql_groups: dict[str, list[_Job]] = defaultdict(list)
+        tools = {lang: analyzers_for(lang) for lang in {j.language for j in runnable}}  # once, not per snippet
         for job in runnable:
-            for tool in analyzers_for(job.language):
+            for tool in tools[job.language]:
                 if tool == "codeql":
                     codeql_groups[CODEQL_LANGUAGES[job.language]].append(job)
                 elif tool != "semgrep":

@@ -112,8 +112,8 @@ def oracle_sentence() -> str:
     from . import oracle
 
     base = "our static oracle (bandit, semgrep, flawfinder, cppcheck)"
-    if oracle.codeql_enabled():
-        version = oracle._codeql_version(tuple(oracle._tool_cmd("codeql") or ()))
+    version = oracle.codeql_version()
+    if version is not None:
         return (f"Security is judged by {base} together with CodeQL {version} (the paper's analyzer; security-extended "
                 "suites, Python, JavaScript and C/C++ only), plus dynamic exploit tests where a prompt has one.")
     return (f"Security is judged by {base} plus dynamic exploit tests where a prompt has one, not by CodeQL as in "

@@ -101,8 +101,9 @@ def ends_first_line(text: str) -> bool:
     return "\n" in stripped
 
 
-def _eos_ids(model, tokenizer) -> set[int]:
-    eos = model.generation_config.eos_token_id
+def end_token_ids(model, tokenizer) -> set[int]:
+    """Token ids that end a generation: the model's generation config's and the tokenizer's EOS."""
+    eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
     ids = set(eos if isinstance(eos, (list, tuple)) else [eos] if eos is not None else [])
     if tokenizer.eos_token_id is not None:
         ids.add(tokenizer.eos_token_id)
@@ -130,7 +131,7 @@ def sample_branches(
     """
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id
-    eos_ids = _eos_ids(model, tokenizer)
+    eos_ids = end_token_ids(model, tokenizer)
     results: list[BranchResult] = []
     torch.manual_seed(seed)
     for batch in _batches(requests, max_rows):
@@ -185,11 +186,7 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     repeats = torch.tensor([r.k for r in batch], device=device)
     index = torch.repeat_interleave(torch.arange(len(batch), device=device), repeats)
     cache.batch_select_indices(index)
-    extra = {}
-    if stop_strings or stop_at_line_end:
-        extra["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], ids.shape[1], line_end=stop_at_line_end)
-    if min_new_tokens:
-        extra["min_new_tokens"] = min_new_tokens
+    extra = _stop_kwargs(tokenizer, stop_strings, stop_at_line_end, ids.shape[1], min_new_tokens)
     out = model.generate(
         input_ids=ids[index], attention_mask=mask[index], max_new_tokens=max_new_tokens, **{cache_kw: cache},
         pad_token_id=pad_id, return_dict_in_generate=True, output_logits=True,
@@ -206,6 +203,13 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
             row += 1
         results.append(BranchResult(req.key, entropy, conts))
     return results
+
+
+def _stop_kwargs(tokenizer, stop_strings, line_end: bool, prompt_width: int, min_new_tokens) -> dict[str, Any]:
+    kw: dict[str, Any] = {"min_new_tokens": min_new_tokens} if min_new_tokens else {}
+    if stop_strings or line_end:
+        kw["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], prompt_width, line_end=line_end)
+    return kw
 
 
 def _stopped(tokenizer, tokens, stop_strings, line_end: bool) -> bool:
@@ -237,15 +241,12 @@ def sample_branches_naive(
     """The reference: one ``generate`` call per branch, re-encoding the prefix every time. For the benchmark and
     for checking that :func:`sample_branches` samples from the same distribution."""
     device = next(model.parameters()).device
-    eos_ids = _eos_ids(model, tokenizer)
-    extra = {"min_new_tokens": min_new_tokens} if min_new_tokens else {}
+    eos_ids = end_token_ids(model, tokenizer)
     torch.manual_seed(seed)
     results = []
     for req in requests:
         ids = torch.tensor([req.prefix_ids], device=device)
-        if stop_strings or stop_at_line_end:
-            extra["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], ids.shape[1],
-                                                   line_end=stop_at_line_end)
+        extra = _stop_kwargs(tokenizer, stop_strings, stop_at_line_end, ids.shape[1], min_new_tokens)
         conts, entropy = [], 0.0
         for _ in range(req.k):
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
