@@ -130,3 +130,9 @@ def test_report_says_which_analyzers_judged(fake_codeql, monkeypatch):
     assert "together with CodeQL 2.99.0-fake" in report.oracle_sentence()
     monkeypatch.setenv("TSP_ORACLE_CODEQL", "off")
     assert "not by CodeQL" in report.oracle_sentence()
+
+
+def test_unknown_codeql_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("TSP_ORACLE_CODEQL", "sometimes")
+    with pytest.raises(ValueError, match="TSP_ORACLE_CODEQL='sometimes'"):
+        oracle.codeql_enabled()

@@ -489,6 +489,8 @@ def codeql_enabled() -> bool:
     mode = os.environ.get("TSP_ORACLE_CODEQL", "auto").strip().lower()
     if mode in ("0", "off", "false", "no"):
         return False
+    if mode not in ("auto", "", "1", "on", "true", "yes"):
+        raise ValueError(f"TSP_ORACLE_CODEQL={mode!r} is not understood: use auto (the default), on or off")
     found = _tool_cmd("codeql") is not None
     if mode in ("1", "on", "true", "yes") and not found:
         raise RuntimeError("TSP_ORACLE_CODEQL=on but no codeql executable was found: install the CodeQL bundle "
