@@ -103,12 +103,8 @@ def test_lora_adapter_round_trips_onto_fresh_4bit_base(tiny_llama_dir, tmp_path)
     peft_model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
     trainable = [n for n, p in peft_model.named_parameters() if p.requires_grad]
     assert trainable and all("lora_" in n for n in trainable)
-    # A fresh adapter is a no-op (B=0); give it weights so the round trip has something to preserve.
-    torch.manual_seed(1)
+    _perturb_lora(peft_model, seed=1)  # a fresh adapter is a no-op (B=0): give the round trip something to keep
     with torch.no_grad():
-        for name, p in peft_model.named_parameters():
-            if "lora_B" in name:
-                p.normal_(0, 0.5)
         tuned_logits = peft_model(ids).logits
     assert not torch.allclose(tuned_logits, base_logits)
     adapter = models.save_adapter(peft_model, tmp_path / "adapter")
@@ -120,3 +116,33 @@ def test_lora_adapter_round_trips_onto_fresh_4bit_base(tiny_llama_dir, tmp_path)
         assert torch.allclose(reloaded(ids).logits, tuned_logits, atol=1e-5)
     with pytest.raises(FileNotFoundError, match="adapter_config.json"):
         models.load_adapter(fresh.model, tmp_path)
+
+
+def test_sampling_copy_folds_the_adapter_in_fp32_and_leaves_4bit_alone(tiny_llama_dir):
+    ids = torch.tensor([[1, 17, 42, 99, 7]])
+    lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+    peft_model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
+    _perturb_lora(peft_model, seed=2)
+    with torch.no_grad():
+        tuned = peft_model(ids).logits
+    merged = models.for_sampling(peft_model)
+    assert merged is not peft_model and not any("lora_" in n for n, _ in merged.named_parameters())
+    with torch.no_grad():
+        assert torch.allclose(merged(ids).logits, tuned, atol=1e-4)
+        for name, p in peft_model.named_parameters():  # the policy trains on; the copy does not follow
+            if "lora_B" in name:
+                p.add_(1.0)
+        assert torch.allclose(merged(ids).logits, tuned, atol=1e-4)
+        assert not torch.allclose(peft_model(ids).logits, tuned, atol=1e-2)
+    assert models.for_sampling(lm.model) is lm.model  # nothing to fold
+    q = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
+    q_peft = models.attach_lora(q.model, r=4, alpha=8)
+    assert models.for_sampling(q_peft) is q_peft  # folding into 4-bit weights would round them
+
+
+def _perturb_lora(model, seed: int, std: float = 0.5) -> None:
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, std)

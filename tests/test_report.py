@@ -81,3 +81,25 @@ def test_all_languages_transfer_row_is_tsp_oracles_first_iteration(tmp_path):
     assert report.training_budget(tmp_path, cfg, fallback=7) == 7
     (tmp_path / "pair_stats_iter_0.json").write_text('{"budget": 11}')
     assert report.training_budget(tmp_path, cfg, fallback=7) == 11
+
+
+def test_one_pass_scores_the_utility_tasks_too_and_a_later_call_reads_them(tmp_path, monkeypatch):
+    prompts, utility = data.load_eval_prompts()[:3], data.load_utility_tasks()[:2]
+    calls = []
+
+    def fake_evaluate(model, tokenizer, ps, **kw):
+        calls.append([p.id for p in ps])
+        return [_scored(p.id, "secure", lang=p.language) for p in ps]
+
+    monkeypatch.setattr(ev, "evaluate_model", fake_evaluate)
+    cfg = resolve_config("smoke")
+    spec = report.ModelSpec("base", None)
+    main = report.evaluate_spec(spec, object(), None, prompts, tmp_path, cfg=cfg, also={"utility": utility})
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(p.id for p in prompts + utility)  # one pass for both
+    assert [s.prompt_id for s in main] == [p.id for p in prompts]
+    assert [s.prompt_id for s in ev.load_scored(tmp_path / "utility-base.jsonl")] == [p.id for p in utility]
+    again = report.evaluate_spec(report.ModelSpec("utility-base", None), object(), None, utility, tmp_path, cfg=cfg)
+    assert len(calls) == 1 and [s.prompt_id for s in again] == [p.id for p in utility]  # read, not regenerated
+    with pytest.raises(ValueError, match="repeat"):
+        report.evaluate_spec(report.ModelSpec("other", None), object(), None, prompts, tmp_path, cfg=cfg,
+                             also={"utility": prompts[:1]})

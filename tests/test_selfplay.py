@@ -49,6 +49,49 @@ def test_prompt_labels_are_masked(tiny):
     assert float(base) == pytest.approx(float(logp[3, 9] + logp[4, 10] + logp[5, 11]), abs=1e-4)
 
 
+def _packing_cases(eos):
+    P = sp.PreferencePair
+    return [
+        P("tsp-oracle", "t", "python", "c", [1, 5, 6, 7], [20, 21, 22, eos], [30, 31, eos]),  # the prompt is shared
+        P("tsp-paper", "t", "python", "c", [1, 5, 6], [20, 21, 22, 23, 24, eos], [20, 21, 40, eos]),  # + the prefix
+        P("tsp-paper", "t", "python", "c", [1, 5, 6], [20, 21, 22, eos], [20, 21]),  # rejected inside chosen
+        P("spin", "t", "python", "c", list(range(100, 140)), [20] * 30, [21, eos]),  # truncated unequally: no sharing
+    ]
+
+
+def test_packed_pairs_give_the_separate_sequences_log_probs_and_gradients(tiny_llama_dir):
+    lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+    torch.manual_seed(0)
+    model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
+    with torch.no_grad():  # a non-zero adapter, so that LoRA's own gradients are exercised too
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.3)
+    pairs, max_len, pad = _packing_cases(lm.tokenizer.eos_token_id), 48, lm.tokenizer.pad_token_id
+    packed = [sp.pack(p, max_len) for p in pairs]
+    assert [k.n_shared for k in packed[:3]] == [4, 5, 5]
+    assert len(packed[1].input_ids) == (3 + 6) + (3 + 4) - 5  # the shared prefix is in the row once
+    assert packed[3].n_shared < 16  # the sides were cut differently from the left: little left to share
+
+    def grads(loss):
+        model.zero_grad()
+        loss.backward()
+        return {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
+
+    chosen = sp.collate([sp.build_sequence(p.prompt_ids, p.chosen_ids, max_len) for p in pairs], pad, "cpu")
+    rejected = sp.collate([sp.build_sequence(p.prompt_ids, p.rejected_ids, max_len) for p in pairs], pad, "cpu")
+    sc, sr = sp.sequence_logps(model, chosen), sp.sequence_logps(model, rejected)
+    pc, pr = sp.packed_pair_logps(model, packed)  # one padded batch of four packed rows
+    assert torch.allclose(pc, sc, atol=1e-4) and torch.allclose(pr, sr, atol=1e-4)
+    g_separate, g_packed = grads((sc - 2 * sr).sum()), grads((pc - 2 * pr).sum())
+    for name in g_separate:
+        assert torch.allclose(g_packed[name], g_separate[name], atol=1e-4, rtol=1e-3), name
+    # the mask matters: without it the rejected tokens would read the chosen branch and get other log-probs
+    plain = [sp.PackedPair(k.input_ids, k.position_ids, len(k.input_ids), k.len_chosen, k.chosen_at,
+                           k.chosen_tokens, k.rejected_at, k.rejected_tokens) for k in packed[:2]]
+    assert not torch.allclose(sp.packed_pair_logps(model, plain)[1], sr[:2], atol=1e-3)
+
+
 def _labeled_tree(tiny):
     level1 = ['os.system("tar czf /b/" + name)\n    return name\n```', 'subprocess.run(["tar", name], check=True)\n    return name\n```']
     sampler = ScriptedSampler(tiny.tokenizer, [level1])

@@ -167,3 +167,34 @@ def plot_iteration_curve(curve: dict[str, list[float]], metric: str = "SPR@1"):
     ax.set_title(f"{metric} vs self-play iteration")
     fig.tight_layout()
     return fig
+
+
+def plot_packed_pair(packed, n_prompt: int, title: str | None = None):
+    """The attention mask of one packed DPO pair (``selfplay.pack``): which position may read which.
+
+    The row holds the prompt, the shared golden prefix, the chosen branch and then the rejected branch's own
+    tokens; the rejected branch reads the shared part and itself, never the chosen branch."""
+    import numpy as np
+
+    allowed = packed.allowed().numpy()
+    n, s, a = len(packed.input_ids), packed.n_shared, packed.len_chosen
+    # colour each allowed cell by the segment of the key position it reads
+    segment = np.zeros(n)
+    segment[n_prompt:s], segment[s:a], segment[a:] = 1, 2, 3
+    image = np.where(allowed, segment[None, :] + 1, 0)
+    from matplotlib.colors import ListedColormap
+
+    cmap = ListedColormap(["white", "#90a4ae", "#1565c0", SECURE, VULNERABLE])
+    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    ax.imshow(image, cmap=cmap, vmin=0, vmax=4, interpolation="nearest")
+    for edge in (n_prompt, s, a):
+        ax.axvline(edge - 0.5, color="black", lw=0.6)
+        ax.axhline(edge - 0.5, color="black", lw=0.6)
+    ax.set_xlabel("key position (what is read)")
+    ax.set_ylabel("query position (what is predicted)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in cmap.colors[1:]]
+    ax.legend(handles, [f"prompt ({n_prompt})", f"shared prefix ({s - n_prompt})", f"chosen branch ({a - s})",
+                        f"rejected branch ({n - a})"], fontsize=7, loc="upper right")
+    ax.set_title(title or f"one pair, one row: {n} tokens instead of {n + s}")
+    fig.tight_layout()
+    return fig

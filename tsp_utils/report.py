@@ -60,26 +60,45 @@ def model_specs(run_dir: Path, methods: Sequence[str], iterations: int, each_ite
 
 
 def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path, *, cfg, cache_dir=None,
-                  progress: bool = True) -> list[ev.ScoredSample]:
-    """Scored samples of one model, from ``out_dir/<name>.jsonl`` when that exists (resume), else generated."""
+                  progress: bool = True, also: dict[str, Sequence[Any]] | None = None) -> list[ev.ScoredSample]:
+    """Scored samples of one model, from ``out_dir/<name>.jsonl`` when that exists (resume), else generated.
+
+    ``also`` ({prefix: prompts}) scores more prompt sets with the same model in the same pass and saves them as
+    ``<prefix>-<name>.jsonl``, where a later ``evaluate_spec`` of ``ModelSpec("<prefix>-<name>", ...)`` finds them:
+    on a CPU, one decoding pass over all rows costs little more than the longest of separate passes, and the
+    analyzers start once."""
     path = out_dir / f"{spec.name}.jsonl"
     if path.exists():
         return ev.load_scored(path)
-    from .models import load_adapter
+    from .models import for_sampling, load_adapter
 
+    sets = {"": list(prompts)}
+    sets.update({prefix: list(ps) for prefix, ps in (also or {}).items()
+                 if ps and not (out_dir / f"{prefix}-{spec.name}.jsonl").exists()})
+    ids = [p.id for ps in sets.values() for p in ps]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"evaluate_spec({spec.name}): prompt ids repeat across the sets {sorted(sets)}")
     model = base_model
     if spec.adapter is not None:
         model = load_adapter(base_model, spec.adapter)
     try:
-        scored = ev.evaluate_model(model, tokenizer, prompts, cache_dir=cache_dir, progress=progress,
-                                   n_samples=cfg.eval_samples, temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+        scored = ev.evaluate_model(for_sampling(model), tokenizer, [p for ps in sets.values() for p in ps],
+                                   cache_dir=cache_dir, progress=progress, n_samples=cfg.eval_samples,
+                                   temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
                                    max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
                                    batch_size=cfg.eval_batch_size)
     finally:
         if spec.adapter is not None:
             model.unload()  # back to the plain base for the next model
-    ev.save_scored(path, scored)
-    return scored
+    by_set = {}
+    for prefix, ps in sets.items():
+        own = {p.id for p in ps}
+        by_set[prefix] = [s for s in scored if s.prompt_id in own]
+    for prefix, rows in by_set.items():
+        if prefix:
+            ev.save_scored(out_dir / f"{prefix}-{spec.name}.jsonl", rows)
+    ev.save_scored(path, by_set[""])  # last: its presence means the whole pass finished
+    return by_set[""]
 
 
 def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int) -> dict[str, list[float]]:

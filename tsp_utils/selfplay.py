@@ -282,6 +282,92 @@ def sequence_logps(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     return (token_logps * mask).sum(-1)
 
 
+# ------------------------------------------------------------------ both sides of a pair in one tree-shaped row
+#
+# Chosen and rejected share a prefix: the prompt always, and for tree pairs also the golden path up to the branch
+# point (TSP-paper's rejected side is prefix + branch). Scoring the two sides as two sequences encodes that prefix
+# twice, in the policy's forward and backward pass and in the reference pass. Packed, the row holds the chosen
+# sequence followed by the rejected side's own tokens only; an attention mask shaped like the tree lets those
+# tokens see the shared prefix and themselves, never the chosen branch, and their positions continue from the
+# branch point. Every log-prob is what the two separate sequences give (tests/test_selfplay.py checks values and
+# gradients); only the shared prefix is computed once. The gain is the shared fraction: about a quarter of a
+# node-level pair's tokens here (benchmarks/README.md).
+
+
+@dataclass
+class PackedPair:
+    """Token ids of one pair as a single row, and where each side's scored tokens are predicted."""
+
+    input_ids: list[int]
+    position_ids: list[int]
+    n_shared: int  # tokens the two sides have in common, at the start of the row
+    len_chosen: int  # the chosen sequence fills the row's first len_chosen tokens; the rejected side's own follow
+    chosen_at: list[int]  # row positions whose logits predict the chosen completion's tokens ...
+    chosen_tokens: list[int]  # ... and those tokens
+    rejected_at: list[int]
+    rejected_tokens: list[int]
+
+    def allowed(self) -> torch.Tensor:
+        """[L, L] bool: may position i attend to position j."""
+        n, s, a = len(self.input_ids), self.n_shared, self.len_chosen
+        allowed = torch.ones(n, n, dtype=torch.bool).tril()
+        allowed[a:, s:a] = False  # the rejected branch never sees the chosen branch
+        return allowed
+
+
+def pack_pair(chosen: tuple[list[int], int], rejected: tuple[list[int], int]) -> PackedPair:
+    """Pack two ``build_sequence`` results (ids, prompt length) that may share a prefix into one row."""
+    (a, pa), (b, pb) = chosen, rejected
+    s = 0
+    while s < min(len(a), len(b)) and a[s] == b[s]:
+        s += 1
+
+    def where_b(k: int) -> int:  # the row position of the rejected sequence's token k: shared, or in its own tail
+        return k if k < s else len(a) + k - s
+
+    return PackedPair(
+        input_ids=list(a) + list(b[s:]), position_ids=list(range(len(a))) + list(range(s, len(b))), n_shared=s,
+        len_chosen=len(a),
+        chosen_at=[j - 1 for j in range(max(pa, 1), len(a))], chosen_tokens=list(a[max(pa, 1):]),
+        rejected_at=[where_b(j - 1) for j in range(max(pb, 1), len(b))], rejected_tokens=list(b[max(pb, 1):]))
+
+
+def _attention_mask(allowed: torch.Tensor, model) -> torch.Tensor:
+    """A 4-D mask transformers uses as given: boolean for SDPA, additive (0 / -inf) for eager attention."""
+    mask = allowed[:, None]
+    if getattr(model.config, "_attn_implementation", "sdpa") == "eager":
+        dtype = next(p for p in model.parameters() if p.is_floating_point()).dtype
+        dtype = dtype if dtype.is_floating_point and dtype.itemsize >= 2 else torch.float32
+        mask = torch.zeros(mask.shape, dtype=dtype).masked_fill(~mask, torch.finfo(dtype).min)
+    return mask
+
+
+def packed_pair_logps(model, packed: Sequence[PackedPair]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sum of completion log-probs of the chosen and the rejected side of each packed pair. Shapes [batch]."""
+    device = next(model.parameters()).device
+    width = max(len(p.input_ids) for p in packed)
+    ids = torch.zeros((len(packed), width), dtype=torch.long)
+    pos = torch.zeros((len(packed), width), dtype=torch.long)
+    allowed = torch.eye(width, dtype=torch.bool).repeat(len(packed), 1, 1)  # padding sees itself: no empty rows
+    for i, p in enumerate(packed):
+        n = len(p.input_ids)
+        ids[i, :n], pos[i, :n] = torch.tensor(p.input_ids), torch.tensor(p.position_ids)
+        allowed[i, :n, :n] = p.allowed()
+    logits = model(input_ids=ids.to(device), position_ids=pos.to(device),
+                   attention_mask=_attention_mask(allowed, model).to(device)).logits
+    chosen, rejected = [], []
+    for i, p in enumerate(packed):
+        for at, tokens, out in ((p.chosen_at, p.chosen_tokens, chosen), (p.rejected_at, p.rejected_tokens, rejected)):
+            logp = logits[i, at].float().log_softmax(-1)
+            out.append(logp.gather(-1, torch.tensor(tokens, device=device)[:, None]).sum())
+    return torch.stack(chosen), torch.stack(rejected)
+
+
+def pack(pair: "PreferencePair", max_len: int) -> PackedPair:
+    return pack_pair(build_sequence(pair.prompt_ids, pair.chosen_ids, max_len),
+                     build_sequence(pair.prompt_ids, pair.rejected_ids, max_len))
+
+
 def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, ref_chosen: torch.Tensor,
              ref_rejected: torch.Tensor, beta: float = 0.1) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The DPO (sigmoid) loss of Rafailov et al., as in the paper (beta = 0.1):
@@ -372,15 +458,12 @@ def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id
     The reference policy is the previous iterate, which is exactly the model as it stands before this iteration
     trains; computing it up front (as TRL's ``precompute_ref_log_probs`` does) saves a second model in memory.
     """
-    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     out = []
     for p in pairs:
-        batch = collate([build_sequence(p.prompt_ids, p.chosen_ids, max_len),
-                         build_sequence(p.prompt_ids, p.rejected_ids, max_len)], pad_id, device)
-        lp = sequence_logps(model, batch)
-        out.append((float(lp[0]), float(lp[1])))
+        chosen, rejected = packed_pair_logps(model, [pack(p, max_len)])
+        out.append((float(chosen[0]), float(rejected[0])))
     model.train(was_training)
     return out
 
@@ -411,15 +494,15 @@ def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int,
     optimizer.zero_grad(set_to_none=True)
     bar = tqdm(batches, desc=f"{cfg.method}", disable=not progress)
     for step, idx in enumerate(bar, 1):
-        chosen = collate([build_sequence(pairs[i].prompt_ids, pairs[i].chosen_ids, cfg.max_seq_len) for i in idx], pad_id, device)
         with torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None):
             if is_dpo:
-                rejected = collate([build_sequence(pairs[i].prompt_ids, pairs[i].rejected_ids, cfg.max_seq_len) for i in idx], pad_id, device)
-                pc, pr = sequence_logps(model, chosen), sequence_logps(model, rejected)
+                pc, pr = packed_pair_logps(model, [pack(pairs[i], cfg.max_seq_len) for i in idx])
                 rc = torch.tensor([refs[i][0] for i in idx], device=device)
                 rr = torch.tensor([refs[i][1] for i in idx], device=device)
                 loss, metrics = dpo_loss(pc, pr, rc, rr, cfg.beta)
             else:
+                chosen = collate([build_sequence(pairs[i].prompt_ids, pairs[i].chosen_ids, cfg.max_seq_len)
+                                  for i in idx], pad_id, device)
                 loss, metrics = sft_loss(model, chosen), {}
         (scaler.scale(loss / cfg.grad_accum) if scaler else loss / cfg.grad_accum).backward()
         if step % cfg.grad_accum == 0 or step == len(batches):
@@ -451,7 +534,8 @@ def adapter_digest(model) -> str:
 
 
 __all__ = ["METHODS", "PreferencePair", "PairStats", "paper_pairs", "oracle_pairs", "sft_examples", "spin_pairs",
-           "equalize_budget", "build_sequence", "collate", "sequence_logps", "dpo_loss", "sft_loss", "TrainConfig",
+           "equalize_budget", "build_sequence", "collate", "sequence_logps", "PackedPair", "pack_pair", "pack",
+           "packed_pair_logps", "dpo_loss", "sft_loss", "TrainConfig",
            "TrainLog", "train", "reference_logps", "adapter_digest", "save_pairs", "load_pairs",
            "self_play"]
 
@@ -474,7 +558,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
     full samples for SPIN. Each iteration's adapter and manifest land in ``run_dir/adapters/<method>/iter_<t>/``;
     a finished iteration is loaded instead of retrained, so a killed run resumes where it stopped.
     """
-    from .models import attach_lora, save_adapter
+    from .models import attach_lora, for_sampling, save_adapter
     from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
 
     if method not in METHODS:
@@ -496,7 +580,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
         elif method == "spin":
             # A whole program, as long as an evaluated one may be (a branch's max_new_tokens bounds one statement
             # in local mode, which would make SPIN's rejected side a truncated stub).
-            pairs, stats = spin_pairs(model, tokenizer, tasks, temperature=run_cfg.branch_temperature,
+            pairs, stats = spin_pairs(for_sampling(model), tokenizer, tasks, temperature=run_cfg.branch_temperature,
                                       top_p=run_cfg.branch_top_p, seed=seed,
                                       max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
         else:
@@ -506,7 +590,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
             elif trees_path.exists():
                 trees = load_trees(trees_path)
             else:
-                builder = TreeBuilder(model, tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
+                builder = TreeBuilder(for_sampling(model), tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
                                       top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
                                       depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
                                       risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
