@@ -8,6 +8,7 @@ T=1.0, top_p=0.95, DPO beta=0.1, evaluation at T=0.2/top_p=0.9) are the defaults
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,15 +69,15 @@ PROFILES: dict[str, dict[str, Any]] = {
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
-    # The default: every stage of the method on the 135M offline model; 31 min on 2 CPU cores (target 20), which
-    # is what sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit
-    # matmuls are ~2x slower for a model this small, and 500 MB fits anywhere.
+    # The default: every stage of the method on the 135M offline model within 20 min on 2 CPU cores, which is what
+    # sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit matmuls are
+    # ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=8, n_eval_prompts=20, n_utility_tasks=6,
-        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=24, eval_batch_size=20,
-        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=10,
-        iterations=2, max_seq_len=384, eval_max_new_tokens=112, grad_accum=2,
-        learning_rate=2e-4,  # the usual LoRA rate: with 5 optimizer steps per iteration, 5e-5 barely moves the adapter
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=5, n_eval_prompts=10, n_utility_tasks=3,
+        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=8, eval_batch_size=16,
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=6,
+        iterations=2, max_seq_len=384, eval_max_new_tokens=112, grad_accum=1,
+        learning_rate=2e-4,  # the usual LoRA rate: with 6 optimizer steps per iteration, 5e-5 barely moves the adapter
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
@@ -109,10 +110,13 @@ def repo_root() -> Path:
 
 
 def run_dir(path: str | Path) -> Path:
-    """RUN_DIR as an absolute, existing directory (notebooks run with cwd=notebooks/, so relative paths are
-    taken from the repository root, where the README's commands run)."""
+    """RUN_DIR as an absolute, existing directory.
+
+    A relative path is taken from ``$TSP_RUN_ROOT`` when that is set (on Colab, a folder on Google Drive, so that
+    every notebook's fresh machine finds the same runs), else from the repository root, where the README's
+    commands run (notebooks themselves run with cwd=notebooks/)."""
     p = Path(path)
     if not p.is_absolute():
-        p = repo_root() / p
+        p = Path(os.environ.get("TSP_RUN_ROOT") or repo_root()) / p
     p.mkdir(parents=True, exist_ok=True)
     return p
