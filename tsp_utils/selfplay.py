@@ -457,6 +457,7 @@ def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id
 
     The reference policy is the previous iterate, which is exactly the model as it stands before this iteration
     trains; computing it up front (as TRL's ``precompute_ref_log_probs`` does) saves a second model in memory.
+    Each pair is one packed row (:func:`pack`), so ``pad_id`` is not needed; it stays for existing callers.
     """
     was_training = model.training
     model.eval()
