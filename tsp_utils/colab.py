@@ -71,11 +71,6 @@ if IN_COLAB:
         os.environ["TSP_RUN_ROOT"] = "/content/drive/MyDrive/tsp"  # relative RUN_DIRs resolve here"""
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
 def sync_notebook(path: Path, repo: str, constraints: Path | None = None) -> bool:
     """Give ``path`` a badge to itself in its first markdown cell and the install cell before any other code.
     Returns whether the file changed."""
@@ -87,12 +82,12 @@ def sync_notebook(path: Path, repo: str, constraints: Path | None = None) -> boo
     title = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), None)
     if title is None:
         raise ValueError(f"{path}: no markdown cell to carry the Colab badge")
-    text = _source(cells[title])
-    badge = badge_html(repo, path.name)
+    text = cells[title].source
     if _BADGE.search(text):
-        text = re.sub(r'<a href="https://colab\.research\.google\.com/github/[^"]*"[^>]*>.*?</a>', badge, text, count=1)
+        text = _BADGE.sub(lambda m: badge_url(repo, m.group(2)), text)  # the repository changes, links stay
     else:  # after the heading line
         head, _, rest = text.partition("\n")
+        badge = badge_html(repo, path.name)
         text = f"{head}\n\n{badge}\n{rest}" if rest else f"{head}\n\n{badge}\n"
     cells[title].source = text
     cell = nbformat.v4.new_code_cell(install_cell(repo, constraints), metadata={"tags": [INSTALL_TAG]})
@@ -122,7 +117,7 @@ def notebook_repo(path: Path) -> str | None:
     import nbformat
 
     for cell in nbformat.read(path, as_version=4).cells:
-        m = _BADGE.search(_source(cell))
+        m = _BADGE.search(cell.source)
         if m:
             return m.group(1)
     return None

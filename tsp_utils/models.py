@@ -320,10 +320,10 @@ def for_sampling(model):
     """
     import copy
 
-    if not hasattr(model, "merge_and_unload") or getattr(model, "is_loaded_in_4bit", False):
+    if not hasattr(model, "merge_and_unload"):
         return model
     if any(getattr(p, "quant_state", None) is not None or p.device.type != "cpu" for p in model.parameters()):
-        return model
+        return model  # 4-bit weights carry a quant_state
     return copy.deepcopy(model).merge_and_unload().eval()
 
 

@@ -90,15 +90,13 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     finally:
         if spec.adapter is not None:
             model.unload()  # back to the plain base for the next model
-    by_set = {}
     for prefix, ps in sets.items():
-        own = {p.id for p in ps}
-        by_set[prefix] = [s for s in scored if s.prompt_id in own]
-    for prefix, rows in by_set.items():
         if prefix:
-            ev.save_scored(out_dir / f"{prefix}-{spec.name}.jsonl", rows)
-    ev.save_scored(path, by_set[""])  # last: its presence means the whole pass finished
-    return by_set[""]
+            own = {p.id for p in ps}
+            ev.save_scored(out_dir / f"{prefix}-{spec.name}.jsonl", [s for s in scored if s.prompt_id in own])
+    main = [s for s in scored if s.prompt_id in {p.id for p in sets[""]}]
+    ev.save_scored(path, main)  # last: its presence means the whole pass finished
+    return main
 
 
 def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int) -> dict[str, list[float]]:

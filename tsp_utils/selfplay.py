@@ -337,7 +337,7 @@ def _attention_mask(allowed: torch.Tensor, model) -> torch.Tensor:
     mask = allowed[:, None]
     if getattr(model.config, "_attn_implementation", "sdpa") == "eager":
         dtype = next(p for p in model.parameters() if p.is_floating_point()).dtype
-        dtype = dtype if dtype.is_floating_point and dtype.itemsize >= 2 else torch.float32
+        dtype = dtype if dtype.itemsize >= 2 else torch.float32  # no fp8 masks
         mask = torch.zeros(mask.shape, dtype=dtype).masked_fill(~mask, torch.finfo(dtype).min)
     return mask
 
