@@ -90,7 +90,7 @@ def build_model(args, gradient_checkpointing: bool, verbose: bool):
     loaded = models.load_model(args.model, args.quantization, verbose=verbose, device_map=process_device_map())
     if args.init_adapter is None:
         model = models.attach_lora(loaded.model, r=args.lora_r, alpha=args.lora_alpha, dropout=args.lora_dropout,
-                                   gradient_checkpointing=gradient_checkpointing)
+                                   gradient_checkpointing=gradient_checkpointing, seed=args.seed)
     else:
         base = loaded.model
         if getattr(base, "is_loaded_in_4bit", False):

@@ -118,6 +118,25 @@ def test_lora_adapter_round_trips_onto_fresh_4bit_base(tiny_llama_dir, tmp_path)
         models.load_adapter(fresh.model, tmp_path)
 
 
+def test_a_seeded_adapter_starts_the_same_whatever_drew_from_the_rng_before(tiny_llama_dir):
+    """A resumed run skips the methods that finished (and their RNG draws); the next method must still start from
+    the adapter an uninterrupted run would have given it."""
+
+    def lora_a(seed, draws):
+        lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+        torch.manual_seed(123)
+        torch.rand(draws)  # what earlier training consumed
+        state = torch.get_rng_state()
+        model = models.attach_lora(lm.model, r=4, alpha=8, seed=seed)
+        assert seed is None or torch.equal(torch.get_rng_state(), state)  # the global RNG is left alone
+        return {n: p.detach().clone() for n, p in model.named_parameters() if "lora_A" in n}
+
+    first, resumed, other_seed, unseeded = lora_a(0, 1), lora_a(0, 1000), lora_a(1, 1), lora_a(None, 1000)
+    assert first.keys() == resumed.keys() and all(torch.equal(first[n], resumed[n]) for n in first)
+    assert not torch.equal(first[next(iter(first))], other_seed[next(iter(first))])
+    assert not torch.equal(first[next(iter(first))], unseeded[next(iter(first))])  # why the seed is needed
+
+
 def test_sampling_copy_folds_the_adapter_in_fp32_and_leaves_4bit_alone(tiny_llama_dir):
     ids = torch.tensor([[1, 17, 42, 99, 7]])
     lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)

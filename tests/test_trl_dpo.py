@@ -1,6 +1,7 @@
 """The TRL path of self-play training: TRL's DPOTrainer computes our loss on our sequences, and trains on CPU."""
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -134,3 +135,46 @@ def test_two_trl_training_steps_on_cpu(tiny_llama_dir, tmp_path):
     assert list(model.peft_config) == ["default"]  # the reference copy is gone ...
     out = models.save_adapter(model, tmp_path / "adapter")
     assert (out / "adapter_model.safetensors").exists() and not (out / td.REF_ADAPTER).exists()  # ... and not saved
+
+
+@pytest.mark.slow
+def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(tiny_llama_dir, tmp_path):
+    """scripts/train_dpo_accelerate.py data-parallel: two processes (gloo on CPU, as NCCL would on two GPUs) with one
+    pair each per step must take the same optimizer steps as one process with both pairs per step. Plain SGD, so an
+    update is proportional to the gradient: a sum instead of a mean over processes, or two processes seeing the same
+    pair, would show (Adam's first step is about lr x sign(grad) and would hide both)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    eos = AutoTokenizer.from_pretrained(str(tiny_llama_dir)).eos_token_id
+    pairs = [_pair([1, 100, 101, 102], [200, 201, 202, eos], [300, 301, eos]),
+             _pair(range(400, 420), [500, 501, eos], [600, 601, 602, eos]),
+             _pair([1, 7, 8, 9, 10], [210, 211, eos], [310, 311, 312, 313, eos]),
+             _pair(range(40, 60), [520, 521, 522, 523, eos], [620, eos])]
+    sp.save_pairs(tmp_path / "pairs.jsonl", pairs)
+    common = ["--model", str(tiny_llama_dir), "--quantization", "none", "--pairs", str(tmp_path / "pairs.jsonl"),
+              "--lora-dropout", "0", "--max-steps", "2", "--grad-accum", "1", "--optimizer", "sgd", "--learning-rate", "0.5"]
+    script = str(Path(__file__).resolve().parents[1] / "scripts" / "train_dpo_accelerate.py")
+    env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1"}
+    runs = {"one": [sys.executable, script, "--batch-size", "2"],
+            "two": [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", script,
+                    "--batch-size", "1"]}
+    for name, cmd in runs.items():
+        done = subprocess.run(cmd + common + ["--out", str(tmp_path / name)], env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    manifests = {n: json.loads((tmp_path / n / "manifest.json").read_text()) for n in runs}
+    assert manifests["one"]["processes"] == 1 and manifests["two"]["processes"] == 2
+    assert {m["hyper_parameters"]["effective_batch"] for m in manifests.values()} == {2}
+    assert manifests["one"]["generated_by_adapter"] == manifests["two"]["generated_by_adapter"]  # seeded LoRA init
+    for a, b in zip(manifests["one"]["steps"], manifests["two"]["steps"]):  # the logs gather over processes
+        assert a["loss"] == pytest.approx(b["loss"], rel=1e-5) and a["margin"] == pytest.approx(b["margin"], abs=1e-6)
+    one, two = (load_file(tmp_path / n / "adapter" / "adapter_model.safetensors") for n in runs)
+    moved = max(float(v.abs().max()) for k, v in one.items() if "lora_B" in k)  # B starts at zero: this much trained
+    assert moved > 1e-3 and one.keys() == two.keys()
+    assert max(float((one[k] - two[k]).abs().max()) for k in one) < 1e-4 * moved

@@ -274,8 +274,14 @@ def attach_lora(
     dropout: float = 0.05,
     target_modules: tuple[str, ...] | list[str] | None = None,
     gradient_checkpointing: bool = False,
+    seed: int | None = None,
 ):
-    """Wrap ``model`` with a fresh trainable LoRA adapter (QLoRA when the base is 4-bit)."""
+    """Wrap ``model`` with a fresh trainable LoRA adapter (QLoRA when the base is 4-bit).
+
+    With a ``seed``, lora_A's random initialisation depends on that seed alone, not on whatever drew from the global
+    RNG before (an earlier method's training, or its absence when a run resumes), and the global RNG is left as it
+    was. Every process of a multi-GPU run then starts from the same adapter too."""
+    import torch
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
 
     if getattr(model, "is_loaded_in_4bit", False):
@@ -289,7 +295,11 @@ def attach_lora(
     if not targets:
         raise ValueError(f"none of the LoRA target modules {target_modules or DEFAULT_LORA_TARGETS} exist in this model")
     config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=targets, task_type="CAUSAL_LM")
-    return get_peft_model(model, config)
+    if seed is None:
+        return get_peft_model(model, config)
+    with torch.random.fork_rng():  # peft initialises lora_A on the CPU, then moves it to the base layer's device
+        torch.manual_seed(seed)
+        return get_peft_model(model, config)
 
 
 def save_adapter(model, path: str | os.PathLike) -> Path:

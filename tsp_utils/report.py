@@ -239,7 +239,8 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
         raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
     pairs = sp.equalize_budget(pairs, budget, cfg.seed)
     tc = sp.TrainConfig.from_run("tsp-oracle", cfg, cfg.seed)
-    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing)
+    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing,
+                        seed=cfg.seed)
     log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
     save_adapter(model, out)
     atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),

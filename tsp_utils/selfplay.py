@@ -565,7 +565,9 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
     checkpointing = TrainConfig.from_run(method, run_cfg, run_cfg.seed).gradient_checkpointing
-    model = attach_lora(base_model, r=run_cfg.lora_r, alpha=run_cfg.lora_alpha, gradient_checkpointing=checkpointing)
+    # Seeded: every method starts from the same adapter, whichever methods ran (or were resumed) before it.
+    model = attach_lora(base_model, r=run_cfg.lora_r, alpha=run_cfg.lora_alpha, gradient_checkpointing=checkpointing,
+                        seed=run_cfg.seed)
     pad_id = tokenizer.pad_token_id
     manifests = []
     for it in range(1, run_cfg.iterations + 1):
