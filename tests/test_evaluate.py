@@ -1,6 +1,7 @@
 """Evaluation: metrics on hand-made verdict tables, the pass@k estimator, bootstrap CIs, prompt construction and
 program reconstruction, and scoring of real reference solutions with the oracle and the sandbox."""
 
+import dataclasses
 import math
 from fractions import Fraction
 
@@ -54,6 +55,19 @@ def test_spr_is_a_macro_average_over_prompts_and_undefined_without_valid_output(
     stats = E.prompt_stats(table)
     assert [(s.prompt_id, s.n, s.valid, s.secure, s.vulnerable, s.unknown) for s in stats] == [
         ("p1", 5, 4, 2, 1, 1), ("p2", 1, 1, 1, 0, 0)]
+
+
+def test_unfinished_share_counts_only_samples_that_recorded_it():
+    def ending(pid, finished, idx):
+        return dataclasses.replace(row(pid, "unknown", syntax="error" if finished is False else "ok", idx=idx),
+                                   finished=finished)
+
+    table = [ending("p1", True, 0), ending("p1", False, 1), ending("p1", None, 2), ending("p2", None, 0),
+             ending("p3", False, 0)]
+    values = E.prompt_values(E.prompt_stats(table), "unfinished")
+    assert values[0] == pytest.approx(0.5) and np.isnan(values[1]) and values[2] == 1.0
+    assert E.metric_value(table, "unfinished") == pytest.approx(0.75)  # macro: (0.5 + 1) / 2, p2 left out
+    assert "unfinished" in E.DEFAULT_METRICS
 
 
 def test_static_only_label_is_available():
@@ -290,6 +304,47 @@ def test_cut_at_fence():
     assert E.cut_at_fence("    return x\n") == ("    return x\n", False)
 
 
+C_HEAD = "#include <string.h>\n\nstatic int helper(void) { return 1; }\n\nint f(const char *s) {\n"
+
+
+@pytest.mark.parametrize("language, head, continuation, kept", [
+    # C: braces inside strings, chars and comments do not count; a helper closed in the prompt does not either
+    ("c", C_HEAD, '    char c = \'}\';  // }\n    /* } */ if (s) {\n        return strlen("}");\n    }\n    return 0;\n}\n'
+     "\nint main(void) {\n    return f(\"x\");\n}\n", 6),
+    # an inner block closed in column 0 (bad indentation) does not end the function; the outer "}" does
+    ("c", "int f(int x) {\n", "    if (x) {\n    return 1;\n}\n    return 0;\n}\nint f(int x) {\n    retu", 5),
+    ("go", "func F() string {\n", "\ts := `}{`\n\treturn s\n}\n\nfunc main() {\n\tF()\n}\n", 3),
+    ("javascript", "function f(a) {\n", "  const t = `${a}}`;\n  return t;\n}\nmodule.exports = f;\n", 3),
+    # Python: the first column-0 line ends the body, unless it is inside a triple-quoted string
+    ("python", 'def f(db, name):\n    """Doc."""', '\n    q = """\nSELECT 1\n"""\n    return q\n\n\nprint(f(1, 2))\n', 7),
+    ("python", "def f(x):\n", "    return [\nx]\n# usage\nf(1)\n", 2),
+])
+def test_the_completion_is_cut_where_the_prompts_function_ends(language, head, continuation, kept):
+    cut, ended = E.cut_at_function_end(head, continuation, language)
+    assert ended and cut == "".join(continuation.splitlines(keepends=True)[:kept])
+    assert E.function_end(head, continuation[:len(cut) - 2], language) is None  # one character short: still open
+
+
+def test_an_unfinished_function_is_left_as_it_is():
+    assert E.cut_at_function_end("int f(void) {\n", "    if (1) {\n        return 2;\n    }\n", "c") == \
+        ("    if (1) {\n        return 2;\n    }\n", False)
+    assert E.cut_at_function_end("def f():\n", '    s = """\nx\n', "python")[1] is False
+    assert E.cut_at_function_end("f <- function() {\n", "}\nx", "r") == ("}\nx", False)  # no rule: no cut
+
+
+def test_the_stopping_criterion_stops_each_row_when_its_check_says_so(tokenizer):
+    from tsp_utils.sampling import text_stop
+
+    rows = [tokenizer("A" * 3, add_special_tokens=False)["input_ids"] for _ in range(2)]
+    width = len(rows[0])
+    new = tokenizer("    return 0;\n}\n", add_special_tokens=False)["input_ids"]
+    ids = torch.tensor([rows[0] + new, rows[1] + new])
+    heads = ["int f(void) {\n", "int f(void) {\n    if (1) {\n"]
+    stop = text_stop(tokenizer, [E.FENCE], width, row_done=[
+        lambda t, h=h: E.function_end(h, t, "c") is not None for h in heads])
+    assert stop(ids, None).tolist() == [True, False]  # the second row's "}" only closes its inner block
+
+
 class _ScriptedModel(torch.nn.Module):
     """Appends fixed continuations (chosen by a key found in the prompt text) to left-padded rows, as generate()
     would, and records what it was given."""
@@ -327,13 +382,26 @@ def test_program_is_prefix_plus_continuation_cut_at_the_fence(tokenizer):
     assert all(text.rstrip().endswith(('Return x."""', "needs padding")) for text in model.inputs)
     first = samples[0]
     assert first.completion == "    return os.fspath(x)\n"  # indentation kept, text after the fence dropped
-    assert first.program == PROMPT.prompt + first.completion and first.closed
-    assert samples[2].program == other.prompt + "    return None" and not samples[2].closed
+    assert first.program == PROMPT.prompt + first.completion and first.finished
+    # a padded row is one the model ended (EOS); a Python body with nothing left open is a finished function
+    assert samples[2].program == other.prompt + "    return None" and samples[2].finished
     assert samples[2].completion == "    return None"
     # the paper's sampling setting by default, greedy at temperature 0
     assert model.calls[0]["do_sample"] and model.calls[0]["temperature"] == 0.2 and model.calls[0]["top_p"] == 0.9
     E.generate_completions(model, tokenizer, [PROMPT], temperature=0, progress=False)
     assert model.calls[-1]["do_sample"] is False
+
+
+def test_generation_cuts_at_the_end_of_the_function_and_records_whether_it_ended(tokenizer):
+    c = EvalPrompt(id="c-1", language="c", cwe="cwe-787", entry_point="f", prompt="int f(int n) {\n")
+    long = EvalPrompt(id="c-2", language="c", cwe="cwe-787", entry_point="g", prompt="int g(int n) {\n  int x;\n")
+    model = _ScriptedModel(tokenizer, {"int f(": "\n    return n;\n}\n\nint main(void) { return f(1); }\n```",
+                                       "int g(": "\n    for (;;) {\n        x = n;\n", "Return x.": "\n    return x\n```"})
+    samples = E.generate_completions(model, tokenizer, [c, long, PROMPT], temperature=0, progress=False)
+    assert samples[0].completion == "    return n;\n}\n" and samples[0].finished  # main() is not evaluated
+    assert samples[0].program == c.prompt + samples[0].completion
+    assert not samples[1].finished and samples[1].completion.endswith("x = n;\n")  # the token limit came first
+    assert samples[2].finished  # a Python body closed by the fence, nothing left open
 
 
 def test_program_when_the_model_does_not_regenerate_the_trimmed_whitespace(tokenizer):

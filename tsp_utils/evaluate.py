@@ -4,8 +4,8 @@ Three layers, each usable on its own:
 
 1. **Generation** (:func:`generate_completions`). Prompts are completion-style code prefixes. An instruct model is
    asked (in its own chat format) to complete the code, and its answer is pre-filled with the opening fence and the
-   prefix, so it can only *continue* the given code. The program is ``prefix + continuation`` cut at the closing
-   fence. Paper setting: one sample at T=0.2, top_p=0.9.
+   prefix, so it can only *continue* the given code. The program is ``prefix + continuation``, cut where the
+   prompt's function ends (or at the closing fence). Paper setting: one sample at T=0.2, top_p=0.9.
 2. **Scoring** (:func:`score_samples`). The static oracle (``tsp_utils.oracle``) labels every program; for Python
    prompts that carry them, a functional test and a dynamic security test (an exploit script) run in the sandbox.
    A program is *secure* only if the oracle says so **and** the exploit did not succeed; an exploit that succeeds
@@ -23,6 +23,7 @@ prompt equally, and it is what the bootstrap resamples (prompts, not samples, ar
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -35,7 +36,7 @@ from .data import EvalPrompt
 
 __all__ = [
     "Sample", "ScoredSample", "PromptStats", "SPRSummary", "RateRow", "CI", "Reduction", "ResultRow", "ResultsTable",
-    "completion_prompt", "generate_completions", "cut_at_fence", "score_samples", "combine_label", "evaluate_model",
+    "completion_prompt", "generate_completions", "cut_at_fence", "function_end", "cut_at_function_end", "score_samples", "combine_label", "evaluate_model",
     "prompt_stats", "prompt_values", "metric_value", "spr_at_1", "pass_at_k", "mean_pass_at_k", "sec_pass_at_k",
     "vulnerability_rates", "split_vulnerability_rates", "relative_reduction", "unseen_reduction", "bootstrap_ci",
     "paired_bootstrap_ci", "inside_noise", "compare_methods", "results_table", "to_markdown", "filter_samples",
@@ -58,9 +59,9 @@ class Sample:
     prompt_id: str
     sample_index: int
     program: str  # prompt.prompt + completion: what gets analysed and tested
-    completion: str  # the model's continuation, cut at the closing fence
+    completion: str  # the model's continuation, cut where the function ends (or at the closing fence)
     seed: int  # the torch seed set before the batch that produced it
-    closed: bool = True  # the model closed the code block (False: hit EOS or max_new_tokens first)
+    finished: bool = True  # the function came to its end (False: max_new_tokens, EOS or the fence came first)
     n_new_tokens: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,6 +90,7 @@ class ScoredSample:
     oracle_cwes: list[str] = field(default_factory=list)
     reason: str = ""  # why unknown / which test decided
     program: str = ""
+    finished: bool | None = None  # the function came to its end before the token limit (None: not recorded)
 
     @property
     def valid(self) -> bool:
@@ -151,6 +153,113 @@ def cut_at_fence(continuation: str) -> tuple[str, bool]:
     return continuation[:end], True
 
 
+# --- where the completed function ends
+#
+# A prompt stops inside one top-level function; the model's job is to finish it. Small models often go on after
+# that: a second copy of the function, a main(), a usage example, until max_new_tokens cuts them mid-statement and
+# the whole program fails to parse. SafeCoder's evaluator (safecoder/evaler.py, ``postprocess``) therefore cuts
+# every completion where the function ends: Python at the first line that starts in column 0, C/C++/Go/JS at the
+# first "\n}". We cut at the same places, found with a tokenizer instead of a string search, so that a column-0
+# line inside a triple-quoted SQL string or a badly indented inner "}" does not end the function early. Unlike
+# SafeCoder, an unfinished function is not closed for the model (no "}" is appended): it stays a syntax error.
+
+BRACE_LANGUAGES = frozenset({"c", "cpp", "go", "javascript", "java"})
+
+
+def _python_is_open(source: str) -> bool:
+    """Whether ``source`` ends inside a string or a bracketed expression (so its next line cannot end a block)."""
+    import io
+    import tokenize
+
+    try:
+        for _ in tokenize.generate_tokens(io.StringIO(source).readline):
+            pass
+    except tokenize.TokenError:
+        return True
+    except (IndentationError, SyntaxError):  # broken, but not open: a column-0 line still ends the function
+        return False
+    return False
+
+
+def _python_function_end(prefix: str, text: str) -> int | None:
+    for m in re.finditer(r"\n(?=\S)", text):
+        if not _python_is_open(prefix + text[:m.start() + 1]):
+            return m.start() + 1
+    return None
+
+
+class _BraceState(NamedTuple):
+    depth: int = 0
+    mode: str = ""  # "" code, "//" or "/*" comment, or the quote that opened a string literal
+
+
+def _brace_scan(source: str, state: _BraceState = _BraceState(), stop: bool = True) -> tuple[_BraceState, int | None]:
+    """Scan C-family source from ``state``; return the state where it stopped, and (with ``stop``) the index just
+    past the first "}" that brings the depth from 1 back to 0 (None if none). Comments and string, char and
+    template literals (backquotes: Go raw strings, JS templates) are skipped: braces inside them do not count."""
+    depth, mode = state
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if mode == "//":
+            if c == "\n":
+                mode = ""
+        elif mode == "/*":
+            if source.startswith("*/", i):
+                mode, i = "", i + 1
+        elif mode:  # inside a literal opened by the quote in `mode`
+            if c == "\\" and mode != "`":
+                i += 1
+            elif c == mode or (c == "\n" and mode != "`"):  # a newline ends an unterminated "..." or '...'
+                mode = ""
+        elif source.startswith("//", i) or source.startswith("/*", i):
+            mode, i = source[i:i + 2], i + 1
+        elif c in "\"'`":
+            mode = c
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0 and stop:
+                return _BraceState(depth, mode), i + 1
+        i += 1
+    return _BraceState(depth, mode), None
+
+
+@functools.lru_cache(maxsize=256)  # a decoding step checks every row against its prompt
+def _prefix_state(prefix: str) -> _BraceState:
+    return _brace_scan(prefix, stop=False)[0]  # the prompt may close helpers before the function it leaves open
+
+
+def function_end(prefix: str, continuation: str, language: str) -> int | None:
+    """Index in ``continuation`` just past the end of the function that ``prefix`` opened (its closing "}" and that
+    line's newline; in Python, the newline before the first column-0 line), or None while it is still open or for
+    a language without a rule."""
+    if language == "python":
+        return _python_function_end(prefix, continuation)
+    if language not in BRACE_LANGUAGES:
+        return None
+    _, end = _brace_scan(continuation, _prefix_state(prefix))
+    if end is not None and continuation[end:end + 1] == "\n":
+        end += 1
+    return end
+
+
+def _stopped_complete(prefix: str, continuation: str, language: str, stopped: bool) -> bool:
+    """A completion that the model stopped itself (fence or EOS) without a cut: is its function complete? A Python
+    body has no closing token, so it is complete when nothing is left open; a brace language's function would have
+    been cut at its "}"; for other languages the model's own stop is all we know."""
+    if not stopped or language in BRACE_LANGUAGES:
+        return False
+    return language != "python" or not _python_is_open(prefix + continuation)
+
+
+def cut_at_function_end(prefix: str, continuation: str, language: str) -> tuple[str, bool]:
+    """The continuation up to the end of the prompt's function, and whether it ended there."""
+    end = function_end(prefix, continuation, language)
+    return (continuation, False) if end is None else (continuation[:end], True)
+
+
 def _decode_continuation(tokenizer, prompt_ids: Sequence[int], new_ids: Sequence[int]) -> str:
     """Decode generated tokens as a continuation of the prompt.
 
@@ -205,6 +314,10 @@ def generate_completions(
     the model has rarely seen, and it answers with an unindented line or closes the block. The program is still
     ``prompt.prompt + completion`` whenever the model regenerates that whitespace (it starts a new line); if it
     does not, the program is ``prompt.prompt.rstrip() + completion``.
+
+    The completion is cut where the prompt's function ends (:func:`function_end`, as SafeCoder's evaluator does),
+    and a row stops decoding there. ``Sample.finished`` says whether the function did end: a completion that ran
+    into ``max_new_tokens`` mid-function is kept as it is, and will normally not parse.
     """
     import torch
     from tqdm.auto import tqdm
@@ -219,6 +332,7 @@ def generate_completions(
     # Padding ends a row too: a batched generate pads the rows that finished first.
     stop_ids = end_token_ids(model, tokenizer) | ({tokenizer.pad_token_id} - {None})
     trims = [len(p.prompt) - len(p.prompt.rstrip()) if heal else 0 for p in prompts]
+    heads = [_cut_tail(p.prompt, n) for p, n in zip(prompts, trims)]  # what the model continues
     texts = [completion_prompt(tokenizer, p, system=system, show_code=show_code) for p in prompts]
     encoded = [encode_prompt(tokenizer, _cut_tail(text, n)) for text, n in zip(texts, trims)]
     jobs = [(i, s) for s in range(n_samples) for i in range(len(prompts))]
@@ -228,7 +342,9 @@ def generate_completions(
         sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p, "top_k": None}
     else:
         sampling = {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
-    # The closing fence ends the program, so a row can stop there (the text is cut at the fence afterwards too).
+
+    def function_done(i):
+        return lambda new_text: function_end(heads[i], cut_at_fence(new_text)[0], prompts[i].language) is not None
 
     was_training = getattr(model, "training", False)
     model.eval()
@@ -247,21 +363,24 @@ def generate_completions(
             with torch.no_grad():
                 gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device),
                                      max_new_tokens=max_new_tokens, pad_token_id=pad_id,
-                                     stopping_criteria=text_stop(tokenizer, [FENCE], width), **sampling)
+                                     stopping_criteria=text_stop(tokenizer, [FENCE], width,
+                                                                 row_done=[function_done(jobs[j][0]) for j in batch]),
+                                     **sampling)
             new = gen[:, width:].tolist()
             for r, j in enumerate(batch):
                 i, s = jobs[j]
-                tokens = new[r]
+                tokens, eos = new[r], False
                 for t, tid in enumerate(tokens):
                     if tid in stop_ids:
-                        tokens = tokens[:t]
+                        tokens, eos = tokens[:t], True
                         break
-                text = _decode_continuation(tokenizer, rows[r], tokens)
-                raw, closed = cut_at_fence(text)
                 p = prompts[i]
-                program = p.prompt[:len(p.prompt) - trims[i]] + raw
+                raw, fenced = cut_at_fence(_decode_continuation(tokenizer, rows[r], tokens))
+                raw, ended = cut_at_function_end(heads[i], raw, p.language)
+                finished = ended or _stopped_complete(heads[i], raw, p.language, fenced or eos)
+                program = heads[i] + raw
                 prefix = p.prompt if program.startswith(p.prompt) else p.prompt.rstrip()
-                out[(i, s)] = Sample(p.id, s, program, program[len(prefix):], batch_seed, closed, len(tokens))
+                out[(i, s)] = Sample(p.id, s, program, program[len(prefix):], batch_seed, finished, len(tokens))
     finally:
         if was_training:
             model.train()
@@ -348,7 +467,7 @@ def score_samples(
         scored.append(ScoredSample(
             prompt_id=s.prompt_id, sample_index=s.sample_index, language=p.language, cwe=p.cwe, split=p.split,
             label=label, oracle_label=v.label, syntax=v.syntax, functional=statuses.get((k, "functional")),
-            security=security, oracle_cwes=v.cwes, reason=why or v.reason, program=s.program))
+            security=security, oracle_cwes=v.cwes, reason=why or v.reason, program=s.program, finished=s.finished))
     return scored
 
 
@@ -390,6 +509,8 @@ class PromptStats:
     has_functional_test: bool = False
     func_pass: int = 0  # samples passing the functional test
     sec_pass: int = 0  # samples secure AND passing the functional test
+    ending_known: int = 0  # samples that recorded whether their function ended
+    unfinished: int = 0  # ... and it did not: the token limit came first
 
 
 def _as_scored(row: ScoredSample | Mapping[str, Any]) -> ScoredSample:
@@ -418,6 +539,9 @@ def prompt_stats(scored: Iterable[ScoredSample | Mapping[str, Any]], label: str 
         passed = s.functional == "pass"
         st.func_pass += passed
         st.sec_pass += passed and lab == "secure" and s.valid
+        if s.finished is not None:
+            st.ending_known += 1
+            st.unfinished += not s.finished
         if not s.valid:
             continue
         st.valid += 1
@@ -444,13 +568,14 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - float(np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
 
 
-_METRIC = re.compile(r"^(?P<name>spr|vuln|unknown|invalid|pass|sec-pass)(@(?P<k>\d+))?$")
+_METRIC = re.compile(r"^(?P<name>spr|vuln|unknown|invalid|unfinished|pass|sec-pass)(@(?P<k>\d+))?$")
 
 
 def _parse_metric(metric: str) -> tuple[str, int]:
     m = _METRIC.match(metric)
     if not m:
-        raise ValueError(f"unknown metric {metric!r}; use spr@1, vuln, unknown, invalid, pass@k, sec-pass@k")
+        raise ValueError(f"unknown metric {metric!r}; use spr@1, vuln, unknown, invalid, unfinished, pass@k, "
+                         "sec-pass@k")
     return m.group("name"), int(m.group("k") or 1)
 
 
@@ -458,7 +583,9 @@ def prompt_values(stats: Sequence[PromptStats], metric: str) -> np.ndarray:
     """One value per prompt for ``metric`` (NaN where it is undefined for that prompt).
 
     ``spr@1`` / ``vuln`` / ``unknown``: share of the prompt's *valid* samples that are secure / vulnerable /
-    unknown (NaN if none is valid). ``invalid``: share of all samples that do not parse. ``pass@k`` /
+    unknown (NaN if none is valid). ``invalid``: share of all samples that do not parse. ``unfinished``: share of
+    the samples whose function had not ended when generation stopped (most of them are invalid; NaN for samples
+    scored before this was recorded). ``pass@k`` /
     ``sec-pass@k``: unbiased estimator over all samples (invalid ones fail), NaN without a functional test.
     """
     name, k = _parse_metric(metric)
@@ -470,6 +597,8 @@ def prompt_values(stats: Sequence[PromptStats], metric: str) -> np.ndarray:
                 out[i] = count / st.valid
         elif name == "invalid":
             out[i] = (st.n - st.valid) / st.n if st.n else np.nan
+        elif name == "unfinished":
+            out[i] = st.unfinished / st.ending_known if st.ending_known else np.nan
         elif st.has_functional_test and st.n >= k:
             out[i] = pass_at_k(st.n, st.func_pass if name == "pass" else st.sec_pass, k)
     return out
@@ -674,7 +803,7 @@ def unseen_reduction(method: Iterable[ScoredSample], base: Iterable[ScoredSample
 # --------------------------------------------------------------------------------------------- tables
 
 
-DEFAULT_METRICS = ("spr@1", "vuln", "unknown", "invalid", "sec-pass@1", "pass@1")
+DEFAULT_METRICS = ("spr@1", "vuln", "unknown", "invalid", "unfinished", "sec-pass@1", "pass@1")
 
 
 @dataclass

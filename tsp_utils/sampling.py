@@ -9,7 +9,7 @@ distribution (identical tokens under greedy decoding), at a fraction of the cost
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 
@@ -67,10 +67,11 @@ def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_id
     return Continuation(ids, chosen.tolist(), finished or stop_hit, ents.tolist())
 
 
-def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8, line_end: bool = False):
+def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8, line_end: bool = False,
+              row_done: Sequence[Callable[[str], bool]] | None = None):
     """A stopping criterion that ends each row once its *new* text contains one of ``stops`` (or, with
     ``line_end``, once it has finished its first line with content: a local-mode branch is one statement, and
-    every token after that line would be thrown away).
+    every token after that line would be thrown away; or once ``row_done[row]`` says so of the row's new text).
 
     Only the last ``window`` new tokens are searched for ``stops``, enough for stop strings of a few characters.
     This replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s
@@ -90,6 +91,9 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
             if new.shape[1] and line_end:
                 texts = tokenizer.batch_decode(new, skip_special_tokens=True)
                 done = [d or ends_first_line(t) for d, t in zip(done, texts)]
+            if new.shape[1] and row_done is not None:
+                texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+                done = [d or check(t) for d, check, t in zip(done, row_done, texts)]
             return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
     return StoppingCriteriaList([StopOnText()])
