@@ -129,6 +129,8 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
         	return db.QueryRow("SELECT id FROM users WHERE email = $1", email), nil
         }
         """), "", "secure", None),
+    # a function still open when the model ran out of tokens; the context line must not shift the reported line
+    "go_syntax_error": ("go", "func f(x int) int {\n\tif x > 0 {\n\t\treturn x\n", "import \"fmt\"\n", "unknown", None),
     "ruby_yaml_vuln": ("ruby", "def load_cfg(path)\n  YAML.load(File.read(path))\nend\n", "", "vulnerable", "semgrep"),
     "ruby_yaml_fixed": ("ruby", "def load_cfg(path)\n  YAML.safe_load(File.read(path))\nend\n", "", "secure", None),
     "java_rsa_vuln": ("java", _d("""
@@ -181,10 +183,23 @@ def test_known_snippets(verdicts, name):
 
 
 def test_syntax_errors_name_the_line(verdicts):
-    for name in ("py_syntax_error", "c_syntax_error", "js_syntax_error"):
+    for name in ("py_syntax_error", "c_syntax_error", "js_syntax_error", "go_syntax_error"):
         v = verdicts[name]
         assert v.syntax == "error" and v.label == "unknown"
         assert "line" in v.reason, v.reason
+
+
+def test_go_parses_without_a_go_toolchain(monkeypatch):
+    """No gofmt (as in CI): tree-sitter's Go grammar decides, with the snippet's own line numbers."""
+    real = oracle._tool_cmd
+    monkeypatch.setattr(oracle, "_tool_cmd", lambda name: None if name == "gofmt" else real(name))
+    ok = oracle.analyze("func f(xs []int) int {\n\ts := `}{`\n\treturn len(xs) + len(s)\n}\n", "go")
+    assert ok.syntax == "ok"
+    bad = oracle.analyze("func f() int {\n\tx := []int{1, 2\n\treturn x[0]\n}\n", "go", context="import \"os\"\n")
+    assert bad.syntax == "error" and bad.label == "unknown" and bad.reason.startswith("syntax error line "), bad.reason
+    assert 2 <= int(bad.reason.split()[3].rstrip(":")) <= 3  # the unclosed literal, not the context's line
+    monkeypatch.setattr(oracle, "_go_parser", lambda: None)  # neither tool: unchecked, never "ok"
+    assert oracle.analyze("func f( {\n", "go").syntax == "unchecked"
 
 
 def test_context_lines_are_not_reported(verdicts):
