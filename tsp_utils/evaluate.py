@@ -36,7 +36,8 @@ from .data import EvalPrompt
 
 __all__ = [
     "Sample", "ScoredSample", "PromptStats", "SPRSummary", "RateRow", "CI", "Reduction", "ResultRow", "ResultsTable",
-    "completion_prompt", "generate_completions", "cut_at_fence", "function_end", "cut_at_function_end", "score_samples", "combine_label", "evaluate_model",
+    "completion_prompt", "generate_completions", "cut_at_fence", "function_end", "cut_at_function_end",
+    "score_samples", "combine_label", "evaluate_model",
     "prompt_stats", "prompt_values", "metric_value", "spr_at_1", "pass_at_k", "mean_pass_at_k", "sec_pass_at_k",
     "vulnerability_rates", "split_vulnerability_rates", "relative_reduction", "unseen_reduction", "bootstrap_ci",
     "paired_bootstrap_ci", "inside_noise", "compare_methods", "results_table", "to_markdown", "filter_samples",
@@ -90,7 +91,7 @@ class ScoredSample:
     oracle_cwes: list[str] = field(default_factory=list)
     reason: str = ""  # why unknown / which test decided
     program: str = ""
-    finished: bool | None = None  # the function came to its end before the token limit (None: not recorded)
+    finished: bool | None = None  # the function came to its end (None: not recorded, e.g. older result files)
 
     @property
     def valid(self) -> bool:
@@ -510,7 +511,7 @@ class PromptStats:
     func_pass: int = 0  # samples passing the functional test
     sec_pass: int = 0  # samples secure AND passing the functional test
     ending_known: int = 0  # samples that recorded whether their function ended
-    unfinished: int = 0  # ... and it did not: the token limit came first
+    unfinished: int = 0  # ... and it had not: the token limit (or EOS, or the fence) came first
 
 
 def _as_scored(row: ScoredSample | Mapping[str, Any]) -> ScoredSample:

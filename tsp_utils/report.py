@@ -159,7 +159,8 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
         "parse; a model can look secure by writing nothing useful, so read SPR@1 next to it. unfinished: outputs "
-        "whose function had not ended when the token limit came (most are invalid for that reason alone). Every "
+        "whose function had not ended when generation stopped, mostly at the token limit (most of them are invalid "
+        "for that reason alone). Every "
         "completion is cut where the prompt's function ends, as SafeCoder's evaluator does, so code the model "
         "wrote after it (a second copy, a main()) is not judged. sec-pass@1: secure and passing its functional "
         "test (CodeGuard+), on prompts with tests.", "",
@@ -281,7 +282,7 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
         "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
         "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1). Read the `invalid` and `pass@1` "
         "columns before SPR@1: a model that writes unparsable or non-working code can still look secure; "
-        "`unfinished` says how many outputs ran out of tokens mid-function.",
+        "`unfinished` says how many outputs stopped mid-function, mostly at the token limit.",
         README_END])
     body = readme.read_text()
     if README_START in body:
