@@ -158,7 +158,8 @@ def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(t
              _pair(range(40, 60), [520, 521, 522, 523, eos], [620, eos])]
     sp.save_pairs(tmp_path / "pairs.jsonl", pairs)
     common = ["--model", str(tiny_llama_dir), "--quantization", "none", "--pairs", str(tmp_path / "pairs.jsonl"),
-              "--lora-dropout", "0", "--max-steps", "2", "--grad-accum", "1", "--optimizer", "sgd", "--learning-rate", "0.5"]
+              "--lora-dropout", "0", "--max-steps", "2", "--grad-accum", "1", "--optimizer", "sgd",
+              "--learning-rate", "0.5"]
     script = str(Path(__file__).resolve().parents[1] / "scripts" / "train_dpo_accelerate.py")
     env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1"}
     runs = {"one": [sys.executable, script, "--batch-size", "2"],
@@ -172,6 +173,7 @@ def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(t
     assert manifests["one"]["processes"] == 1 and manifests["two"]["processes"] == 2
     assert {m["hyper_parameters"]["effective_batch"] for m in manifests.values()} == {2}
     assert manifests["one"]["generated_by_adapter"] == manifests["two"]["generated_by_adapter"]  # seeded LoRA init
+    assert len(manifests["one"]["steps"]) == len(manifests["two"]["steps"]) == 2
     for a, b in zip(manifests["one"]["steps"], manifests["two"]["steps"]):  # the logs gather over processes
         assert a["loss"] == pytest.approx(b["loss"], rel=1e-5) and a["margin"] == pytest.approx(b["margin"], abs=1e-6)
     one, two = (load_file(tmp_path / n / "adapter" / "adapter_model.safetensors") for n in runs)
