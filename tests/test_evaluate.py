@@ -287,7 +287,7 @@ def tokenizer():
 
 def test_completion_prompt_prefills_the_code_prefix(tokenizer):
     for tok in (tokenizer, _NoTemplateTokenizer()):
-        text = E.completion_prompt(tok, PROMPT)
+        text = E.completion_prompt(tok, PROMPT, show_code=True)
         assert text.endswith("```python\n" + PROMPT.prompt)
         head = text[: -len(PROMPT.prompt)]
         assert "Complete the following Python code" in head
@@ -295,7 +295,8 @@ def test_completion_prompt_prefills_the_code_prefix(tokenizer):
     assert E.completion_prompt(_NoTemplateTokenizer(), PROMPT).startswith("[INST]")
     assert "[/INST] ```python\n" in E.completion_prompt(_NoTemplateTokenizer(), PROMPT)
     assert "<|im_start|>assistant\n```python\n" in E.completion_prompt(tokenizer, PROMPT)
-    short = E.completion_prompt(tokenizer, PROMPT, show_code=False)
+    # the default, SafeCoder's layout: the code only in the pre-filled answer, the entry point named in the request
+    short = E.completion_prompt(tokenizer, PROMPT)
     assert short.endswith("```python\n" + PROMPT.prompt) and short.count(PROMPT.prompt) == 1 and "`f`" in short
 
 

@@ -52,6 +52,7 @@ class RunConfig:
     eval_samples: int = 1
     eval_max_new_tokens: int = 384
     eval_batch_size: int = 8  # rows per generate call (a CPU gains from more; a T4's memory bounds it)
+    eval_show_code: bool = False  # True: the code also in the user turn (False: SafeCoder's layout, see evaluate)
     eval_iterations_for: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")  # methods evaluated per iteration
     transfer: bool = True  # train TSP-oracle on C/C++ only and on all languages, evaluate across languages
     n_utility_tasks: int | None = None

@@ -114,7 +114,7 @@ class ScoredSample:
 # --------------------------------------------------------------------------------------------- generation
 
 
-def completion_prompt(tokenizer, prompt: EvalPrompt, system: str | None = None, show_code: bool = True) -> str:
+def completion_prompt(tokenizer, prompt: EvalPrompt, system: str | None = None, show_code: bool = False) -> str:
     """The formatted model input for a completion-style prompt.
 
     The user turn asks for the completion of the code; the assistant turn is pre-filled with the opening fence and
@@ -122,9 +122,12 @@ def completion_prompt(tokenizer, prompt: EvalPrompt, system: str | None = None, 
     rewriting) the given code. The returned text therefore ends with ``prompt.prompt``
     (:func:`generate_completions` then holds back its trailing whitespace by default: see ``heal`` there).
 
-    ``show_code=False`` leaves the code out of the user turn (SafeCoder's layout for instruction models: the task
-    in the instruction, the code prefix only in the response). That makes the input about a third shorter, which
-    matters on a CPU, where prefilling the prompt dominates generation time for short completions.
+    By default the code is only in the pre-filled answer, and the user turn asks to continue it and implement the
+    entry point as its comments describe: SafeCoder's layout for instruction models (safecoder/evaler.py,
+    ``EvalerChat``). ``show_code=True`` also shows the code in the user turn, a third longer. With it, SmolLM2
+    answered both Go prompts and one JavaScript prompt of the ``cpu`` profile with an empty function (it closed
+    the code block at once); without it, it wrote a body for all 13 prompts (2026-11-26, notebook 04's prompts
+    and sampling).
     """
     from .models import format_prompt
     from .tree import FENCE_TAGS
@@ -299,7 +302,7 @@ def generate_completions(
     batch_size: int = 8,
     *,
     system: str | None = None,
-    show_code: bool = True,
+    show_code: bool = False,
     heal: bool = True,
     progress: bool = True,
 ) -> list[Sample]:

@@ -86,7 +86,7 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
                                    cache_dir=cache_dir, progress=progress, n_samples=cfg.eval_samples,
                                    temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
                                    max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
-                                   batch_size=cfg.eval_batch_size)
+                                   batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
     finally:
         if spec.adapter is not None:
             model.unload()  # back to the plain base for the next model
