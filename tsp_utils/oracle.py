@@ -961,6 +961,21 @@ def _go_source(job: _Job) -> tuple[str, int]:
     return "package p\n" + job.text, 1
 
 
+def _parse_go(parser, job: _Job) -> None:
+    text, extra = _go_source(job)
+    source = text.encode("utf-8")
+    root = parser.parse(source).root_node
+    bad = _first_syntax_error(root) if root.has_error else None
+    if bad is None:
+        job.syntax = "ok"
+        return
+    near = source[bad.start_byte:bad.end_byte].decode("utf-8", "replace").strip().split("\n")[0][:30]
+    what = (f"missing {bad.type!r}" if bad.is_missing else
+            f"unexpected {near!r}" if near else "unexpected end of input")
+    line = bad.start_point[0] + 1 - extra - job.offset
+    job.syntax, job.syntax_reason = "error", f"syntax error line {line}: {what}"
+
+
 def _check_go(jobs: list[_Job], workdir: str) -> None:
     """gofmt -e where a Go toolchain is installed, else tree-sitter's Go grammar. Both only parse: nothing is
     type-checked or compiled, so an undefined name or a missing import still counts as valid."""
@@ -969,19 +984,8 @@ def _check_go(jobs: list[_Job], workdir: str) -> None:
         for job in jobs:
             if parser is None:
                 job.syntax, job.syntax_reason = "unchecked", "neither gofmt nor tree-sitter-go is installed"
-                continue
-            text, extra = _go_source(job)
-            tree = parser.parse(text.encode("utf-8"))
-            bad = _first_syntax_error(tree.root_node) if tree.root_node.has_error else None
-            if bad is None:
-                job.syntax = "ok"
-                continue
-            line = bad.start_point[0] + 1 - extra - job.offset
-            source = text.encode("utf-8")
-            near = source[bad.start_byte:bad.end_byte].decode("utf-8", "replace").strip().split("\n")[0][:30]
-            what = (f"missing {bad.type!r}" if bad.is_missing else
-                    f"unexpected {near!r}" if near else "unexpected end of input")
-            job.syntax, job.syntax_reason = "error", f"syntax error line {line}: {what}"
+            else:
+                _parse_go(parser, job)
         return
     gdir = os.path.join(workdir, "_syntax_go")
     os.makedirs(gdir, exist_ok=True)

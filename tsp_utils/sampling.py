@@ -88,12 +88,12 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
             if new.shape[1] and stops:
                 texts = tokenizer.batch_decode(new[:, -window:], skip_special_tokens=True)
                 done = [any(s in t for s in stops) for t in texts]
-            if new.shape[1] and line_end:
-                texts = tokenizer.batch_decode(new, skip_special_tokens=True)
-                done = [d or ends_first_line(t) for d, t in zip(done, texts)]
-            if new.shape[1] and row_done is not None:
-                texts = tokenizer.batch_decode(new, skip_special_tokens=True)
-                done = [d or check(t) for d, check, t in zip(done, row_done, texts)]
+            if new.shape[1] and (line_end or row_done is not None):
+                texts = tokenizer.batch_decode(new, skip_special_tokens=True)  # the whole new text, decoded once
+                if line_end:
+                    done = [d or ends_first_line(t) for d, t in zip(done, texts)]
+                if row_done is not None:
+                    done = [d or check(t) for d, check, t in zip(done, row_done, texts)]
             return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
     return StoppingCriteriaList([StopOnText()])
