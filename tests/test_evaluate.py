@@ -347,29 +347,44 @@ def test_the_stopping_criterion_stops_each_row_when_its_check_says_so(tokenizer)
 
 
 class _ScriptedModel(torch.nn.Module):
-    """Appends fixed continuations (chosen by a key found in the prompt text) to left-padded rows, as generate()
-    would, and records what it was given."""
+    """A causal LM whose every row writes a fixed reply (chosen by a key found in its prompt text), then EOS.
+
+    It speaks the model interface that decoding uses: left-padded rows, a KV cache it fills itself, one position of
+    logits. It stores each row's number in its "keys", so a row that leaves the batch (the cache shrinks) does not
+    get another row's reply. It records the prompts it was given."""
 
     def __init__(self, tokenizer, replies):
         super().__init__()
         self.p = torch.nn.Parameter(torch.zeros(1))
         self.tok, self.replies = tokenizer, replies
         self.generation_config = type("GC", (), {"eos_token_id": tokenizer.eos_token_id})()
-        self.calls, self.inputs = [], []
+        self.inputs, self.scripts, self.widths = [], [], []
 
-    def generate(self, input_ids, attention_mask, max_new_tokens, pad_token_id, **kw):
-        self.calls.append(kw)
-        rows = []
-        for ids, mask in zip(input_ids.tolist(), attention_mask.tolist()):
-            first = mask.index(1)
-            assert all(m == 0 for m in mask[:first]) and all(mask[first:]), "rows must be left-padded"
-            text = self.tok.decode(ids[first:])
-            self.inputs.append(text)
-            reply = next(r for key, r in self.replies.items() if key in text)
-            new = self.tok(reply, add_special_tokens=False)["input_ids"][:max_new_tokens]
-            rows.append(ids + new)
-        width = max(map(len, rows))
-        return torch.tensor([r + [pad_token_id] * (width - len(r)) for r in rows])
+    def forward(self, input_ids, attention_mask, position_ids=None, past_key_values=None, use_cache=True,
+                logits_to_keep=0):
+        cache = past_key_values
+        if cache.get_seq_length() == 0:  # prefill: read every row's prompt and pick its reply
+            self.scripts = []
+            for ids, mask in zip(input_ids.tolist(), attention_mask.tolist()):
+                first = mask.index(1)
+                assert all(m == 0 for m in mask[:first]) and all(mask[first:]), "rows must be left-padded"
+                text = self.tok.decode(ids[first:])
+                self.inputs.append(text)
+                reply = next(r for key, r in self.replies.items() if key in text)
+                self.scripts.append(self.tok(reply, add_special_tokens=False)["input_ids"])
+            self.width = input_ids.shape[1]
+            rows = torch.arange(input_ids.shape[0], dtype=torch.float)
+        else:
+            rows = cache.layers[0].keys[:, 0, 0, 0]
+        keys = rows.view(-1, 1, 1, 1).expand(-1, 1, input_ids.shape[1], 1)
+        stored, _ = cache.update(keys, keys, 0)
+        assert attention_mask.shape[1] == stored.shape[2], "the mask must cover the cache and the new token"
+        step = stored.shape[2] - self.width
+        logits = torch.full((input_ids.shape[0], 1, len(self.tok)), -1e4)
+        for r, row in enumerate(stored[:, 0, 0, 0].long().tolist()):
+            script = self.scripts[row]
+            logits[r, 0, script[step] if step < len(script) else self.tok.eos_token_id] = 0.0
+        return type("Out", (), {"logits": logits})()
 
 
 def test_program_is_prefix_plus_continuation_cut_at_the_fence(tokenizer):
@@ -387,10 +402,11 @@ def test_program_is_prefix_plus_continuation_cut_at_the_fence(tokenizer):
     # a padded row is one the model ended (EOS); a Python body with nothing left open is a finished function
     assert samples[2].program == other.prompt + "    return None" and samples[2].finished
     assert samples[2].completion == "    return None"
-    # the paper's sampling setting by default, greedy at temperature 0
-    assert model.calls[0]["do_sample"] and model.calls[0]["temperature"] == 0.2 and model.calls[0]["top_p"] == 0.9
-    E.generate_completions(model, tokenizer, [PROMPT], temperature=0, progress=False)
-    assert model.calls[-1]["do_sample"] is False
+    # the paper's sampling setting by default
+    import inspect
+
+    params = inspect.signature(E.generate_completions).parameters
+    assert params["temperature"].default == 0.2 and params["top_p"].default == 0.9
 
 
 def test_generation_cuts_at_the_end_of_the_function_and_records_whether_it_ended(tokenizer):
@@ -399,7 +415,9 @@ def test_generation_cuts_at_the_end_of_the_function_and_records_whether_it_ended
     model = _ScriptedModel(tokenizer, {"int f(": "\n    return n;\n}\n\nint main(void) { return f(1); }\n```",
                                        "int g(": "\n    for (;;) {\n        x = n;\n", "Return x.": "\n    return x\n```"})
     samples = E.generate_completions(model, tokenizer, [c, long, PROMPT], temperature=0, progress=False)
-    assert samples[0].completion == "    return n;\n}\n" and samples[0].finished  # main() is not evaluated
+    # decoding stopped at the brace that closes f: main() was never generated, let alone evaluated
+    assert samples[0].completion == "    return n;\n}" and samples[0].finished
+    assert samples[0].n_new_tokens == len(tokenizer("\n    return n;\n}", add_special_tokens=False)["input_ids"])
     assert samples[0].program == c.prompt + samples[0].completion
     assert not samples[1].finished and samples[1].completion.endswith("x = n;\n")  # the token limit came first
     assert samples[2].finished  # a Python body closed by the fence, nothing left open

@@ -306,7 +306,8 @@ def generate_completions(
     heal: bool = True,
     progress: bool = True,
 ) -> list[Sample]:
-    """``n_samples`` completions per prompt with left-padded, batched ``model.generate``.
+    """``n_samples`` completions per prompt, decoded in left-padded batches (:func:`tsp_utils.sampling.decode`:
+    a row leaves the batch when its function ends).
 
     Rows are sorted by prompt length before batching (less padding); results come back grouped by prompt, in
     prompt order, then by sample index. ``temperature <= 0`` decodes greedily. Outputs are reproducible for a
@@ -327,13 +328,13 @@ def generate_completions(
     from tqdm.auto import tqdm
 
     from .models import encode_prompt
-    from .sampling import end_token_ids, text_stop
+    from .sampling import decode, end_token_ids, left_pad, stop_rule
 
     if n_samples < 1 or batch_size < 1:
         raise ValueError("n_samples and batch_size must be >= 1")
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    # Padding ends a row too: a batched generate pads the rows that finished first.
+    # Padding ends a row too (where the tokenizer has a pad token of its own, a model never means to write it).
     stop_ids = end_token_ids(model, tokenizer) | ({tokenizer.pad_token_id} - {None})
     trims = [len(p.prompt) - len(p.prompt.rstrip()) if heal else 0 for p in prompts]
     heads = [_cut_tail(p.prompt, n) for p, n in zip(prompts, trims)]  # what the model continues
@@ -342,10 +343,6 @@ def generate_completions(
     jobs = [(i, s) for s in range(n_samples) for i in range(len(prompts))]
     order = sorted(range(len(jobs)), key=lambda j: len(encoded[jobs[j][0]]))
     batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
-    if temperature > 0:
-        sampling = {"do_sample": True, "temperature": temperature, "top_p": top_p, "top_k": None}
-    else:
-        sampling = {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
 
     def function_done(i):
         return lambda new_text: function_end(heads[i], cut_at_fence(new_text)[0], prompts[i].language) is not None
@@ -356,28 +353,15 @@ def generate_completions(
     try:
         for b, batch in enumerate(tqdm(batches, desc="generate", disable=not progress)):
             rows = [encoded[jobs[j][0]] for j in batch]
-            width = max(len(r) for r in rows)
-            ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(rows), width), dtype=torch.long)
-            for r, row in enumerate(rows):  # left padding: every row's next token is in the last column
-                ids[r, width - len(row):] = torch.tensor(row, dtype=torch.long)
-                mask[r, width - len(row):] = 1
+            ids, mask = left_pad(rows, pad_id, device)  # every row's next token is in the last column
             batch_seed = _batch_seed(seed, b)
             torch.manual_seed(batch_seed)
-            with torch.no_grad():
-                gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device),
-                                     max_new_tokens=max_new_tokens, pad_token_id=pad_id,
-                                     stopping_criteria=text_stop(tokenizer, [FENCE], width,
-                                                                 row_done=[function_done(jobs[j][0]) for j in batch]),
-                                     **sampling)
-            new = gen[:, width:].tolist()
+            rule = stop_rule(tokenizer, [FENCE], row_done=[function_done(jobs[j][0]) for j in batch])
+            decoded = decode(model, ids, mask, max_new_tokens=max_new_tokens,
+                             temperature=temperature, top_p=top_p, end_ids=stop_ids, stop=rule)
             for r, j in enumerate(batch):
                 i, s = jobs[j]
-                tokens, eos = new[r], False
-                for t, tid in enumerate(tokens):
-                    if tid in stop_ids:
-                        tokens, eos = tokens[:t], True
-                        break
+                tokens, eos = decoded[r].token_ids, decoded[r].end_token
                 p = prompts[i]
                 raw, fenced = cut_at_fence(_decode_continuation(tokenizer, rows[r], tokens))
                 raw, ended = cut_at_function_end(heads[i], raw, p.language)

@@ -160,7 +160,8 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
         "parse; a model can look secure by writing nothing useful, so read SPR@1 next to it. unfinished: outputs "
         "whose function had not ended when generation stopped, mostly at the token limit (most of them are invalid "
-        "for that reason alone). Every "
+        "for that reason alone): either a function longer than the limit or a model repeating itself, which more "
+        "tokens do not end; the programs in eval/ tell which. Every "
         "completion is cut where the prompt's function ends, as SafeCoder's evaluator does, so code the model "
         "wrote after it (a second copy, a main()) is not judged. sec-pass@1: secure and passing its functional "
         "test (CodeGuard+), on prompts with tests.", "",
@@ -277,12 +278,12 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
         f"regenerated with `python -m tsp_utils.report publish "
         f"{run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
         "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
-        "Δ is paired over the prompts where both models have a value (for SPR@1: a valid output from both), so it can "
-        "differ from the difference of the two columns; `~` marks a difference inside the noise. "
         "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
         "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1). Read the `invalid` and `pass@1` "
         "columns before SPR@1: a model that writes unparsable or non-working code can still look secure; "
-        "`unfinished` says how many outputs stopped mid-function, mostly at the token limit.",
+        "`unfinished` says how many outputs stopped mid-function, mostly at the token limit. With the small offline "
+        "model these are mostly loops (a line or a name repeated until the limit: `len_len_len_...`); at 256 tokens "
+        "the base model's unfinished programs were still open (benchmarks/README.md).",
         README_END])
     body = readme.read_text()
     if README_START in body:

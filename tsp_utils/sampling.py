@@ -4,6 +4,10 @@ Branching at a risk node means: K continuations of the *same* prefix. The naive 
 branch and re-encodes the prefix each time. Here the prefix is encoded once, its KV cache is copied to K rows,
 and the K rows decode together; several nodes are batched too, with left padding. The result is the same
 distribution (identical tokens under greedy decoding), at a fraction of the cost: see ``benchmarks/bench_tree.py``.
+
+Decoding itself (:func:`decode`) is a short loop of our own rather than ``generate``, for one reason: a row that
+has ended leaves the batch at once, where ``generate`` keeps decoding padding for it until the last row ends
+(``benchmarks/bench_decode.py``). Evaluation (``evaluate.generate_completions``) decodes through it too.
 """
 
 from __future__ import annotations
@@ -69,34 +73,150 @@ def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_id
 
 def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8, line_end: bool = False,
               row_done: Sequence[Callable[[str], bool]] | None = None):
-    """A stopping criterion that ends each row once its *new* text contains one of ``stops`` (or, with
-    ``line_end``, once it has finished its first line with content: a local-mode branch is one statement, and
-    every token after that line would be thrown away; or once ``row_done[row]`` says so of the row's new text).
+    """:func:`stop_rule` as a ``generate`` stopping criterion (for the naive reference sampler).
 
-    Only the last ``window`` new tokens are searched for ``stops``, enough for stop strings of a few characters.
     This replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s
     per call with SmolLM2's 49k-token vocabulary on a CPU, more than the decoding itself for short branches.
     """
     from transformers import StoppingCriteria, StoppingCriteriaList
 
-    stops = [s for s in stops if s]
+    rule = stop_rule(tokenizer, stops, window=window, line_end=line_end, row_done=row_done)
 
     class StopOnText(StoppingCriteria):
         def __call__(self, input_ids, scores, **kwargs):
-            new = input_ids[:, prompt_width:]
-            done = [False] * input_ids.shape[0]
-            if new.shape[1] and stops:
-                texts = tokenizer.batch_decode(new[:, -window:], skip_special_tokens=True)
-                done = [any(s in t for s in stops) for t in texts]
-            if new.shape[1] and (line_end or row_done is not None):
-                texts = tokenizer.batch_decode(new, skip_special_tokens=True)  # the whole new text, decoded once
-                if line_end:
-                    done = [d or ends_first_line(t) for d, t in zip(done, texts)]
-                if row_done is not None:
-                    done = [d or check(t) for d, check, t in zip(done, row_done, texts)]
-            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+            new = input_ids[:, prompt_width:].tolist()
+            return torch.tensor([rule(r, ids) for r, ids in enumerate(new)], dtype=torch.bool,
+                                device=input_ids.device)
 
     return StoppingCriteriaList([StopOnText()])
+
+
+def stop_rule(tokenizer, stops: Sequence[str] = (), *, window: int = 8, line_end: bool = False,
+              row_done: Sequence[Callable[[str], bool]] | None = None) -> Callable[[int, Sequence[int]], bool]:
+    """``rule(row, new_ids)``: whether a row is done, given the tokens it has produced so far.
+
+    A row is done once its new text contains one of ``stops`` (only the last ``window`` tokens are searched:
+    enough for stop strings of a few characters), or, with ``line_end``, once it has finished its first line with
+    content (a local-mode branch is one statement, and every token after that line would be thrown away), or
+    once ``row_done[row]`` says so of its whole new text."""
+    stops = [s for s in stops if s]
+
+    def rule(row: int, new_ids: Sequence[int]) -> bool:
+        if not new_ids:
+            return False
+        if stops:
+            tail = tokenizer.decode(new_ids[-window:], skip_special_tokens=True)
+            if any(s in tail for s in stops):
+                return True
+        if line_end or row_done is not None:
+            text = tokenizer.decode(new_ids, skip_special_tokens=True)  # decoded once for both checks
+            return (line_end and ends_first_line(text)) or (row_done is not None and row_done[row](text))
+        return False
+
+    return rule
+
+
+@dataclass
+class Decoded:
+    """One row of :func:`decode`."""
+
+    token_ids: list[int]  # the new tokens; an end token that ended the row is not included
+    end_token: bool  # ended on one of ``end_ids``
+    stopped: bool  # ended because the stop rule said so (its last token is included)
+    logprobs: list[float] = field(default_factory=list)  # per sampled token, end token included (temperature 1)
+    entropies: list[float] = field(default_factory=list)  # nats, of the policy before each sampled token
+
+    @property
+    def finished(self) -> bool:
+        return self.end_token or self.stopped
+
+
+@torch.no_grad()
+def decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, max_new_tokens: int,
+           temperature: float, top_p: float, end_ids: set[int], stop: Callable[[int, Sequence[int]], bool] | None = None,
+           cache=None, min_new_tokens: int = 0, scores: bool = False) -> list[Decoded]:
+    """Sample up to ``max_new_tokens`` after each left-padded row; **a row leaves the batch as soon as it ends**.
+
+    ``generate`` decodes a batch until its last row stops, feeding padding to the rows that are done. On a CPU
+    every row costs compute, and in this project rows end at very different lengths (a one-line branch next to a
+    whole function; a finished function next to one the model never closes), so here a finished row's KV cache is
+    dropped and the rest decode on. ``benchmarks/bench_decode.py`` measures the gain.
+
+    The tokens are ``generate``'s, sampled or greedy, token for token under the same seed. Temperature and top-p
+    are transformers' own logits warpers, and the draw is ``torch.multinomial``'s own algorithm written out
+    (``argmax(p / q)`` with ``q ~ Exp(1)`` drawn for every row of the *starting* batch at every step, which is the
+    noise ``generate`` draws while it keeps finished rows). So a row's sample never depends on which other rows are
+    still decoding. ``tests/test_sampling.py`` checks both against ``generate``.
+
+    ``cache`` (a ``DynamicCache``) may already hold a prefill of the first ``cache.get_seq_length()`` columns;
+    ``stop(row, new_ids)`` ends a row after the token it was given (:func:`stop_rule`); ``scores`` records each
+    sampled token's log-probability and the entropy before it, under the untempered policy.
+    """
+    from transformers import DynamicCache, LogitsProcessorList, TemperatureLogitsWarper, TopPLogitsWarper
+
+    device = input_ids.device
+    rows = input_ids.shape[0]
+    greedy = temperature <= 0
+    warpers = LogitsProcessorList([] if greedy else [TemperatureLogitsWarper(temperature), TopPLogitsWarper(top_p)])
+    cache = cache if cache is not None else DynamicCache()
+    done = cache.get_seq_length()
+    positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    feed, pos, mask = input_ids[:, done:], positions[:, done:], attention_mask
+    extra = {_cache_kw(model): cache, **({"logits_to_keep": 1} if _takes(model, "logits_to_keep") else {})}
+    blocked = torch.tensor(sorted(end_ids), dtype=torch.long, device=device)
+    alive = torch.arange(rows, device=device)  # which starting rows the batch holds now, in order
+    out = [Decoded([], False, False) for _ in range(rows)]
+    for step in range(max_new_tokens):
+        logits = model(input_ids=feed, attention_mask=mask, position_ids=pos, use_cache=True, **extra).logits
+        if step == 0 and cache.get_seq_length() != mask.shape[1]:
+            raise RuntimeError("decode: the model did not fill its KV cache (a model in training mode with gradient "
+                               "checkpointing turns the cache off); call model.eval() first")
+        logits = logits[:, -1].float()
+        if scores:
+            logp = torch.log_softmax(logits, dim=-1)
+            entropy = torch.special.entr(logp.exp()).sum(-1)  # 0 log 0 = 0 for impossible tokens
+        if step < min_new_tokens and len(blocked):
+            logits[:, blocked] = -float("inf")
+        if greedy:
+            token = logits.argmax(-1)
+        else:
+            noise = torch.empty((rows, logits.shape[-1]), device=device).exponential_()[alive]
+            token = (torch.softmax(warpers(None, logits), dim=-1) / noise).argmax(-1)
+        chosen = token.tolist()
+        if scores:
+            picked = logp.gather(-1, token[:, None])[:, 0].tolist()
+            ents = entropy.tolist()
+        keep = []
+        for i, (row, tid) in enumerate(zip(alive.tolist(), chosen)):
+            rec = out[row]
+            if scores:
+                rec.logprobs.append(picked[i])
+                rec.entropies.append(ents[i])
+            if tid in end_ids:
+                rec.end_token = True
+                continue
+            rec.token_ids.append(tid)
+            if stop is not None and stop(row, rec.token_ids):
+                rec.stopped = True
+                continue
+            keep.append(i)
+        if not keep:
+            break
+        if len(keep) < len(alive):
+            index = torch.tensor(keep, device=device)
+            cache.batch_select_indices(index)
+            alive, token, mask, pos = alive[index], token[index], mask[index], pos[index]
+        feed = token[:, None]
+        mask = torch.cat([mask, mask.new_ones((len(keep), 1))], dim=-1)
+        pos = pos[:, -1:] + 1
+    return out
+
+
+def _takes(model, name: str) -> bool:
+    import inspect
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return name in inspect.signature(base.forward).parameters
 
 
 def ends_first_line(text: str) -> bool:
@@ -161,7 +281,8 @@ def _batches(requests: Sequence[BranchRequest], max_rows: int) -> list[list[Bran
     return batches
 
 
-def _left_pad(seqs: list[list[int]], pad_id: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+def left_pad(seqs: Sequence[Sequence[int]], pad_id: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(ids, attention_mask)`` with every row padded on the left, so all rows' next tokens share a column."""
     width = max(len(s) for s in seqs)
     ids = torch.full((len(seqs), width), pad_id, dtype=torch.long, device=device)
     mask = torch.zeros((len(seqs), width), dtype=torch.long, device=device)
@@ -179,8 +300,8 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     for req in batch:
         if len(req.prefix_ids) < 2:
             raise ValueError("a branch prefix needs at least two tokens (prompt + something)")
-    ids, mask = _left_pad([r.prefix_ids for r in batch], pad_id, device)
-    # Prefill everything but the last prefix token once per prefix; generate() then feeds that last token for
+    ids, mask = left_pad([r.prefix_ids for r in batch], pad_id, device)
+    # Prefill everything but the last prefix token once per prefix; decoding then feeds that last token for
     # all K rows, so the first sampled token comes from the same distribution as in a plain generate() call.
     position_ids = (mask.cumsum(-1) - 1).clamp(min=0)
     cache = DynamicCache()
@@ -190,20 +311,17 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     repeats = torch.tensor([r.k for r in batch], device=device)
     index = torch.repeat_interleave(torch.arange(len(batch), device=device), repeats)
     cache.batch_select_indices(index)
-    extra = _stop_kwargs(tokenizer, stop_strings, stop_at_line_end, ids.shape[1], min_new_tokens)
-    out = model.generate(
-        input_ids=ids[index], attention_mask=mask[index], max_new_tokens=max_new_tokens, **{cache_kw: cache},
-        pad_token_id=pad_id, return_dict_in_generate=True, output_logits=True,
-        **_sampling_kwargs(temperature, top_p), **extra,
-    )
-    new_tokens = out.sequences[:, ids.shape[1]:]
+    rule = stop_rule(tokenizer, stop_strings or (), line_end=stop_at_line_end) \
+        if stop_strings or stop_at_line_end else None
+    rows = decode(model, ids[index], mask[index], cache=cache, max_new_tokens=max_new_tokens, temperature=temperature,
+                  top_p=top_p, end_ids=eos_ids, stop=rule, min_new_tokens=min_new_tokens or 0, scores=True)
     results, row = [], 0
     for req in batch:
-        entropy = _entropy(out.logits[0][row])
+        entropy = rows[row].entropies[0]  # the K rows of a prefix share their first distribution
         conts = []
         for _ in range(req.k):
-            conts.append(_trim(new_tokens[row], out.logits, row, eos_ids,
-                               _stopped(tokenizer, new_tokens[row], stop_strings, stop_at_line_end)))
+            d, n = rows[row], len(rows[row].token_ids)
+            conts.append(Continuation(d.token_ids, d.logprobs[:n], d.finished, d.entropies[:n]))
             row += 1
         results.append(BranchResult(req.key, entropy, conts))
     return results
