@@ -287,3 +287,10 @@ def test_loading_prefers_labeled_trees_and_explains_what_is_missing(tree, tmp_pa
     assert path.name == "labeled.jsonl" and [t.task_id for t in trees] == [TASK, "c-cwe-787-demo"]
     trees, _ = explore.load_explorer_trees(tmp_path, 0, max_tasks=1)
     assert [t.task_id for t in trees] == [TASK]
+
+
+def test_background_findings_are_shown_apart_from_the_branchs_own():
+    verdict = {**_verdict("secure", reason="findings the golden program has too (not this branch's)"),
+               "background": [XSS_FINDING]}
+    html = explore._verdict_html(verdict)
+    assert "no findings in this branch" in html and "golden program has too" in html and "tsp.python.xss-concat" in html

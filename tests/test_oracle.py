@@ -331,3 +331,40 @@ def test_ignored_rules_documented():
         assert analyzer in {"bandit", "semgrep", "flawfinder", "cppcheck"} and rule and len(why) > 10
     rules = [p.name for p in oracle.RULES_DIR.glob("*.yml")]
     assert {"python.yml", "c.yml", "javascript.yml", "go.yml", "ruby.yml", "java.yml"} <= set(rules)
+
+
+@pytest.mark.parametrize("code", [
+    # the parameter's type is a std template: with the headers blanked g++ used to skip the whole function
+    "void add_route(std::vector<Route> &routes, size_t idx) {\n    for (auto it = f(routes.begin() + idx) {\n"
+    "        routes.erase(it);\n}\n",
+    # a return type from a namespace nobody declared (std::filesystem, a project's own)
+    "std::filesystem::path resolve(const std::filesystem::path &base) {\n    if (base.empty()) {\n"
+    "        return base;\n}\n",
+    "absl::StatusOr<Config> load(const std::string &path) {\n    if (path.empty() {\n        return {};\n    }\n}\n",
+    # a project's own types, cut out of the project: as a parameter, a return type, a method's class
+    "void add(Route *r, int n) {\n    if (n {\n        g(r);\n}\n",
+    "Config load(const Opts &o, int n) {\n    if (n {\n        g(o);\n}\n",
+    "int Server::handle(Request &req) {\n    if (n {\n        g(req);\n}\n",
+])
+def test_cpp_with_unknown_library_types_is_still_parsed(code):
+    v = oracle.analyze(code, "cpp")
+    assert v.syntax == "error" and v.label == "unknown", v.to_dict()
+
+
+def test_cpp_using_library_types_it_cannot_see_is_ok():
+    code = _d("""
+        std::unique_ptr<Route> add_route(std::vector<Route> &routes, const std::string &name,
+                                         std::chrono::seconds ttl, absl::Mutex *mu) {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (routes.size() > kMax) {
+                throw std::out_of_range("too many routes");
+            }
+            std::array<int, 4> slots{};
+            auto r = std::make_unique<Route>(name, ttl);
+            std::cout << name << std::endl;
+            routes.push_back(std::move(*r));
+            return r;
+        }
+        """)
+    v = oracle.analyze(code, "cpp", context="#include <vector>\n#include <memory>\n")
+    assert v.syntax == "ok", v.to_dict()

@@ -350,6 +350,8 @@ def _verdict_html(verdict: dict[str, Any] | None) -> str:
         '<div class="tsp-small tsp-muted">no findings in this branch</div>'
     # Prefix findings are shown apart: they are shared with every sibling, so they say nothing about this choice.
     out += _findings_table(verdict.get("prefix_findings") or [], "findings in the shared prefix (not this branch's)")
+    out += _findings_table(verdict.get("background") or [],
+                           "findings the golden program has too (there whatever this branch chose; not counted)")
     return out
 
 

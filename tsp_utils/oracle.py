@@ -108,6 +108,7 @@ __all__ = [
     "codeql_version",
     "parse_codeql_sarif",
     "load_pairs",
+    "finding_key",
     "reachable_cwes",
     "IGNORED_RULES",
     "SUPPORTED_LANGUAGES",
@@ -115,7 +116,7 @@ __all__ = [
 ]
 
 # Bump when the decision logic (not the rules) changes, so cached verdicts are invalidated.
-ORACLE_LOGIC_VERSION = "3"
+ORACLE_LOGIC_VERSION = "4"
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -364,6 +365,9 @@ class BranchVerdict:
     syntax: str = "unchecked"
     reason: str = ""
     language: str = ""
+    # findings in the continuation that a baseline program has too (tree.label_trees: the golden program's), so
+    # present whatever this branch chose; they do not count
+    background: list[Finding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -373,6 +377,7 @@ class BranchVerdict:
             "syntax": self.syntax,
             "reason": self.reason,
             "language": self.language,
+            "background": [f.to_dict() for f in self.background],
         }
 
     @classmethod
@@ -384,7 +389,32 @@ class BranchVerdict:
             syntax=d.get("syntax", "unchecked"),
             reason=d.get("reason", ""),
             language=d.get("language", ""),
+            background=[Finding.from_dict(x) for x in d.get("background", [])],
         )
+
+    def without(self, background: set[tuple[str, str, str]], code: str) -> "BranchVerdict":
+        """This verdict with the continuation's findings that ``background`` holds (by :func:`finding_key` in
+        ``code``, the analysed program) moved to ``background``; a branch left with no finding of its own is
+        secure (or unknown when an analyzer failed)."""
+        own = [f for f in self.findings if finding_key(f, code) not in background]
+        moved = [f for f in self.findings if finding_key(f, code) in background]
+        if not moved:
+            return self
+        label = self.label
+        if label == "vulnerable" and not own:
+            label = "unknown" if self.reason.startswith("partial analysis") else "secure"
+        reason = "findings the golden program has too (not this branch's)" if label == "secure" else self.reason
+        return BranchVerdict(label, own, self.prefix_findings, self.syntax, reason, self.language,
+                             self.background + moved)
+
+
+def finding_key(finding: Finding, code: str) -> tuple[str, str, str]:
+    """(analyzer, rule, the flagged source lines, stripped): the same finding on the same code, wherever the
+    code sits, since line numbers move when a branch adds or removes lines."""
+    lines = code.splitlines()
+    last = finding.end_line or finding.line
+    text = "\n".join(line.strip() for line in lines[max(0, finding.line - 1):max(finding.line, last)])
+    return finding.analyzer, finding.rule_id, text
 
 
 class ToolFailure(RuntimeError):
@@ -724,16 +754,72 @@ _GCC_STRUCTURAL = re.compile(
 _MACRO_LOOP = re.compile(r"^\s*[A-Za-z_]\w*\s*\(.*\)\s*\{?\s*$")
 _C_PRELUDE = ("#include <stddef.h>\n#include <stdint.h>\n#include <stdbool.h>\n#include <stdio.h>\n"
               "#include <sys/types.h>\n")
-_CPP_PRELUDE = "#include <cstddef>\n#include <cstdint>\n#include <cstdio>\n#include <sys/types.h>\n"
+# With the system headers blanked, g++ does not know std::vector & co. A parameter or return type it cannot read
+# makes it skip the whole function ("variable or field declared void", "does not name a type"): a body with
+# unbalanced braces would then pass. Declaring the common standard types (incomplete: using them is a semantic
+# error, which is ignored) keeps g++ parsing; rarer names are declared by the repair rounds (_scope_repair).
+_CPP_PRELUDE = "#include <cstddef>\n#include <cstdint>\n#include <cstdio>\n#include <sys/types.h>\n" + """
+namespace std {
+template <class...> class basic_string; typedef basic_string<char> string; typedef basic_string<wchar_t> wstring;
+template <class...> class basic_string_view; typedef basic_string_view<char> string_view;
+template <class...> class vector; template <class...> class map; template <class...> class unordered_map;
+template <class...> class set; template <class...> class unordered_set; template <class...> class multimap;
+template <class...> class list; template <class...> class deque; template <class...> class queue;
+template <class...> class stack; template <class...> class priority_queue; template <class T, size_t N> struct array;
+template <class...> struct pair; template <class...> class tuple; template <class...> class optional;
+template <class...> class variant; template <class...> class function; template <class...> class unique_ptr;
+template <class...> class shared_ptr; template <class...> class weak_ptr; template <class...> struct atomic;
+template <class...> class lock_guard; template <class...> class unique_lock; template <class...> class initializer_list;
+class mutex; class recursive_mutex; class thread; class exception; class runtime_error; class invalid_argument;
+class out_of_range; class ostream; class istream; class iostream; class ostringstream; class istringstream;
+class stringstream; class ifstream; class ofstream; class fstream;
+}
+"""
 _SYSTEM_INCLUDE = re.compile(r"(?m)^[ \t]*#[ \t]*include[ \t]*<[^>\n]*>[^\n]*$")
 _GCC_DIAG = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error): (?P<msg>.*)$")
+# g++'s words for a name it cannot read as a type. Each one makes it skip a whole function: a parameter type
+# ("variable or field 'f' declared void", then "'T' was not declared"), a return type ("does not name a type"), a
+# qualified name ("'X' is not a member of 'std'", "'absl' has not been declared").
+_UNKNOWN_NAME = re.compile(r"'(?P<name>\w+)' (?:is not a member of|in namespace) '(?P<scope>(?:\w+::)*\w+)'"
+                           r"|'(?P<path>(?:\w+::)*\w+)' (?:has not been declared|does not name a type)"
+                           r"|'(?P<param>\w+)' was not declared in this scope")
+
+
+_FUNCTION_HEADER = re.compile(r"^\s*(?:[\w:<>,~*&]+\s+)*[\w:~<>*&]+\s*\(.*\)\s*(?:const\s*)?(?:noexcept\s*)?"
+                              r"(?:override\s*)?\{?\s*$")
+
+
+def _scope_repair(msg: str, source: str, in_void_declaration: bool = False) -> str | None:
+    """A declaration that lets g++ read a name it does not know (``std::filesystem::path``, ``absl::Mutex``, a
+    project's ``Route``), chosen by how the snippet uses it: ``X<`` a class template, ``X::`` a namespace, ``X``
+    before a name, ``&`` or ``*`` a class. A name used as a function or an object (``std::move(``, ``std::cout <<``)
+    gets nothing: g++ reads those as expressions anyway. "was not declared" is taken to be about a type only on
+    a declaration's line (``in_void_declaration``: g++ read it as a void variable, or it is shaped like a
+    function's header) and only where the name stands before a name, ``&`` or ``*``: a parameter."""
+    m = _UNKNOWN_NAME.search(msg)
+    if not m or (m.group("param") and not in_void_declaration):
+        return None
+    if m.group("name"):
+        path = m.group("scope").split("::") + [m.group("name")]
+    else:
+        path = (m.group("path") or m.group("param")).split("::")
+    use = re.search(r"\b" + r"\s*::\s*".join(map(re.escape, path)) + r"\s*(<(?![<=])|::|[A-Za-z_&*])", source)
+    if not use or (m.group("param") and use.group(1) == "::"):
+        return None
+    kind = use.group(1)
+    leaf = (f"template <class...> class {path[-1]};" if kind == "<" else
+            f"namespace {path[-1]} {{}}" if kind == "::" else f"class {path[-1]};")
+    for scope in reversed(path[:-1]):
+        leaf = f"namespace {scope} {{ {leaf} }}"
+    return leaf
 
 
 def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int = 1) -> None:
     """gcc/g++ -fsyntax-only with repair rounds for what a cut-out snippet cannot contain.
 
     Round fixes: a missing #include gets an empty stub header; an "unknown type name X" gets
-    ``typedef int X;`` on the reserved first line. Only structural errors left after that count.
+    ``typedef int X;`` on the reserved first line, and in C++ an unknown qualified name a declaration there
+    (:func:`_scope_repair`). Only structural errors left after that count.
     """
     compiler = "gcc" if language == "c" else "g++"
     if _tool_cmd(compiler) is None:
@@ -749,6 +835,7 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
     prelude = os.path.join(cdir, "_prelude.h")
     Path(prelude).write_text(_C_PRELUDE if language == "c" else _CPP_PRELUDE, encoding="utf-8")
     typedefs: dict[str, set[str]] = defaultdict(set)
+    scoped: dict[str, set[str]] = defaultdict(set)  # C++ declarations of unknown qualified names
     by_name: dict[str, _Job] = {}
     for i, job in enumerate(jobs):
         name = f"k{i:06d}{ext}"
@@ -756,7 +843,7 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
 
     def write(name: str) -> None:
         job = by_name[name]
-        first = " ".join(f"typedef int {t};" for t in sorted(typedefs[name]))
+        first = " ".join([f"typedef int {t};" for t in sorted(typedefs[name])] + sorted(scoped[name]))
         # System headers are blanked (line count kept): parsing <iostream> & co costs ~0.5 s per C++ file,
         # and what they declare only matters for semantic errors, which are ignored here anyway.
         body = _SYSTEM_INCLUDE.sub("", job.text)
@@ -802,6 +889,10 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
                 continue
             errs = errors.get(name, [])
             repaired = False
+            src_lines = by_name[name].text.splitlines()
+            # lines g++ should have read as a declaration: "declared void", or shaped like a function's header
+            void_lines = {ln for ln, msg in errs if re.search(r"variable or field '\w+' declared void", msg)
+                          or (0 <= ln - 2 < len(src_lines) and _FUNCTION_HEADER.match(src_lines[ln - 2]))}
             for _ln, msg in errs:
                 m = re.match(r"(.+?): No such file or directory", msg)
                 if m:
@@ -814,6 +905,10 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
                 m = re.match(r"unknown type name '(\w+)'", msg)
                 if m and m.group(1) not in typedefs[name]:
                     typedefs[name].add(m.group(1))
+                    repaired = True
+                decl = _scope_repair(msg, by_name[name].text, _ln in void_lines) if language == "cpp" else None
+                if decl and decl not in scoped[name]:
+                    scoped[name].add(decl)
                     repaired = True
             if repaired:
                 write(name)

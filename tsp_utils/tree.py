@@ -294,13 +294,28 @@ def leaf_branch(tree: TaskTree, leaf_id: str):
 
 
 def label_trees(trees: list[TaskTree], cache_dir=None, progress: bool = True) -> dict[str, Any]:
-    """Label every leaf with the oracle (branch-attributed), then recompute node values. Returns label counts."""
+    """Label every leaf with the oracle (branch-attributed), then recompute node values. Returns label counts.
+
+    A leaf is judged by the findings in its own continuation, minus those the golden program has too (same
+    analyzer, rule and source line). Those are there whatever the branch chose: in local mode every leaf repeats
+    the golden code after its statement, and an analyzer's false alarm on that code (the dataset says the fix is
+    secure) would otherwise mark the golden path and every sibling vulnerable. They stay in the verdict as
+    ``background``. A finding a branch *causes* further down (its statement makes a later golden line unsafe) is
+    not on the golden program, and counts."""
     from collections import Counter
 
-    from .oracle import attribute_batch
+    from .oracle import attribute_batch, finding_key
 
     jobs = [(tree, leaf.id) for tree in trees for leaf in tree.leaves()]
-    verdicts = attribute_batch([leaf_branch(t, leaf_id) for t, leaf_id in jobs], cache_dir=cache_dir, progress=progress)
+    branches = [leaf_branch(t, leaf_id) for t, leaf_id in jobs]
+    verdicts = attribute_batch(branches, cache_dir=cache_dir, progress=progress)
+    background: dict[str, set] = {}
+    for (tree, leaf_id), branch, verdict in zip(jobs, branches, verdicts):
+        if tree.nodes[leaf_id].kind == "golden":
+            code = branch.prefix + branch.continuation
+            background[tree.task_id] = {finding_key(f, code) for f in verdict.findings + verdict.prefix_findings}
+    verdicts = [v.without(background.get(t.task_id, set()), b.prefix + b.continuation)
+                for (t, _), b, v in zip(jobs, branches, verdicts)]
     total: Counter = Counter()
     by_language: dict[str, Counter] = {}
     for (tree, leaf_id), verdict in zip(jobs, verdicts):
