@@ -247,6 +247,7 @@ def test_results_table_and_markdown():
     lines = md.splitlines()
     assert lines[0] == "| method | spr@1 | sec-pass@1 | invalid |"
     assert lines[2].startswith("| base |") and lines[3].startswith("| tsp |") and "83.3 [" in lines[3]
+    assert "] n=30<br>Δ" in lines[3]  # how many prompts each value rests on
     assert "Δ +50.0" in lines[3] and "inside the noise" in md
     unseen = E.results_table({"base": base, "tsp": tsp}, ["vuln"], split="unseen", n_boot=200)
     assert unseen.get("base", "vuln").estimate == 1.0 and unseen.get("tsp", "vuln").estimate == 0.5

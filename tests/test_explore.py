@@ -287,6 +287,14 @@ def test_loading_prefers_labeled_trees_and_explains_what_is_missing(tree, tmp_pa
     assert path.name == "labeled.jsonl" and [t.task_id for t in trees] == [TASK, "c-cwe-787-demo"]
     trees, _ = explore.load_explorer_trees(tmp_path, 0, max_tasks=1)
     assert [t.task_id for t in trees] == [TASK]
+    # later iterations are a method's regrown trees (notebook 03 writes trees/<method>/iter_<n>/)
+    with pytest.raises(ValueError, match="METHOD"):
+        explore.find_trees_file(tmp_path, 1)
+    with pytest.raises(FileNotFoundError, match="Notebook 03 regrows"):
+        explore.find_trees_file(tmp_path, 1, "tsp-oracle")
+    save_trees(tmp_path / "trees" / "tsp-oracle" / "iter_1" / "labeled.jsonl", [tree])
+    trees, path = explore.load_explorer_trees(tmp_path, 1, method="tsp-oracle")
+    assert path.parent.parent.name == "tsp-oracle" and [t.task_id for t in trees] == [TASK]
 
 
 def test_background_findings_are_shown_apart_from_the_branchs_own():

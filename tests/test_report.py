@@ -103,3 +103,16 @@ def test_one_pass_scores_the_utility_tasks_too_and_a_later_call_reads_them(tmp_p
     with pytest.raises(ValueError, match="repeat"):
         report.evaluate_spec(report.ModelSpec("other", None), object(), None, prompts, tmp_path, cfg=cfg,
                              also={"utility": prompts[:1]})
+
+
+def test_unseen_cwe_lines_say_n_a_when_sft_left_nothing_to_reduce():
+    nan = float("nan")
+    unseen = {"tsp-oracle": {"base_rate": 0.0, "method_rate": 0.0, "reduction": nan, "low": nan, "high": nan,
+                             "noise": True, "n_prompts": 3},
+              "spin": {"base_rate": 0.5, "method_rate": 0.25, "reduction": 0.5, "low": -0.2, "high": 1.0,
+                       "noise": True, "n_prompts": 4}}
+    oracle_line, spin_line = report.unseen_lines(unseen)
+    assert "n/a (SFT wrote no vulnerable unseen-CWE program)" in oracle_line and "nan" not in oracle_line
+    assert "(3 prompts)" in oracle_line
+    assert "+50.0% [-20.0%, +100.0%]" in spin_line and "inside the noise" in spin_line
+    assert report.unseen_vs_sft({"base": []}, seed=0) == {}

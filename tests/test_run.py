@@ -101,3 +101,38 @@ def test_bad_arguments_are_named(tmp_path):
         run.main(["--param", "NOEQUALS"])
     with pytest.raises(FileNotFoundError, match="no numbered notebooks"):
         run.discover_notebooks(tmp_path)
+
+
+def test_the_run_configuration_carries_what_one_notebook_was_told_to_the_next(tmp_path):
+    from tsp_utils.config import resolve_config, run_config
+
+    run = tmp_path / "run"
+    first = run_config(run, "smoke", branches_k=3, seed=None)  # notebook 01, told K=3; SEED left unset
+    assert first == resolve_config("smoke", branches_k=3) and (run / "config.json").exists()
+    later = run_config(run, "smoke", iterations=2, methods=["sft", "tsp-oracle"])  # notebook 03
+    assert later.branches_k == 3 and later.iterations == 2 and later.methods == ("sft", "tsp-oracle")
+    evaluation = run_config(run, "smoke", n_eval_prompts=None)  # notebook 04: sees all of it
+    assert evaluation == later and isinstance(evaluation.risk_methods, tuple)
+    assert run_config(run, "smoke", seed=7).seed == 7 and run_config(run, "smoke").seed == 7
+    with pytest.raises(ValueError, match="belongs to profile 'smoke'"):
+        run_config(run, "cpu")
+    (run / "config.json").write_text("{not json")
+    with pytest.raises(ValueError, match="config.json: not valid JSON"):
+        run_config(run, "smoke")
+
+
+def test_progress_bars_are_plain_text_in_the_runners_kernels(monkeypatch):
+    import io
+
+    import tqdm.std
+
+    from tsp_utils.progress import tqdm as bar
+
+    monkeypatch.setenv("TSP_PLAIN_PROGRESS", "1")
+    out = io.StringIO()
+    plain = bar(range(3), file=out, desc="work")
+    assert type(plain) is tqdm.std.tqdm and plain.mininterval == 5.0
+    list(plain)
+    assert "work: 100%" in out.getvalue()  # text a saved notebook can show
+    monkeypatch.delenv("TSP_PLAIN_PROGRESS")
+    assert bar(range(3), file=io.StringIO()).mininterval != 5.0  # tqdm.auto's choice, with its own defaults

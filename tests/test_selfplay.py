@@ -180,3 +180,14 @@ def test_iterations_regenerate_with_the_updated_adapter(tiny_llama_dir, tmp_path
     _, again = sp.self_play("tsp-oracle", lm2.model, lm2.tokenizer, [_task(), _task("c")], cfg, tmp_path,
                             labeler=lambda ts: pytest.fail("relabeled on resume"), progress=False)
     assert [m["adapter"] for m in again] == [m["adapter"] for m in manifests]
+
+
+def test_data_budget_and_the_pair_statistics_table():
+    assert sp.data_budget(None, oracle_pairs=7, n_tasks=5) == 7
+    assert sp.data_budget(None, oracle_pairs=2, n_tasks=5) == 5  # at least one example per task
+    assert sp.data_budget(3, oracle_pairs=7, n_tasks=5) == 3
+    paper, oracle = sp.PairStats("tsp-paper", pairs=4), sp.PairStats("tsp-oracle", pairs=1)
+    oracle.dropped["unknown side"] = 3
+    lines = sp.pair_stats_markdown(paper, oracle).splitlines()
+    assert lines[0] == "| | tsp-paper | tsp-oracle |" and lines[2] == "| pairs | 4 | 1 |"
+    assert lines[3] == "| share of candidates dropped | 0% | 75% |" and lines[4] == "| dropped: unknown side |  | 3 |"

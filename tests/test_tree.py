@@ -209,8 +209,11 @@ def test_local_mode_splices_the_rest_of_the_golden_code(tiny):
     assert "raise ValueError" not in program and "subprocess" not in program
 
 
-def test_local_mode_reaches_depth_two_inside_the_vulnerable_statement(tiny):
-    statement = ' os.system("tar czf /b/" + name)\n'
+@pytest.mark.parametrize("statement, splits", [
+    (' os.system("tar czf /b/" + name)\n', 2),  # each of the two vulnerable branches branches again
+    (' # os.system would be simpler here\n', 0),  # a comment: no decision inside it to branch on
+])
+def test_local_mode_reaches_depth_two_inside_the_vulnerable_statement(tiny, statement, splits):
     ids = tiny.tokenizer(statement, add_special_tokens=False)["input_ids"]
     entropies = [0.1] * len(ids)
     entropies[2] = 3.0  # the policy hesitated at token 2
@@ -226,9 +229,8 @@ def test_local_mode_reaches_depth_two_inside_the_vulnerable_statement(tiny):
 
     builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=2, mode="local", sampler=sampler, labeler=labeler)
     (tree,) = builder.build([_task()])
-    assert tree.max_depth() == 2
     heads = [n for n in tree.branch_points() if n.risk.method == "uncertainty"]
-    assert len(heads) == 2  # each of the two vulnerable branches branches again
+    assert len(heads) == splits and tree.max_depth() == (2 if splits else 1)
     for head in heads:
         assert len(head.token_ids) == 2  # split right before the uncertain token
         for child in head.children:
@@ -328,3 +330,31 @@ def test_findings_the_golden_program_has_too_do_not_count_against_a_branch(tiny)
         assert {f["rule_id"] for f in verdict["background"]} >= {"B324"} and not verdict["findings"]
     assert shell["label"] == "vulnerable" and any(f["cwe"] == "cwe-078" for f in shell["findings"])
     assert all(f["rule_id"] != "B324" for f in shell["findings"])  # the MD5 line is background here too
+
+
+@pytest.mark.parametrize("language, code, comments", [
+    ("python", 'x = "# not a comment"  # a comment\ny = 1\n', ["# a comment"]),
+    ("python", 's = """\n# inside a string\n"""  # real\n', ["# real"]),
+    ("c", 'char *s = "// no"; // yes\n/* block\n spans */ int x = 1;\n', ["// yes", "/* block\n spans */"]),
+    ("javascript", "const u = `//${host}`; // note\n", ["// note"]),
+    ("go", "s := '/' // rune, then a comment\n", ["// rune, then a comment"]),
+    ("c", "int x = 1; /* never closed", ["/* never closed"]),
+    ("r", "x <- 1 # R", []),
+])
+def test_comment_spans_skip_string_literals(language, code, comments):
+    from tsp_utils.risk import comment_spans
+
+    assert [code[a:b] for a, b in comment_spans(code, language)] == comments
+
+
+def test_uncertainty_sites_are_never_inside_comments():
+    import re
+
+    from tsp_utils.risk import line_of, uncertainty_risk_sites
+
+    code = "int f(int n) {\n    // keep the buffer valid across resizes\n    return n;\n}\n"
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", code)]
+    entropies = [3.0 if line_of(code, a) == 2 else 1.0 for a, _ in words]  # the comment's words: most uncertain
+    (site,) = uncertainty_risk_sites(words, entropies, code, {2, 3}, language="c")
+    assert site.line == 3  # the most uncertain token outside the comment
+    assert uncertainty_risk_sites(words, entropies, code, {2, 3})[0].line == 2  # no language: the comment won

@@ -1,13 +1,15 @@
 """Run profiles: one place that says how big each run is.
 
 A notebook's ``parameters`` cell names a profile and may override single values (papermill injects them); the
-notebook then calls :func:`resolve_config` and never hard-codes a size. The paper's own settings (K=4 branches,
+notebook then calls :func:`run_config` and never hard-codes a size. A run's configuration lives in
+``RUN_DIR/config.json``, so a value set for one notebook governs the later ones too. The paper's own settings (K=4 branches,
 T=1.0, top_p=0.95, DPO beta=0.1, evaluation at T=0.2/top_p=0.9) are the defaults; profiles only shrink counts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,3 +123,32 @@ def run_dir(path: str | Path) -> Path:
         p = Path(os.environ.get("TSP_RUN_ROOT") or repo_root()) / p
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+
+def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
+    """The run's configuration, shared by its notebooks: ``RUN_DIR/config.json`` (or, for a new run, the
+    profile's settings) with this notebook's own non-None parameters applied, then saved back.
+
+    So what one notebook was told reaches the ones after it: ``--param BRANCHES_K=2`` shapes notebook 01's trees
+    *and* the trees notebook 03 regrows, ``--param ITERATIONS=3`` makes 04 evaluate the adapter that 03's third
+    iteration wrote. A run directory belongs to one profile; asking for another is an error."""
+    from .artifacts import atomic_write_text
+
+    path = run_dir(run) / "config.json"
+    given = {k.lower(): v for k, v in overrides.items() if v is not None}
+    if path.exists():
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc}); delete it to start the run's configuration anew")
+        if saved.get("profile") != profile:
+            raise ValueError(f"{path} belongs to profile {saved.get('profile')!r}, this notebook asks for {profile!r}: "
+                             f"use another RUN_DIR (or delete that run)")
+        saved.pop("profile")
+        cfg = resolve_config(profile, **{**saved, **given})
+    else:
+        cfg = resolve_config(profile, **given)
+    text = json.dumps(cfg.to_dict(), indent=2) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write_text(path, text)
+    return cfg

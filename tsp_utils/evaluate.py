@@ -325,7 +325,7 @@ def generate_completions(
     into ``max_new_tokens`` mid-function is kept as it is, and will normally not parse.
     """
     import torch
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     from .models import encode_prompt
     from .sampling import decode, end_token_ids, left_pad, stop_rule
@@ -871,15 +871,16 @@ def _fmt(x: float, percent: bool, signed: bool = False) -> str:
 
 
 def to_markdown(table: ResultsTable, percent: bool = True) -> str:
-    """A markdown table, methods as rows and metrics as columns: ``estimate [low, high]`` (percent by default);
-    with a baseline each cell adds ``Δ diff [low, high]``, marked ``~`` when the difference is inside the noise."""
+    """A markdown table, methods as rows and metrics as columns: ``estimate [low, high] n=prompts`` (percent by
+    default); with a baseline each cell adds ``Δ diff [low, high]``, marked ``~`` when the difference is inside the
+    noise."""
     header = "| method | " + " | ".join(table.metrics) + " |"
     lines = [header, "|" + "---|" * (len(table.metrics) + 1)]
     for method in table.methods:
         cells = []
         for metric in table.metrics:
             r = table.get(method, metric)
-            cell = f"{_fmt(r.estimate, percent)} [{_fmt(r.low, percent)}, {_fmt(r.high, percent)}]"
+            cell = f"{_fmt(r.estimate, percent)} [{_fmt(r.low, percent)}, {_fmt(r.high, percent)}] n={r.n_prompts}"
             if r.diff is not None:
                 mark = " ~" if r.noise else ""
                 cell += (f"<br>Δ {_fmt(r.diff.estimate, percent, True)} "
@@ -887,7 +888,10 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
             cells.append(cell)
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     unit = "percent" if percent else "fractions"
-    foot = f"\n\nValues in {unit}, {100 * (1 - table.alpha):g}% percentile bootstrap CIs over prompts"
+    foot = (f"\n\nValues in {unit}, {100 * (1 - table.alpha):g}% percentile bootstrap CIs over prompts; n = the "
+            "prompts a value is defined on (SPR@1 and vuln: those with a valid output; sec-pass@1 and pass@1: those "
+            "with a functional test). Over a few prompts that all agree the interval has zero width: that is not "
+            "certainty")
     if table.baseline:
         foot += (f"; Δ = paired difference to {table.baseline} over the prompts where both have a value (for SPR@1 "
                  "and vuln: a valid output from both, so Δ can differ from the difference of the two columns); "

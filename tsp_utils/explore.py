@@ -527,21 +527,31 @@ def export_html(trees: Iterable[TaskTree], path: str | os.PathLike, title: str =
 # --------------------------------------------------------------------------------------------------- loading
 
 
-def find_trees_file(run: str | os.PathLike, iteration: int = 0) -> Path:
-    """The trees of an iteration: the oracle-labeled file if notebook 02 ran, else the raw trees of notebook 01."""
-    folder = Path(run) / "trees" / f"iter_{iteration}"
+def find_trees_file(run: str | os.PathLike, iteration: int = 0, method: str | None = None) -> Path:
+    """The trees of an iteration: the oracle-labeled file if it exists, else the raw trees.
+
+    Iteration 0 is the base policy's forest (notebooks 01 and 02). Later ones are the forests a TSP method regrew
+    with its own updated policy in notebook 03 (``trees/<method>/iter_<n>/``), so they need ``method``."""
+    if iteration == 0:
+        folder = Path(run) / "trees" / "iter_0"
+    elif method is None:
+        raise ValueError(f"iteration {iteration}: say which method's regrown trees to show (METHOD = 'tsp-oracle' "
+                         f"or 'tsp-paper'); only iteration 0 is shared by all methods")
+    else:
+        folder = Path(run) / "trees" / method / f"iter_{iteration}"
     for name in ("labeled.jsonl", "trees.jsonl"):
         if (folder / name).exists():
             return folder / name
-    raise FileNotFoundError(
-        f"no trees in {folder} (looked for labeled.jsonl and trees.jsonl). Run notebook 01 (build trees) and "
-        f"notebook 02 (label them) with the same RUN_DIR first.")
+    hint = ("Run notebook 01 (build trees) and notebook 02 (label them) with the same RUN_DIR first." if iteration == 0
+            else f"Notebook 03 regrows {method}'s trees for iteration {iteration} only when it trains more than "
+                 f"{iteration} iteration(s).")
+    raise FileNotFoundError(f"no trees in {folder} (looked for labeled.jsonl and trees.jsonl). {hint}")
 
 
-def load_explorer_trees(run: str | os.PathLike, iteration: int = 0,
-                        max_tasks: int | None = None) -> tuple[list[TaskTree], Path]:
+def load_explorer_trees(run: str | os.PathLike, iteration: int = 0, max_tasks: int | None = None,
+                        method: str | None = None) -> tuple[list[TaskTree], Path]:
     """Load up to ``max_tasks`` trees (streamed, so a cap really caps memory) and say which file they came from."""
-    path = find_trees_file(run, iteration)
+    path = find_trees_file(run, iteration, method)
     return list(itertools.islice(iter_trees(path), max_tasks)), path
 
 

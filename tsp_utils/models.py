@@ -10,6 +10,7 @@ training of a 7B model fit a 16 GB T4.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import os
@@ -295,11 +296,21 @@ def attach_lora(
     if not targets:
         raise ValueError(f"none of the LoRA target modules {target_modules or DEFAULT_LORA_TARGETS} exist in this model")
     config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=targets, task_type="CAUSAL_LM")
-    if seed is None:
-        return get_peft_model(model, config)
-    with torch.random.fork_rng():  # peft initialises lora_A on the CPU, then moves it to the base layer's device
-        torch.manual_seed(seed)
-        return get_peft_model(model, config)
+    with _quiet_peft():
+        if seed is None:
+            return get_peft_model(model, config)
+        with torch.random.fork_rng():  # peft initialises lora_A on the CPU, then moves it to the base layer's device
+            torch.manual_seed(seed)
+            return get_peft_model(model, config)
+
+
+@contextlib.contextmanager
+def _quiet_peft():
+    """peft 0.21 reads ``model.is_gradient_checkpointing``, which transformers 5 deprecates with a FutureWarning on
+    every adapter wrap: noise in every notebook, about code that is not ours."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*deprecated", category=FutureWarning)
+        yield
 
 
 def save_adapter(model, path: str | os.PathLike) -> Path:
@@ -316,7 +327,8 @@ def load_adapter(base_model, path: str | os.PathLike, trainable: bool = False, a
 
     if not (Path(path) / "adapter_config.json").exists():
         raise FileNotFoundError(f"{path} is not a LoRA adapter directory (no adapter_config.json)")
-    return PeftModel.from_pretrained(base_model, str(path), is_trainable=trainable, adapter_name=adapter_name)
+    with _quiet_peft():
+        return PeftModel.from_pretrained(base_model, str(path), is_trainable=trainable, adapter_name=adapter_name)
 
 
 def for_sampling(model):

@@ -1588,7 +1588,7 @@ def _analyze_jobs(jobs: list[_Job], workdir: str, workers: int, progress: bool) 
 
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from .progress import tqdm
 
         bar = tqdm(total=len(semgrep_tasks) + len(syntax_tasks), desc="oracle", leave=False)
     with ThreadPoolExecutor(max_workers=1) as semgrep_pool:

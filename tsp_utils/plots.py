@@ -57,23 +57,25 @@ def save(fig, path: str | Path) -> Path:
 
 
 def draw_tree(tree, max_label: int = 28, title: str | None = None):
-    """One task's tree, root at the top: golden nodes in gold, sampled branches coloured by their leaf verdict."""
+    """One task's tree, root at the left and leaves stacked downwards (a forest of K-way branch points is far
+    wider than deep): golden nodes in gold, sampled branches coloured by their leaf verdict."""
     positions: dict[str, tuple[float, float]] = {}
-    next_x = [0.0]
+    next_row = [0.0]
 
     def place(node_id: str, level: int) -> float:
         node = tree.nodes[node_id]
         if not node.children:
-            x = next_x[0]
-            next_x[0] += 1
+            y = -next_row[0]
+            next_row[0] += 1
         else:
-            xs = [place(c, level + 1) for c in node.children]
-            x = sum(xs) / len(xs)
-        positions[node_id] = (x, -level)
-        return x
+            ys = [place(c, level + 1) for c in node.children]
+            y = sum(ys) / len(ys)
+        positions[node_id] = (float(level), y)
+        return y
 
     place(tree.ROOT, 0)
-    fig, ax = plt.subplots(figsize=(max(6, 1.9 * next_x[0]), 1.3 * (1 - min(y for _, y in positions.values())) + 1))
+    depth = max(x for x, _ in positions.values())
+    fig, ax = plt.subplots(figsize=(2.4 * (depth + 1) + 0.5, max(3.0, 0.42 * next_row[0] + 0.8)))
     for node_id, (x, y) in positions.items():
         node = tree.nodes[node_id]
         if node.parent is not None:
@@ -88,6 +90,8 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
             text += f"\n⚑ risk L{node.risk.line} ({node.risk.method})"
         ax.text(x, y, text, ha="center", va="center", fontsize=7, family="monospace",
                 bbox=dict(boxstyle="round", fc=colour, ec="black" if len(node.children) > 1 else "none", alpha=0.85))
+    ax.set_xlim(-0.6, depth + 0.6)
+    ax.set_ylim(-next_row[0] + 0.4, 0.6)
     ax.set_axis_off()
     ax.set_title(title or f"{tree.task_id} ({tree.language}, {tree.cwe})", fontsize=9)
     fig.tight_layout()

@@ -59,6 +59,14 @@ def model_specs(run_dir: Path, methods: Sequence[str], iterations: int, each_ite
     return specs
 
 
+def evaluation_specs(run_dir: Path, cfg) -> list[ModelSpec]:
+    """The models notebook 04 evaluates: base, every method's final adapter, and the intermediate iterations of
+    the methods in ``cfg.eval_iterations_for`` (for the SPR@1-vs-iteration curve)."""
+    specs = model_specs(run_dir, cfg.methods, cfg.iterations, each_iteration=False)
+    return specs + [s for m in cfg.eval_iterations_for if m in cfg.methods
+                    for s in model_specs(run_dir, [m], cfg.iterations, each_iteration=True)[1:-1]]
+
+
 def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path, *, cfg, cache_dir=None,
                   progress: bool = True, also: dict[str, Sequence[Any]] | None = None) -> list[ev.ScoredSample]:
     """Scored samples of one model, from ``out_dir/<name>.jsonl`` when that exists (resume), else generated.
@@ -231,7 +239,10 @@ def training_budget(run_dir: Path, cfg, fallback: int) -> int:
 
 def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget: int, run_dir: Path,
                            progress: bool = True) -> Path:
-    """TSP-oracle trained for one iteration on the iteration-0 trees of one language group only (resumable)."""
+    """TSP-oracle trained for one iteration on the iteration-0 trees of one language group only (resumable).
+
+    Everything but the trees is TSP-oracle's first self-play iteration: the same budget, LoRA initialisation and
+    seed (:func:`selfplay.iteration_seed`), so the "all" group reproduces that iteration exactly."""
     from . import selfplay as sp
     from .models import attach_lora, save_adapter
 
@@ -242,17 +253,85 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
     pairs, stats = sp.oracle_pairs([t for t in trees if t.language in langs], tokenizer)
     if not pairs:
         raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
-    pairs = sp.equalize_budget(pairs, budget, cfg.seed)
-    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, cfg.seed)
+    seed = sp.iteration_seed(cfg.seed, 1)
+    pairs = sp.equalize_budget(pairs, budget, seed)
+    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, seed)
     model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing,
                         seed=cfg.seed)
     log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
     save_adapter(model, out)
     atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),
-                                                     "trained_on": len(pairs), "wall_s": round(log.wall_s, 1),
-                                                     "final": log.summary()})
+                                                     "trained_on": len(pairs), "seed": seed,
+                                                     "wall_s": round(log.wall_s, 1), "final": log.summary()})
     model.unload()
     return out
+
+
+def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prompts, cfg, run_dir: Path,
+                    progress: bool = True) -> dict[str, dict[str, float]]:
+    """SPR@1 per evaluation language (columns) of TSP-oracle trained on each language group (rows), and of the
+    base model. Trains and scores what is missing (resumable); adds the scored samples to ``results``.
+
+    Prints each group's share of the pair pool: when one group holds nearly all pairs (a forest whose other
+    languages gave no vulnerable branch), its row and the all-languages row differ by little but chance."""
+    from . import selfplay as sp
+
+    languages = sorted({p.language for p in prompts})
+    budget = training_budget(run_dir, cfg, len(trees))  # notebook 03's: every method trained on this many
+    pool = len(sp.oracle_pairs(trees, tokenizer)[0])
+    matrix: dict[str, dict[str, float]] = {}
+    for group, langs in TRANSFER_GROUPS.items():
+        own = len(sp.oracle_pairs([t for t in trees if t.language in langs], tokenizer)[0])
+        print(f"{group}: {own} of the {pool} TSP-oracle pairs of iteration 0, {budget} drawn for training")
+        reused = same_as_transfer(group, results, cfg.iterations)
+        if reused:  # one TSP-oracle iteration on every language's iteration-0 trees: already trained and scored
+            print(f"  = {reused}, already trained and scored by notebook 03")
+            scored = results[reused]
+        else:
+            try:
+                adapter = train_transfer_adapter(base_model, tokenizer, trees, group, cfg, budget, run_dir,
+                                                 progress=progress)
+            except RuntimeError as exc:
+                print(f"  skipped: {exc}")
+                continue
+            name = "transfer-" + group.replace("/", "_")
+            scored = evaluate_spec(ModelSpec(name, adapter), base_model, tokenizer, prompts, run_dir / "eval", cfg=cfg,
+                                   cache_dir=run_dir / "oracle_cache", progress=progress)
+            results[name] = scored
+        matrix[group] = {lang: transfer_cell(scored, lang) for lang in languages}
+    matrix["none (base)"] = {lang: transfer_cell(results["base"], lang) for lang in languages}
+    return matrix
+
+
+def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, dict[str, Any]]:
+    """Each method's vulnerability rate on the prompts of CWEs unseen in training, and its relative reduction
+    against SFT's (the paper's 24.5%) with a bootstrap CI. The reduction is NaN when SFT wrote no vulnerable
+    unseen-CWE program: there is nothing to reduce."""
+    if "sft" not in final:
+        return {}
+    out = {}
+    for m, rows in final.items():
+        if m == "sft":
+            continue
+        r = ev.unseen_reduction(rows, final["sft"], seed=seed)
+        out[m] = {"base_rate": r.base_rate, "method_rate": r.method_rate, "reduction": r.reduction.estimate,
+                  "low": r.reduction.low, "high": r.reduction.high, "noise": ev.inside_noise(r.reduction),
+                  "n_prompts": r.n_prompts}
+    return out
+
+
+def unseen_lines(unseen: dict[str, dict[str, Any]]) -> list[str]:
+    """:func:`unseen_vs_sft` as sentences."""
+    lines = []
+    for m, r in unseen.items():
+        head = (f"{m:12s} unseen-CWE vulnerability {_pct(r['method_rate'])} vs SFT {_pct(r['base_rate'])} "
+                f"({r['n_prompts']} prompts)")
+        if r["reduction"] != r["reduction"]:
+            lines.append(f"{head}: relative reduction n/a (SFT wrote no vulnerable unseen-CWE program)")
+        else:
+            lines.append(f"{head}: relative reduction {r['reduction']:+.1%} [{r['low']:+.1%}, {r['high']:+.1%}]"
+                         + ("  (inside the noise)" if r["noise"] else ""))
+    return lines
 
 
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"

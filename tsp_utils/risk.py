@@ -90,18 +90,65 @@ def oracle_risk_sites(code: str, findings: Iterable[Any], min_line: int = 1) -> 
     return _dedupe(sites)
 
 
+def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
+    """(start, end) character spans of the comments in ``code``: ``#`` for Python and Ruby, ``//`` and ``/* */``
+    for the C family, Go, JavaScript and Java. String and character literals are skipped (a ``#`` or ``//`` in a
+    string is not a comment); an unterminated comment runs to the end. Unknown languages: none."""
+    lang = (language or "").lower()
+    if lang in ("python", "ruby"):
+        line_comment, block = "#", False
+    elif lang in ("c", "cpp", "c++", "go", "javascript", "js", "java"):
+        line_comment, block = "//", True
+    else:
+        return []
+    quotes = "\"'`" if lang in ("go", "javascript", "js") else "\"'"
+    spans, i, n = [], 0, len(code)
+    while i < n:
+        ch = code[i]
+        if code.startswith(line_comment, i):
+            end = code.find("\n", i)
+            end = n if end < 0 else end
+            spans.append((i, end))
+            i = end
+        elif block and code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            spans.append((i, end))
+            i = end
+        elif ch in quotes:
+            triple = lang == "python" and code.startswith(ch * 3, i)
+            close, j = (ch * 3 if triple else ch), i + (3 if triple else 1)
+            while j < n and not code.startswith(close, j):
+                if code[j] == "\\":
+                    j += 1
+                elif code[j] == "\n" and not triple and ch != "`":
+                    break  # an unclosed one-line literal: stop at the line's end
+                j += 1
+            i = j + len(close)
+        else:
+            i += 1
+    return spans
+
+
+def in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
 def uncertainty_risk_sites(token_offsets: Sequence[tuple[int, int]], entropies: Sequence[float], code: str,
-                           lines: set[int], top_k: int = 1, min_entropy: float = 0.5) -> list[RiskSite]:
-    """The ``top_k`` highest-entropy token positions inside ``lines`` (1-based), above ``min_entropy`` nats.
+                           lines: set[int], top_k: int = 1, min_entropy: float = 0.5,
+                           language: str | None = None) -> list[RiskSite]:
+    """The ``top_k`` highest-entropy token positions inside ``lines`` (1-based), above ``min_entropy`` nats, and
+    not inside a comment (given ``language``): what a comment says next is no security decision.
 
     ``token_offsets[i]`` is the (start, end) char span in ``code`` of golden token i and ``entropies[i]`` the
     policy's entropy when it had to produce that token.
     """
+    comments = comment_spans(code, language)
     candidates = []
     for (start, end), h in zip(token_offsets, entropies):
         if end <= start or start >= len(code) or h < min_entropy:
             continue
-        if line_of(code, start) in lines and code[start:end].strip():
+        if line_of(code, start) in lines and code[start:end].strip() and not in_spans(start, comments):
             candidates.append((h, start))
     candidates.sort(reverse=True)
     return _dedupe([RiskSite(start, line_of(code, start), "uncertainty", None, f"entropy {h:.2f} nats")

@@ -82,6 +82,7 @@ def execute_step(notebook: Path, run_dir: Path, params: dict[str, Any], kernel_n
 
     for key, value in KERNEL_MALLOC_ENV.items():
         os.environ.setdefault(key, value)  # inherited by the kernel papermill starts
+    os.environ.setdefault("TSP_PLAIN_PROGRESS", "1")  # text progress bars: a saved widget would read 0% (progress.py)
     from papermill.exceptions import PapermillExecutionError
 
     out_dir = run_dir / "notebooks"

@@ -430,7 +430,7 @@ def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
     results: list[SandboxResult | None] = [None] * len(job_list)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from .progress import tqdm
 
         bar = tqdm(total=len(job_list), desc="sandbox", leave=False)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -216,6 +216,29 @@ def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: floa
     return pairs, stats
 
 
+def data_budget(train_budget: int | None, oracle_pairs: int, n_tasks: int) -> int:
+    """Examples per iteration for every method: ``train_budget`` if set, else TSP-oracle's pair count and at least
+    one per task (SFT and SPIN have one example per task)."""
+    return train_budget or max(oracle_pairs, n_tasks)
+
+
+def pair_stats_markdown(*stats: PairStats) -> str:
+    """Side by side: pairs, the share of candidates dropped, and each drop reason's count."""
+    reasons = sorted({r for st in stats for r in st.dropped})
+    lines = ["| | " + " | ".join(st.method for st in stats) + " |", "|---|" + "---:|" * len(stats),
+             "| pairs | " + " | ".join(str(st.pairs) for st in stats) + " |",
+             "| share of candidates dropped | " + " | ".join(f"{st.drop_share:.0%}" for st in stats) + " |"]
+    lines += [f"| dropped: {r} | " + " | ".join(str(st.dropped.get(r, "")) for st in stats) + " |" for r in reasons]
+    return "\n".join(lines)
+
+
+def iteration_seed(run_seed: int, iteration: int) -> int:
+    """The seed of one self-play iteration: it draws the iteration's pairs (:func:`equalize_budget`), orders them
+    and samples the regrown trees. Notebook 04's transfer rows use iteration 1's, so that its "all languages" row
+    *is* TSP-oracle's first iteration."""
+    return run_seed + 1000 * iteration
+
+
 def equalize_budget(pairs: list[PreferencePair], budget: int, seed: int = 0) -> list[PreferencePair]:
     """Every method trains on exactly ``budget`` examples per iteration (subsampled, or repeated when short), so
     that a difference between methods is not a difference in data volume."""
@@ -471,7 +494,7 @@ def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id
 
 def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int, progress: bool = True) -> TrainLog:
     """Train ``model`` (a peft model: only LoRA weights are trainable) on DPO pairs or SFT examples."""
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     device = next(model.parameters()).device
     torch.manual_seed(cfg.seed)
@@ -537,7 +560,7 @@ def adapter_digest(model) -> str:
 __all__ = ["METHODS", "PreferencePair", "PairStats", "paper_pairs", "oracle_pairs", "sft_examples", "spin_pairs",
            "equalize_budget", "build_sequence", "collate", "sequence_logps", "PackedPair", "pack_pair", "pack",
            "packed_pair_logps", "dpo_loss", "sft_loss", "TrainConfig",
-           "TrainLog", "train", "reference_logps", "adapter_digest", "save_pairs", "load_pairs",
+           "TrainLog", "train", "iteration_seed", "data_budget", "pair_stats_markdown", "reference_logps", "adapter_digest", "save_pairs", "load_pairs",
            "self_play"]
 
 
@@ -576,7 +599,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
             _load_adapter_weights(model, out / "adapter")
             manifests.append(json.loads((out / "manifest.json").read_text()))
             continue
-        seed = run_cfg.seed + 1000 * it
+        seed = iteration_seed(run_cfg.seed, it)
         generated_by = adapter_digest(model)
         if method == "sft":
             pairs, stats = sft_examples(tasks, tokenizer)

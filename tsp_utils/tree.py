@@ -329,6 +329,29 @@ def label_trees(trees: list[TaskTree], cache_dir=None, progress: bool = True) ->
             "branch_points": sum(len(t.branch_points()) for t in trees)}
 
 
+def forest_stats(trees: list[TaskTree], labels: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Totals over a forest: size, depth, branching (the golden continuation counts as one branch of a branch
+    point, so K samples make K+1), tokens the policy generated, and, given :func:`label_trees`' counts, the
+    critical decision nodes (branch points with both a secure and a vulnerable leaf below)."""
+    stats = [t.stats() for t in trees]
+    points = sum(s["branch_points"] for s in stats)
+    totals = {
+        "trees": len(trees),
+        "nodes": sum(s["nodes"] for s in stats),
+        "max_depth": max((s["depth"] for s in stats), default=0),
+        "trees_reaching_depth_2": sum(s["depth"] >= 2 for s in stats),
+        "branch_points": points,
+        "branches_per_branch_point": round(sum(s["branches_per_node"] * s["branch_points"] for s in stats)
+                                           / max(1, points), 2),
+        "tokens_generated": sum(s["tokens_generated"] for s in stats),
+    }
+    if labels is not None:
+        totals.update(critical_nodes=labels["critical_nodes"],
+                      critical_share=round(labels["critical_nodes"] / max(1, labels["branch_points"]), 3),
+                      leaf_labels=labels["total"])
+    return totals
+
+
 def label_tree_file(src: str | os.PathLike, dst: str | os.PathLike, cache_dir=None, progress: bool = True) -> dict[str, Any]:
     trees = load_trees(src)
     counts = label_trees(trees, cache_dir=cache_dir, progress=progress)
@@ -474,7 +497,7 @@ class TreeBuilder:
             if "uncertainty" in self.risk_methods:
                 code_offsets = [(max(0, s - header), max(0, e - header)) for s, e in offsets]
                 lines = {s.line for s in diff_sites}
-                sites += risk.uncertainty_risk_sites(code_offsets, entropies, code, lines)
+                sites += risk.uncertainty_risk_sites(code_offsets, entropies, code, lines, language=task.language)
         cut_points: dict[int, Any] = {}
         for site in sites:
             target = header + site.char_offset
@@ -591,11 +614,20 @@ class TreeBuilder:
 
     def _split_at_uncertainty(self, tree: TaskTree, leaf_id: str, min_entropy: float = 0.5) -> str | None:
         """When the flagged line starts right at the branch point (always so in local mode, where a branch is
-        one statement), branch again inside it, at the token where the policy was most uncertain."""
+        one statement), branch again inside it, at the token where the policy was most uncertain (outside
+        comments: a statement that is only a comment does not branch again)."""
+        from . import risk
+
         node = tree.nodes[leaf_id]
         ents = node.entropies
         end = _statement_end(node.token_texts)
-        candidates = [(h, i) for i, h in enumerate(ents[:end]) if i > 0 and h >= min_entropy and node.token_texts[i].strip()]
+        # Token i starts at starts[i] in the statement; none inside a comment (no decision is made there).
+        starts = [0]
+        for t in node.token_texts[:end]:
+            starts.append(starts[-1] + len(t))
+        comments = risk.comment_spans("".join(node.token_texts[:end]), tree.language)
+        candidates = [(h, i) for i, h in enumerate(ents[:end]) if i > 0 and h >= min_entropy
+                      and node.token_texts[i].strip() and not risk.in_spans(starts[i], comments)]
         if not candidates:
             return None
         h, i = max(candidates)
@@ -631,7 +663,7 @@ def build_tree_file(builder: TreeBuilder, tasks: list[TreeTask], path: str | os.
                     progress: bool = True) -> Path:
     """Build trees chunk by chunk, streaming finished trees to ``path + '.partial'``; a rerun skips finished tasks
     and the final file appears atomically when every task is done."""
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -687,7 +719,7 @@ def recovery_rows(annotated: list[Any], model=None, tokenizer=None, cache_dir=No
     function: minutes for all 420 on a CPU)."""
     import random
 
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     from . import risk
     from .oracle import Snippet, analyze_batch
@@ -714,7 +746,8 @@ def recovery_rows(annotated: list[Any], model=None, tokenizer=None, cache_dir=No
             _, entropies = builder._golden_scores(prompt_ids, enc["input_ids"])
             offsets = [(max(0, s - header), max(0, e - header)) for s, e in enc["offset_mapping"]]
             lines = risk.site_lines(sites)
-            unc.append({s.line for s in risk.uncertainty_risk_sites(offsets, entropies, code, lines, top_k=max(1, len(sites)))})
+            unc.append({s.line for s in risk.uncertainty_risk_sites(offsets, entropies, code, lines, top_k=max(1, len(sites)),
+                                                                     language=p.language)})
         predicted["uncertainty (in diff hunks)"] = unc
     predicted["union"] = [set().union(*(v[i] for v in predicted.values())) for i in range(len(pairs))]
     return risk.recovery_report(annotated, predicted)
