@@ -403,11 +403,23 @@ def test_program_is_prefix_plus_continuation_cut_at_the_fence(tokenizer):
     # a padded row is one the model ended (EOS); a Python body with nothing left open is a finished function
     assert samples[2].program == other.prompt + "    return None" and samples[2].finished
     assert samples[2].completion == "    return None"
-    # the paper's sampling setting by default
-    import inspect
+    # the paper's sampling setting by default, passed to the decoder; greedy at temperature 0
+    from tsp_utils import sampling
 
-    params = inspect.signature(E.generate_completions).parameters
-    assert params["temperature"].default == 0.2 and params["top_p"].default == 0.9
+    seen = []
+    real = sampling.decode
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return real(*args, **kwargs)
+
+    sampling.decode = spy
+    try:
+        E.generate_completions(model, tokenizer, [PROMPT], progress=False)
+        E.generate_completions(model, tokenizer, [PROMPT], temperature=0, progress=False)
+    finally:
+        sampling.decode = real
+    assert (seen[0]["temperature"], seen[0]["top_p"]) == (0.2, 0.9) and seen[1]["temperature"] == 0
 
 
 def test_generation_cuts_at_the_end_of_the_function_and_records_whether_it_ended(tokenizer):

@@ -368,3 +368,37 @@ def test_cpp_using_library_types_it_cannot_see_is_ok():
         """)
     v = oracle.analyze(code, "cpp", context="#include <vector>\n#include <memory>\n")
     assert v.syntax == "ok", v.to_dict()
+
+
+@pytest.mark.parametrize("code", [
+    # member functions use members the snippet never declares: undeclared names, not types
+    "int f(std::vector<int> &v) {\n    int s = 0;\n    for (std::vector<int>::iterator it = v.begin(); it != v.end(); ++it) {\n"
+    "        s += *it;\n    }\n    return s;\n}\n",
+    "char *Parser::data(int n) {\n    if (buf && n > 0) {\n        return buf;\n    }\n    return 0;\n}\n",
+    "int Conn::step() {  // state machine\n    switch (state) {\n    case 0:\n        return state;\n    }\n"
+    "    return -1;\n}\n",
+    "int grow(int n) {\n    while (n < len) {\n        n = len * 2;\n    }\n    return len;\n}\n",
+    "void f(int n) {\n    for (int i = 0; Limits::kMax < i; ++i) {\n        g(i);\n    }\n}\n",
+])
+def test_valid_cpp_member_functions_stay_ok(code):
+    assert oracle.analyze(code, "cpp").syntax == "ok"
+
+
+def test_a_snippets_own_list_type_does_not_hide_a_broken_body():
+    code = ("using namespace std;\ntypedef struct node { int v; struct node *next; } list;\n"
+            "void add(list *l, int x) {\n    if (x {\n        l->v = x;\n    }\n}\n")
+    v = oracle.analyze(code, "cpp")
+    assert v.syntax == "error", v.to_dict()
+
+
+def test_a_branch_that_repeats_a_flagged_golden_call_is_still_vulnerable():
+    from tsp_utils.oracle import BranchVerdict, Finding, finding_key
+
+    golden = "int f(char *buf, const char *src) {\n    if (strlen(src) >= 16) return -1;\n    strcpy(buf, src);\n}\n"
+    branch = "int f(char *buf, const char *src) {\n    strcpy(buf, src);\n    strcpy(buf, src);\n}\n"
+    flag = lambda line: Finding("flawfinder", "strcpy", "cwe-120", line, "high", "strcpy")  # noqa: E731
+    background = __import__("collections").Counter([finding_key(flag(3), golden)])
+    verdict = BranchVerdict("vulnerable", [flag(2), flag(3)], [], "ok", "", "c").without(background, branch)
+    assert verdict.label == "vulnerable" and len(verdict.findings) == 1 and len(verdict.background) == 1
+    same = BranchVerdict("vulnerable", [flag(3)], [], "ok", "", "c").without(background, golden)
+    assert same.label == "secure" and same.background and not same.findings

@@ -119,6 +119,24 @@ def test_the_run_configuration_carries_what_one_notebook_was_told_to_the_next(tm
     (run / "config.json").write_text("{not json")
     with pytest.raises(ValueError, match="config.json: not valid JSON"):
         run_config(run, "smoke")
+    (run / "config.json").write_text("[]")
+    with pytest.raises(ValueError, match="expected a JSON object"):
+        run_config(run, "smoke")
+
+
+def test_the_runner_starts_the_run_configuration_from_its_own_parameters(notebooks, tmp_path):
+    """A value an earlier command set does not outlive it: the runner rewrites config.json from its --param values
+    (the run settings among them) before the first stage it runs."""
+    import json as _json
+
+    from tsp_utils.config import config_params, resolve_config, run_config
+
+    run_dir = tmp_path / "run"
+    run_config(run_dir, "smoke", n_eval_prompts=5)  # left over from an earlier, different command
+    assert config_params({"N_EVAL_PROMPTS": 2, "ITERATION": 1, "METHOD": "x"}) == {"n_eval_prompts": 2}
+    run.run_pipeline(run_dir, "smoke", notebooks_dir=notebooks, extra_params={"BRANCHES_K": 3})
+    saved = _json.loads((run_dir / "config.json").read_text())
+    assert saved == _json.loads(_json.dumps(resolve_config("smoke", branches_k=3).to_dict()))
 
 
 def test_progress_bars_are_plain_text_in_the_runners_kernels(monkeypatch):

@@ -31,7 +31,8 @@ def test_greedy_decoding_gives_generates_tokens_for_left_padded_rows(tiny):
     ids, mask = _rows(tiny.tokenizer)
     greedy = {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
     expected = _generated(tiny, ids, mask, 10, **greedy)
-    got = decode(tiny.model, ids, mask, max_new_tokens=10, temperature=0, top_p=1.0, end_ids=set())
+    got = decode(tiny.model, ids, mask, max_new_tokens=10, temperature=0, top_p=1.0,
+                 end_ids=end_token_ids(tiny.model, tiny.tokenizer), min_new_tokens=10)
     assert [d.token_ids for d in got] == expected
     assert not any(d.finished for d in got)
 
@@ -40,8 +41,9 @@ def test_sampled_decoding_gives_generates_tokens_under_the_same_seed(tiny):
     ids, mask = _rows(tiny.tokenizer)
     torch.manual_seed(5)
     expected = _generated(tiny, ids, mask, 10, do_sample=True, temperature=0.7, top_p=0.9, top_k=None)
-    torch.manual_seed(5)
-    got = decode(tiny.model, ids, mask, max_new_tokens=10, temperature=0.7, top_p=0.9, end_ids=set())
+    torch.manual_seed(5)  # generate ran with min_new_tokens = 10: the end tokens blocked at every step, here too
+    got = decode(tiny.model, ids, mask, max_new_tokens=10, temperature=0.7, top_p=0.9,
+                 end_ids=end_token_ids(tiny.model, tiny.tokenizer), min_new_tokens=10)
     assert [d.token_ids for d in got] == expected
     assert len({tuple(row) for row in expected}) == 3
 

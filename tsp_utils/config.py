@@ -129,11 +129,11 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
     """The run's configuration, shared by its notebooks: ``RUN_DIR/config.json`` (or, for a new run, the
     profile's settings) with this notebook's own non-None parameters applied, then saved back.
 
-    So what one notebook was told reaches the ones after it: ``--param BRANCHES_K=2`` shapes notebook 01's trees
-    *and* the trees notebook 03 regrows, ``--param ITERATIONS=3`` makes 04 evaluate the adapter that 03's third
-    iteration wrote. A run directory belongs to one profile; asking for another is an error."""
-    from .artifacts import atomic_write_text
-
+    So what one notebook was told reaches the ones after it: ``BRANCHES_K = 2`` in notebook 01 also shapes the
+    trees notebook 03 regrows, ``ITERATIONS = 3`` in 03 makes 04 evaluate the third iteration's adapter. A value,
+    once set, stays for the run (None means "keep"): to go back to the profile's, delete ``config.json``. The
+    runner (``python -m tsp_utils.run``) writes it afresh from its ``--param`` values before the first stage it
+    runs. A run directory belongs to one profile; asking for another is an error."""
     path = run_dir(run) / "config.json"
     given = {k.lower(): v for k, v in overrides.items() if v is not None}
     if path.exists():
@@ -141,13 +141,33 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}: not valid JSON ({exc}); delete it to start the run's configuration anew")
+        if not isinstance(saved, dict):
+            raise ValueError(f"{path}: expected a JSON object of settings; delete it to start anew")
         if saved.get("profile") != profile:
             raise ValueError(f"{path} belongs to profile {saved.get('profile')!r}, this notebook asks for {profile!r}: "
                              f"use another RUN_DIR (or delete that run)")
-        saved.pop("profile")
-        cfg = resolve_config(profile, **{**saved, **given})
+        known = {f.name for f in dataclasses.fields(RunConfig)} - {"profile"}
+        dropped = sorted(set(saved) - known - {"profile"})
+        if dropped:
+            print(f"note: {path} has settings this version does not know, ignored: {dropped}")
+        cfg = resolve_config(profile, **{**{k: v for k, v in saved.items() if k in known}, **given})
     else:
         cfg = resolve_config(profile, **given)
+    return write_run_config(path.parent, cfg)
+
+
+def config_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters (``N_EVAL_PROMPTS``) that are run settings (``n_eval_prompts``), lower-cased; the
+    rest (``ITERATION``, ``METHOD``, ...) steer one notebook only."""
+    known = {f.name for f in dataclasses.fields(RunConfig)} - {"profile"}
+    return {k.lower(): v for k, v in params.items() if k.lower() in known}
+
+
+def write_run_config(run: str | Path, cfg: RunConfig) -> RunConfig:
+    """Save ``cfg`` as ``RUN_DIR/config.json`` (atomically, and only when it changed)."""
+    from .artifacts import atomic_write_text
+
+    path = run_dir(run) / "config.json"
     text = json.dumps(cfg.to_dict(), indent=2) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)

@@ -890,12 +890,12 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
     unit = "percent" if percent else "fractions"
     foot = (f"\n\nValues in {unit}, {100 * (1 - table.alpha):g}% percentile bootstrap CIs over prompts; n = the "
             "prompts a value is defined on (SPR@1 and vuln: those with a valid output; sec-pass@1 and pass@1: those "
-            "with a functional test). Over a few prompts that all agree the interval has zero width: that is not "
-            "certainty")
+            "with a functional test)")
     if table.baseline:
         foot += (f"; Δ = paired difference to {table.baseline} over the prompts where both have a value (for SPR@1 "
                  "and vuln: a valid output from both, so Δ can differ from the difference of the two columns); "
                  "~ = inside the noise (CI contains 0)")
     if table.note:
         foot += f"; subset: {table.note}"
+    foot += ". Over a few prompts that all agree, a bootstrap interval has zero width: that is not certainty"
     return "\n".join(lines) + foot + "."

@@ -392,12 +392,20 @@ class BranchVerdict:
             background=[Finding.from_dict(x) for x in d.get("background", [])],
         )
 
-    def without(self, background: set[tuple[str, str, str]], code: str) -> "BranchVerdict":
+    def without(self, background: Counter, code: str) -> "BranchVerdict":
         """This verdict with the continuation's findings that ``background`` holds (by :func:`finding_key` in
-        ``code``, the analysed program) moved to ``background``; a branch left with no finding of its own is
-        secure (or unknown when an analyzer failed)."""
-        own = [f for f in self.findings if finding_key(f, code) not in background]
-        moved = [f for f in self.findings if finding_key(f, code) in background]
+        ``code``, the analysed program; each background finding absorbs as many of the branch's as the baseline
+        has, so a branch that repeats a flagged call adds a finding of its own) moved to ``background``; a branch
+        left with no finding of its own is secure (or unknown when an analyzer failed)."""
+        left = Counter(background)
+        own, moved = [], []
+        for f in self.findings:
+            key = finding_key(f, code)
+            if left[key] > 0:
+                left[key] -= 1
+                moved.append(f)
+            else:
+                own.append(f)
         if not moved:
             return self
         label = self.label
@@ -756,25 +764,34 @@ _C_PRELUDE = ("#include <stddef.h>\n#include <stdint.h>\n#include <stdbool.h>\n#
               "#include <sys/types.h>\n")
 # With the system headers blanked, g++ does not know std::vector & co. A parameter or return type it cannot read
 # makes it skip the whole function ("variable or field declared void", "does not name a type"): a body with
-# unbalanced braces would then pass. Declaring the common standard types (incomplete: using them is a semantic
-# error, which is ignored) keeps g++ parsing; rarer names are declared by the repair rounds (_scope_repair).
-_CPP_PRELUDE = "#include <cstddef>\n#include <cstdint>\n#include <cstdio>\n#include <sys/types.h>\n" + """
-namespace std {
-template <class...> class basic_string; typedef basic_string<char> string; typedef basic_string<wchar_t> wstring;
-template <class...> class basic_string_view; typedef basic_string_view<char> string_view;
-template <class...> class vector; template <class...> class map; template <class...> class unordered_map;
-template <class...> class set; template <class...> class unordered_set; template <class...> class multimap;
-template <class...> class list; template <class...> class deque; template <class...> class queue;
-template <class...> class stack; template <class...> class priority_queue; template <class T, size_t N> struct array;
-template <class...> struct pair; template <class...> class tuple; template <class...> class optional;
-template <class...> class variant; template <class...> class function; template <class...> class unique_ptr;
-template <class...> class shared_ptr; template <class...> class weak_ptr; template <class...> struct atomic;
-template <class...> class lock_guard; template <class...> class unique_lock; template <class...> class initializer_list;
-class mutex; class recursive_mutex; class thread; class exception; class runtime_error; class invalid_argument;
-class out_of_range; class ostream; class istream; class iostream; class ostringstream; class istringstream;
-class stringstream; class ifstream; class ofstream; class fstream;
+# unbalanced braces would then pass. So each C++ file declares the standard types it names as std::X (incomplete:
+# using them is a semantic error, which is ignored), on its reserved first line; only those, because with
+# `using namespace std;` a declared std::list would make a snippet's own `list` ambiguous, and g++ would again stop
+# reading. Rarer names are declared by the repair rounds (_scope_repair).
+_CPP_PRELUDE = "#include <cstddef>\n#include <cstdint>\n#include <cstdio>\n#include <sys/types.h>\n"
+_STD_TYPES: dict[str, str] = {
+    **{n: f"template <class...> class {n};" for n in (
+        "vector", "map", "unordered_map", "set", "unordered_set", "multimap", "multiset", "list", "deque", "queue",
+        "stack", "priority_queue", "pair", "tuple", "optional", "variant", "function", "unique_ptr", "shared_ptr",
+        "weak_ptr", "atomic", "lock_guard", "unique_lock", "scoped_lock", "initializer_list", "basic_string",
+        "basic_string_view")},
+    "array": "template <class T, size_t N> struct array;",
+    "string": "template <class...> class basic_string; typedef basic_string<char> string;",
+    "wstring": "template <class...> class basic_string; typedef basic_string<wchar_t> wstring;",
+    "string_view": "template <class...> class basic_string_view; typedef basic_string_view<char> string_view;",
+    **{n: f"class {n};" for n in (
+        "mutex", "recursive_mutex", "shared_mutex", "thread", "exception", "runtime_error", "logic_error",
+        "invalid_argument", "out_of_range", "ostream", "istream", "iostream", "ostringstream", "istringstream",
+        "stringstream", "ifstream", "ofstream", "fstream")},
 }
-"""
+
+
+def _std_declarations(source: str) -> str:
+    """One line declaring, inside ``namespace std``, the standard types ``source`` names as ``std::X``."""
+    used = [decl for name, decl in _STD_TYPES.items() if re.search(r"\bstd\s*::\s*" + name + r"\b", source)]
+    return "namespace std { " + " ".join(dict.fromkeys(used)) + " }" if used else ""
+
+
 _SYSTEM_INCLUDE = re.compile(r"(?m)^[ \t]*#[ \t]*include[ \t]*<[^>\n]*>[^\n]*$")
 _GCC_DIAG = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<kind>fatal error|error): (?P<msg>.*)$")
 # g++'s words for a name it cannot read as a type. Each one makes it skip a whole function: a parameter type
@@ -783,32 +800,38 @@ _GCC_DIAG = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P
 _UNKNOWN_NAME = re.compile(r"'(?P<name>\w+)' (?:is not a member of|in namespace) '(?P<scope>(?:\w+::)*\w+)'"
                            r"|'(?P<path>(?:\w+::)*\w+)' (?:has not been declared|does not name a type)"
                            r"|'(?P<param>\w+)' was not declared in this scope")
+# Errors that mark a line g++ tried to read as a declaration and could not: there, an undeclared name before a
+# parameter's name is a type.
+_DECLARATION_ERROR = re.compile(r"variable or field '\w+' declared void|should have been declared inside")
 
 
-_FUNCTION_HEADER = re.compile(r"^\s*(?:[\w:<>,~*&]+\s+)*[\w:~<>*&]+\s*\(.*\)\s*(?:const\s*)?(?:noexcept\s*)?"
-                              r"(?:override\s*)?\{?\s*$")
-
-
-def _scope_repair(msg: str, source: str, in_void_declaration: bool = False) -> str | None:
+def _scope_repair(msg: str, source: str, declaration_line: str | None = None) -> str | None:
     """A declaration that lets g++ read a name it does not know (``std::filesystem::path``, ``absl::Mutex``, a
-    project's ``Route``), chosen by how the snippet uses it: ``X<`` a class template, ``X::`` a namespace, ``X``
-    before a name, ``&`` or ``*`` a class. A name used as a function or an object (``std::move(``, ``std::cout <<``)
-    gets nothing: g++ reads those as expressions anyway. "was not declared" is taken to be about a type only on
-    a declaration's line (``in_void_declaration``: g++ read it as a void variable, or it is shaped like a
-    function's header) and only where the name stands before a name, ``&`` or ``*``: a parameter."""
+    project's ``Route``), chosen by how the snippet uses it: ``X<T>`` followed by a name a class template, ``X::``
+    a namespace, ``X`` before a name, ``&`` or ``*`` a class. A name used as a function, an object or a value
+    (``std::move(``, ``std::cout <<``, ``Limits::kMax < i``) gets nothing: g++ reads those as expressions anyway.
+
+    "was not declared" is about a type only in ``declaration_line`` (a line g++ failed to read as a declaration,
+    see ``_DECLARATION_ERROR``), and only where the name stands as a parameter's type there (``Route *r,``)."""
     m = _UNKNOWN_NAME.search(msg)
-    if not m or (m.group("param") and not in_void_declaration):
+    if not m:
         return None
-    if m.group("name"):
-        path = m.group("scope").split("::") + [m.group("name")]
+    if m.group("param"):
+        name = m.group("param")
+        if declaration_line is None or not re.search(
+                r"[(,]\s*(?:const\s+)?" + re.escape(name) + r"\s*[&*]*\s*\w+\s*[,)=]", declaration_line):
+            return None
+        return f"class {name};"
+    path = m.group("scope").split("::") + [m.group("name")] if m.group("name") else m.group("path").split("::")
+    name = r"\b" + r"\s*::\s*".join(map(re.escape, path)) + r"\b"
+    if re.search(name + r"\s*<[^;<>(){}]*(?:<[^;<>(){}]*>[^;<>(){}]*)*>\s*(?:::|[A-Za-z_&*])", source):
+        leaf = f"template <class...> class {path[-1]};"
+    elif re.search(name + r"\s*::", source):
+        leaf = f"namespace {path[-1]} {{}}"
+    elif re.search(name + r"\s*[&*]*\s*[A-Za-z_]\w*\s*[,)=;({]", source):
+        leaf = f"class {path[-1]};"
     else:
-        path = (m.group("path") or m.group("param")).split("::")
-    use = re.search(r"\b" + r"\s*::\s*".join(map(re.escape, path)) + r"\s*(<(?![<=])|::|[A-Za-z_&*])", source)
-    if not use or (m.group("param") and use.group(1) == "::"):
         return None
-    kind = use.group(1)
-    leaf = (f"template <class...> class {path[-1]};" if kind == "<" else
-            f"namespace {path[-1]} {{}}" if kind == "::" else f"class {path[-1]};")
     for scope in reversed(path[:-1]):
         leaf = f"namespace {scope} {{ {leaf} }}"
     return leaf
@@ -843,7 +866,8 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
 
     def write(name: str) -> None:
         job = by_name[name]
-        first = " ".join([f"typedef int {t};" for t in sorted(typedefs[name])] + sorted(scoped[name]))
+        first = " ".join([f"typedef int {t};" for t in sorted(typedefs[name])] + sorted(scoped[name])
+                         + ([_std_declarations(job.text)] if language == "cpp" else []))
         # System headers are blanked (line count kept): parsing <iostream> & co costs ~0.5 s per C++ file,
         # and what they declare only matters for semantic errors, which are ignored here anyway.
         body = _SYSTEM_INCLUDE.sub("", job.text)
@@ -890,9 +914,7 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
             errs = errors.get(name, [])
             repaired = False
             src_lines = by_name[name].text.splitlines()
-            # lines g++ should have read as a declaration: "declared void", or shaped like a function's header
-            void_lines = {ln for ln, msg in errs if re.search(r"variable or field '\w+' declared void", msg)
-                          or (0 <= ln - 2 < len(src_lines) and _FUNCTION_HEADER.match(src_lines[ln - 2]))}
+            declaration_lines = {ln for ln, msg in errs if _DECLARATION_ERROR.search(msg)}
             for _ln, msg in errs:
                 m = re.match(r"(.+?): No such file or directory", msg)
                 if m:
@@ -906,7 +928,8 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
                 if m and m.group(1) not in typedefs[name]:
                     typedefs[name].add(m.group(1))
                     repaired = True
-                decl = _scope_repair(msg, by_name[name].text, _ln in void_lines) if language == "cpp" else None
+                line = src_lines[_ln - 2] if _ln in declaration_lines and 0 <= _ln - 2 < len(src_lines) else None
+                decl = _scope_repair(msg, by_name[name].text, line) if language == "cpp" else None
                 if decl and decl not in scoped[name]:
                     scoped[name].add(decl)
                     repaired = True

@@ -93,7 +93,8 @@ def oracle_risk_sites(code: str, findings: Iterable[Any], min_line: int = 1) -> 
 def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
     """(start, end) character spans of the comments in ``code``: ``#`` for Python and Ruby, ``//`` and ``/* */``
     for the C family, Go, JavaScript and Java. String and character literals are skipped (a ``#`` or ``//`` in a
-    string is not a comment); an unterminated comment runs to the end. Unknown languages: none."""
+    string is not a comment); an unterminated comment runs to the end. Unknown languages: none. Not handled (rare
+    in the functions we branch on): JavaScript regex literals, C++ raw strings, C++14 digit separators."""
     lang = (language or "").lower()
     if lang in ("python", "ruby"):
         line_comment, block = "#", False
@@ -118,8 +119,9 @@ def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
         elif ch in quotes:
             triple = lang == "python" and code.startswith(ch * 3, i)
             close, j = (ch * 3 if triple else ch), i + (3 if triple else 1)
+            raw = ch == "`" and lang == "go"  # Go's raw strings have no escapes
             while j < n and not code.startswith(close, j):
-                if code[j] == "\\":
+                if code[j] == "\\" and not raw:
                     j += 1
                 elif code[j] == "\n" and not triple and ch != "`":
                     break  # an unclosed one-line literal: stop at the line's end

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .artifacts import atomic_write_json, atomic_write_text
-from .config import PROFILES, repo_root
+from .config import PROFILES, config_params, repo_root, resolve_config, write_run_config
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -121,7 +121,7 @@ def run_pipeline(
     run_dir.mkdir(parents=True, exist_ok=True)
     params = {"PROFILE": profile, "RUN_DIR": str(run_dir), **(extra_params or {})}
     results: list[StepResult] = []
-    rerun_rest = force
+    rerun_rest, wrote_config = force, False
     for notebook in discover_notebooks(notebooks_dir, only):
         key = params_hash(notebook, params)
         output = run_dir / "notebooks" / notebook.name
@@ -129,6 +129,11 @@ def run_pipeline(
             print(f"[skip] {notebook.name}: already complete in {output}")
             results.append(StepResult(notebook.name, "skipped", 0.0, output))
             continue
+        if not wrote_config:
+            # The run's configuration starts from this command's parameters, not from an earlier command's
+            # leftovers in config.json (notebooks then add only what they are given themselves).
+            write_run_config(run_dir, resolve_config(profile, **config_params(extra_params or {})))
+            wrote_config = True
         rerun_rest = True
         print(f"[run ] {notebook.name} ...", flush=True)
         try:
