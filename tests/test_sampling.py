@@ -85,6 +85,10 @@ def test_stop_rule_reads_each_rows_new_text(tokenizer):
     assert fence(0, enc("x = 1\n```")) and not fence(0, enc("x = 1\n")) and not fence(0, [])
     line = stop_rule(tokenizer, line_end=True)
     assert not line(0, enc("\n    ")) and line(0, enc("\n    x = 1\n"))
+    # with a language per row, a comment line is not yet the statement
+    code_line = stop_rule(tokenizer, line_end=True, languages=["python", None])
+    assert not code_line(0, enc("\n    # shell-quote it\n")) and code_line(1, enc("\n    # shell-quote it\n"))
+    assert code_line(0, enc("\n    # shell-quote it\n    x = quote(name)\n"))
     per_row = stop_rule(tokenizer, row_done=[lambda t: "}" in t, lambda t: False])
     assert per_row(0, enc("  return 0;\n}")) and not per_row(1, enc("  return 0;\n}"))
 

@@ -358,3 +358,30 @@ def test_uncertainty_sites_are_never_inside_comments():
     (site,) = uncertainty_risk_sites(words, entropies, code, {2, 3}, language="c")
     assert site.line == 3  # the most uncertain token outside the comment
     assert uncertainty_risk_sites(words, entropies, code, {2, 3})[0].line == 2  # no language: the comment won
+
+
+@pytest.mark.parametrize("language, text, statement", [
+    ("python", "  # quote the name first\n    x = shlex.quote(name)\n    y = 1\n", "  # quote the name first\n    x = shlex.quote(name)\n"),
+    (None, "  # quote the name first\n    x = shlex.quote(name)\n", "  # quote the name first\n"),  # no language: any line
+    ("c", " /* bounded:\n  * see below */\n    strncpy(a, b, n);\n", " /* bounded:\n  * see below */\n    strncpy(a, b, n);\n"),
+    ("c", " // clear it\n    *p = 0;\n    q();\n", " // clear it\n    *p = 0;\n"),  # `*p` is code, not a comment
+    ("javascript", ' const u = "//x";\n  go(u);\n', ' const u = "//x";\n'),
+    ("python", "  # only a comment so far\n    ", None),
+])
+def test_a_local_statement_is_its_first_line_of_code(language, text, statement):
+    from tsp_utils.risk import first_statement_end
+
+    end = first_statement_end(text, language)
+    assert (text[:end] if end is not None else None) == statement
+
+
+def test_a_branch_that_starts_with_a_comment_keeps_its_line_of_code(tiny):
+    sampler = ScriptedSampler(tiny.tokenizer, [[' # quote it for the shell\n    os.system("tar czf /b/" + name)\n    junk()\n']])
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=1, depth=1, mode="local", sampler=sampler,
+                            labeler=lambda trees: None)
+    (tree,) = builder.build([_task()])
+    (leaf,) = [n for n in tree.leaves() if n.kind == "sampled"]
+    assert [line.strip() for line in leaf.text.strip().splitlines()] == ["# quote it for the shell", 'os.system("tar czf /b/" + name)']
+    program = T.extract_code(tree.response_text(leaf.id))[0]
+    compile(program, "branch", "exec")
+    assert "junk()" not in program and program.rstrip().endswith("return name")

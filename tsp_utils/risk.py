@@ -132,6 +132,22 @@ def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
     return spans
 
 
+def first_statement_end(text: str, language: str | None = None) -> int | None:
+    """Index just past the newline that ends the first line holding code: a line with a character that is
+    neither space nor comment (``language`` says what a comment is; without it any content counts). None while
+    that line is not complete. A local-mode branch is this much: a comment the model writes first is kept, but it
+    is not the choice the branch is about."""
+    spans = comment_spans(text, language)
+    pos = 0
+    while True:
+        newline = text.find("\n", pos)
+        if newline < 0:
+            return None
+        if any(not ch.isspace() and not in_spans(pos + i, spans) for i, ch in enumerate(text[pos:newline])):
+            return newline + 1
+        pos = newline + 1
+
+
 def in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 

@@ -406,15 +406,19 @@ def line_starts_of(code: str) -> list[int]:
     return line_starts(code)
 
 
-def _statement_end(texts: list[str]) -> int:
-    """Number of tokens up to and including the end of the first line that has content (local mode)."""
-    seen_content = False
+def _statement_end(texts: list[str], language: str | None = None) -> int:
+    """Number of tokens up to and including the end of the first line of code (local mode): comment lines before
+    it are part of the statement but do not end it (given ``language``)."""
+    from .risk import first_statement_end
+
+    end = first_statement_end("".join(texts), language)
+    if end is None:
+        return len(texts)
+    total = 0
     for i, t in enumerate(texts):
-        for ch in t:
-            if ch == "\n" and seen_content:
-                return i + 1
-            if not ch.isspace():
-                seen_content = True
+        total += len(t)
+        if total >= end:
+            return i + 1
     return len(texts)
 
 
@@ -556,7 +560,7 @@ class TreeBuilder:
         added = []
         for cont in result.continuations:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
-            keep = _statement_end(texts) if self.mode == "local" else _closing_fence(texts)
+            keep = _statement_end(texts, tree.language) if self.mode == "local" else _closing_fence(texts)
             if keep == 0:
                 continue
             statement = "".join(texts[:keep])
@@ -570,7 +574,8 @@ class TreeBuilder:
     def _requests(self, tree: TaskTree, node_ids: list[str]):
         from .sampling import BranchRequest
 
-        return [BranchRequest(tree.meta["prompt_ids"] + tree.token_ids(n), self.k, (tree.task_id, n)) for n in node_ids]
+        return [BranchRequest(tree.meta["prompt_ids"] + tree.token_ids(n), self.k, (tree.task_id, n), tree.language)
+                for n in node_ids]
 
     def build(self, tasks: list[TreeTask]) -> list[TaskTree]:
         trees, requests, by_id = [], [], {}
@@ -620,7 +625,7 @@ class TreeBuilder:
 
         node = tree.nodes[leaf_id]
         ents = node.entropies
-        end = _statement_end(node.token_texts)
+        end = _statement_end(node.token_texts, tree.language)
         # Token i starts at starts[i] in the statement; none inside a comment (no decision is made there).
         starts = [0]
         for t in node.token_texts[:end]:
