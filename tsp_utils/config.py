@@ -146,11 +146,11 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
         if saved.get("profile") != profile:
             raise ValueError(f"{path} belongs to profile {saved.get('profile')!r}, this notebook asks for {profile!r}: "
                              f"use another RUN_DIR (or delete that run)")
-        known = {f.name for f in dataclasses.fields(RunConfig)} - {"profile"}
-        dropped = sorted(set(saved) - known - {"profile"})
+        settings = config_params(saved)
+        dropped = sorted(set(saved) - set(settings) - {"profile"})
         if dropped:
             print(f"note: {path} has settings this version does not know, ignored: {dropped}")
-        cfg = resolve_config(profile, **{**{k: v for k, v in saved.items() if k in known}, **given})
+        cfg = resolve_config(profile, **{**settings, **given})
     else:
         cfg = resolve_config(profile, **given)
     return write_run_config(path.parent, cfg)

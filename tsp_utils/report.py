@@ -278,11 +278,11 @@ def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prom
 
     languages = sorted({p.language for p in prompts})
     budget = training_budget(run_dir, cfg, len(trees))  # notebook 03's: every method trained on this many
-    pool = len(sp.oracle_pairs(trees, tokenizer)[0])
+    pool = sp.oracle_pairs(trees, tokenizer)[0]
     matrix: dict[str, dict[str, float]] = {}
     for group, langs in TRANSFER_GROUPS.items():
-        own = len(sp.oracle_pairs([t for t in trees if t.language in langs], tokenizer)[0])
-        print(f"{group}: {own} of the {pool} TSP-oracle pairs of iteration 0, {budget} drawn for training")
+        own = sum(p.language in langs for p in pool)  # pairs are built per tree: a group's are its trees' pairs
+        print(f"{group}: {own} of the {len(pool)} TSP-oracle pairs of iteration 0, {budget} drawn for training")
         reused = same_as_transfer(group, results, cfg.iterations)
         if reused:  # one TSP-oracle iteration on every language's iteration-0 trees: already trained and scored
             print(f"  = {reused}, already trained and scored by notebook 03")

@@ -45,10 +45,7 @@ class BranchResult:
 
 def _cache_kw(model) -> str:
     """transformers renamed ``past_key_values`` to ``cache`` in 5.x; speak whichever this version understands."""
-    import inspect
-
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft wraps forward in **kwargs
-    return "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+    return "cache" if _takes(model, "cache") else "past_key_values"
 
 
 def _sampling_kwargs(temperature: float, top_p: float) -> dict[str, Any]:
@@ -218,6 +215,7 @@ def decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, max_
 
 
 def _takes(model, name: str) -> bool:
+    """Whether the model's forward accepts ``name`` (peft wraps forward in ``**kwargs``: ask the base model)."""
     import inspect
 
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
@@ -347,8 +345,7 @@ def _stop_kwargs(tokenizer, stop_strings, line_end: bool, prompt_width: int, min
 def _stopped(tokenizer, tokens, stop_strings, line_end: bool, language: str | None = None) -> bool:
     if not stop_strings and not line_end:
         return False
-    text = tokenizer.decode(tokens, skip_special_tokens=True)
-    return any(s in text for s in stop_strings or []) or (line_end and ends_first_line(text, language))
+    return stop_rule(tokenizer, stop_strings or (), line_end=line_end, languages=[language])(0, tokens.tolist())
 
 
 def _entropy(logits: torch.Tensor) -> float:

@@ -309,13 +309,13 @@ def label_trees(trees: list[TaskTree], cache_dir=None, progress: bool = True) ->
     jobs = [(tree, leaf.id) for tree in trees for leaf in tree.leaves()]
     branches = [leaf_branch(t, leaf_id) for t, leaf_id in jobs]
     verdicts = attribute_batch(branches, cache_dir=cache_dir, progress=progress)
+    programs = [b.prefix + b.continuation for b in branches]
     background: dict[str, Counter] = {}
-    for (tree, leaf_id), branch, verdict in zip(jobs, branches, verdicts):
+    for (tree, leaf_id), code, verdict in zip(jobs, programs, verdicts):
         if tree.nodes[leaf_id].kind == "golden":
-            code = branch.prefix + branch.continuation
             background[tree.task_id] = Counter(finding_key(f, code) for f in verdict.findings + verdict.prefix_findings)
-    verdicts = [v.without(background.get(t.task_id, Counter()), b.prefix + b.continuation)
-                for (t, _), b, v in zip(jobs, branches, verdicts)]
+    verdicts = [v.without(background.get(t.task_id, Counter()), code)
+                for (t, _), code, v in zip(jobs, programs, verdicts)]
     total: Counter = Counter()
     by_language: dict[str, Counter] = {}
     for (tree, leaf_id), verdict in zip(jobs, verdicts):
