@@ -124,6 +124,32 @@ def test_the_run_configuration_carries_what_one_notebook_was_told_to_the_next(tm
         run_config(run, "smoke")
 
 
+def test_two_notebooks_updating_the_run_configuration_at_once_keep_both_values(tmp_path):
+    """A notebook reads config.json, applies its values and writes it back. Another that reads in between would
+    write back without the first one's values: the update holds a lock for its whole read-modify-write."""
+    import subprocess
+    import sys
+    import time
+
+    from tsp_utils.config import _config_lock, _update_run_config, run_config
+
+    run = tmp_path / "run"
+    run_config(run, "smoke")
+    started = tmp_path / "started"
+    child = ("import pathlib, sys; from tsp_utils.config import run_config; "
+             f"pathlib.Path({str(started)!r}).touch(); print(run_config({str(run)!r}, 'smoke', iterations=3).branches_k)")
+    with _config_lock(run / "config.json"):
+        proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+        while not started.exists() and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.5)  # without the lock, the other notebook has read the old file by now
+        _update_run_config(run / "config.json", "smoke", {"branches_k": 3})  # what run_config does under the lock
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and out.strip() == "3"
+    final = run_config(run, "smoke")
+    assert (final.branches_k, final.iterations) == (3, 3)
+
+
 def test_the_runner_starts_the_run_configuration_from_its_own_parameters(notebooks, tmp_path):
     """A value an earlier command set does not outlive it: the runner rewrites config.json from its --param values
     (the run settings among them) before the first stage it runs."""

@@ -287,23 +287,23 @@ def test_llm_annotator_speaks_openai_chat_and_maps_lines(monkeypatch):
     assert (site.line, site.cwe, site.method) == (5, "cwe-078", "llm")
 
 
-def test_local_mode_sampling_stops_rows_at_the_end_of_their_first_line(tiny):
-    from tsp_utils.sampling import ends_first_line
+def test_local_mode_sampling_stops_rows_at_the_end_of_their_statement(tiny):
+    from tsp_utils.sampling import ends_statement
 
-    assert not ends_first_line("\n    ") and not ends_first_line("  x = 1") and ends_first_line("\n  x = 1\n")
+    assert not ends_statement("\n    ") and not ends_statement("  x = 1") and ends_statement("\n  x = 1\n")
     tok = tiny.tokenizer
     prefix = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
     reqs = [BranchRequest(prefix, 3, "a")]
-    free = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=5)
-    cut = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=5,
+    free = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=10)
+    cut = sample_branches(tiny.model, tok, reqs, max_new_tokens=40, temperature=1.0, top_p=1.0, seed=10,
                           stop_at_line_end=True)
     stopped = 0
     for f, c in zip(free[0].continuations, cut[0].continuations):
         text = tok.decode(c.token_ids)
         # the same sample up to the first completed line, and not a token more
         assert c.token_ids == f.token_ids[:len(c.token_ids)]
-        if ends_first_line(tok.decode(f.token_ids)):
-            assert c.finished and ends_first_line(text) and not ends_first_line(tok.decode(c.token_ids[:-1]))
+        if ends_statement(tok.decode(f.token_ids)):
+            assert c.finished and ends_statement(text) and not ends_statement(tok.decode(c.token_ids[:-1]))
             stopped += 1
     assert stopped, "no sample finished a line: pick another seed"
 
@@ -340,6 +340,12 @@ def test_findings_the_golden_program_has_too_do_not_count_against_a_branch(tiny)
     ("go", "s := '/' // rune, then a comment\n", ["// rune, then a comment"]),
     ("c", "int x = 1; /* never closed", ["/* never closed"]),
     ("r", "x <- 1 # R", []),
+    ("javascript", "const re = /\\/\\/ not a comment[/(]/g; // yes\n", ["// yes"]),  # a regex literal
+    ("javascript", "if (ok) return /a(/.test(s); // r\n", ["// r"]),
+    ("javascript", "const half = (a + b) / 2; // division\nx = n / 2 // too\n", ["// division", "// too"]),
+    ("cpp", 'auto s = R"(// no "quote" )"; // yes\n', ["// yes"]),  # a raw string
+    ("cpp", 'auto s = R"xy(a)" /* )xy"; // yes\n', ["// yes"]),
+    ("cpp", "long n = 1'000'000; // yes\nchar c = '/'; /* k */\n", ["// yes", "/* k */"]),  # digit separators
 ])
 def test_comment_spans_skip_string_literals(language, code, comments):
     from tsp_utils.risk import comment_spans
@@ -373,6 +379,128 @@ def test_a_local_statement_is_its_first_line_of_code(language, text, statement):
 
     end = first_statement_end(text, language)
     assert (text[:end] if end is not None else None) == statement
+
+
+C_RLE = """size_t rle_decode(const unsigned char *in, size_t n, unsigned char *out, size_t out_cap) {
+    size_t ip = 0, op = 0;
+    while (ip + 1 < n) {
+        size_t count = in[ip++];
+        if (count > out_cap - op)
+            return (size_t)-1;
+        memset(out + op, in[ip++], count);
+        op += count;
+    }
+    return op;
+}
+"""
+JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
+  const args = [sourcePath, '-resize', size + 'x' + size, outPath];
+  execFile('convert', args, { timeout: 15000 }, (err, stdout, stderr) => {
+    cb(err);
+  });
+}
+"""
+
+
+@pytest.mark.parametrize("language, code, depth", [
+    ("javascript", "const re = /[(]/; f(a, () => {\n", 2),
+    ("cpp", 'auto s = R"({)"; if (x) {\n', 1),
+    ("python", 'x = f"{a}" + "(" # )\n', 0),
+    ("c", "a[i] = (b + '(');\n", 0),
+])
+def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth):
+    from tsp_utils.risk import code_lines
+
+    assert code_lines(code, language)[0].depth == depth
+
+
+def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
+    from tsp_utils.risk import SpliceTarget, splice_targets
+
+    # C: `if (...)` alone is no statement, so the only run is the whole hunk (lines 5-6).
+    assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, 0, True, False),)
+    # JS: the hunk ends by opening a callback (depth 2); its first line alone is a complete statement.
+    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, 2), SpliceTarget(2, 0))
+    # Python: the whole hunk, or just the `if ...:` line whose body the golden code goes on with.
+    assert splice_targets(PY_AFTER, "python", 3, 5) == (SpliceTarget(5, 0), SpliceTarget(3, 0, False, True))
+
+
+@pytest.mark.parametrize("language, golden, lines, text, statement, end_line", [
+    # a branch that opens a block the golden lines do not open runs to its closing brace
+    ("c", C_RLE, (5, 6), " if (value == 0xFF) {\n            return 0;\n        }\n        op++;\n",
+     " if (value == 0xFF) {\n            return 0;\n        }\n", 6),
+    ("c", C_RLE, (5, 6), " if (value == 0xFF) {\n           ", None, None),  # still open
+    ("c", C_RLE, (5, 6), " if (count > out_cap)\n            return 0;\n        op++;\n",
+     " if (count > out_cap)\n            return 0;\n", 6),  # an if without braces takes its statement
+    ("c", C_RLE, (5, 6), ' puts("{");\n', ' puts("{");\n', 6),  # a brace inside a literal does not count
+    # a complete statement stands in for the part of a hunk before the line that opens a callback ...
+    ("javascript", JS_THUMB, (2, 3), " properties = [];\n  x();\n", " properties = [];\n", 2),
+    # ... and a branch that opens its own callback stands in for the whole hunk
+    ("javascript", JS_THUMB, (2, 3), " exec(`convert ${sourcePath}`, (err) => {\n    cb(err);\n",
+     " exec(`convert ${sourcePath}`, (err) => {\n", 3),
+    ("python", PY_AFTER, (3, 5), "if not name:\n        junk()\n", "if not name:\n", 3),  # golden body goes on
+    ("python", PY_AFTER, (3, 5), "x = shlex.quote(\n        name)\n    y = 1\n", "x = shlex.quote(\n        name)\n", 5),
+    # no golden `if` at line 4: a branch's own block runs to the end of its body (else included)
+    ("python", PY_AFTER, (4, 5), "if a:\n        b(\n  1)\n    else:\n        c()\n    d()",
+     "if a:\n        b(\n  1)\n    else:\n        c()\n", 5),
+    ("python", PY_AFTER, (4, 5), "if a:\n        b()\n", None, None),  # the body may go on
+])
+def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(language, golden, lines, text,
+                                                                                  statement, end_line):
+    from tsp_utils.risk import StatementShape, statement_end, splice_targets
+
+    first, last = lines
+    indent = golden.splitlines()[first - 1]
+    head = indent[:len(indent) - len(indent.lstrip())]
+    if text.startswith(" "):  # these branches start after one space of the indentation, as tokenizers split it
+        head = head[:-1]
+    found = statement_end(text, language, StatementShape(head, splice_targets(golden, language, first, last)))
+    assert (text[:found[0]] if found else None, found[1] if found else None) == (statement, end_line)
+
+
+def _parses_as_c(program: str) -> bool:
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("gcc") is None:
+        pytest.skip("no gcc")
+    with tempfile.NamedTemporaryFile("w", suffix=".c") as f:
+        f.write("#include <stddef.h>\n#include <string.h>\n#include <stdio.h>\n" + program)
+        f.flush()
+        return subprocess.run(["gcc", "-fsyntax-only", f.name], capture_output=True).returncode == 0
+
+
+def test_a_local_branch_that_opens_a_block_is_spliced_whole(tiny):
+    """Session 5's trees had 16 of 65 leaves unknown, several because a sampled `if (...) {` was followed by golden
+    code that never closed it. The branch now runs to its closing brace and replaces the golden lines it covers."""
+    task = T.TreeTask("rle", "c", "cwe-787", "Write an RLE decoder.", C_RLE, C_RLE.replace(
+        "        if (count > out_cap - op)\n            return (size_t)-1;\n", ""), "")
+    sampler = ScriptedSampler(tiny.tokenizer, [[" if (count >= out_cap) {\n            return (size_t)-1;\n        }\n        junk();\n",
+                                                " op = 0;\n        junk();\n"]])
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local", sampler=sampler,
+                            labeler=lambda trees: None)
+    (tree,) = builder.build([task])
+    leaves = [n for n in tree.leaves() if n.kind == "sampled"]
+    assert len(leaves) == 2
+    for leaf in leaves:
+        program = T.extract_code(tree.response_text(leaf.id))[0]
+        assert "junk" not in program and ("return (size_t)-1;" in program) == ("{" in leaf.text)
+        assert program.count("memset(out + op") == 1 and _parses_as_c(program), program
+    assert _parses_as_c(C_RLE)
+
+
+def test_a_python_branch_that_rewrites_the_condition_keeps_the_golden_body(tiny):
+    sampler = ScriptedSampler(tiny.tokenizer, [[" if not name:\n        os.system(name)\n", " x = shlex.quote(name)\n    y = 2\n"]])
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local", sampler=sampler,
+                            labeler=lambda trees: None)
+    (tree,) = builder.build([_task()])
+    programs = {n.text.strip(): T.extract_code(tree.response_text(n.id))[0] for n in tree.leaves() if n.kind == "sampled"}
+    assert set(programs) == {"if not name:", "x = shlex.quote(name)"}
+    for program in programs.values():
+        compile(program, "branch", "exec")
+    assert 'if not name:\n        raise ValueError("bad target")\n    subprocess.run' in programs["if not name:"]
+    assert "raise" not in programs["x = shlex.quote(name)"] and "os.system" not in "".join(programs.values())
 
 
 def test_a_branch_that_starts_with_a_comment_keeps_its_line_of_code(tiny):

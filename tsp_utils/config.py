@@ -8,6 +8,7 @@ T=1.0, top_p=0.95, DPO beta=0.1, evaluation at T=0.2/top_p=0.9) are the defaults
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -133,9 +134,32 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
     trees notebook 03 regrows, ``ITERATIONS = 3`` in 03 makes 04 evaluate the third iteration's adapter. A value,
     once set, stays for the run (None means "keep"): to go back to the profile's, delete ``config.json``. The
     runner (``python -m tsp_utils.run``) writes it afresh from its ``--param`` values before the first stage it
-    runs. A run directory belongs to one profile; asking for another is an error."""
+    runs. A run directory belongs to one profile; asking for another is an error. Two notebooks that start at
+    the same moment on one run take turns (a file lock), so neither loses the other's values."""
     path = run_dir(run) / "config.json"
     given = {k.lower(): v for k, v in overrides.items() if v is not None}
+    with _config_lock(path):
+        return _update_run_config(path, profile, given)
+
+
+@contextlib.contextmanager
+def _config_lock(path: Path):
+    """An exclusive lock on ``config.json.lock`` next to ``path`` while the configuration is read and rewritten
+    (POSIX ``flock``; where there is none, no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: notebooks there run one at a time anyway
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _update_run_config(path: Path, profile: str, given: dict[str, Any]) -> RunConfig:
     if path.exists():
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))

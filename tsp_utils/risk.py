@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -90,18 +91,75 @@ def oracle_risk_sites(code: str, findings: Iterable[Any], min_line: int = 1) -> 
     return _dedupe(sites)
 
 
-def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
-    """(start, end) character spans of the comments in ``code``: ``#`` for Python and Ruby, ``//`` and ``/* */``
-    for the C family, Go, JavaScript and Java. String and character literals are skipped (a ``#`` or ``//`` in a
-    string is not a comment); an unterminated comment runs to the end. Unknown languages: none. Not handled (rare
-    in the functions we branch on): JavaScript regex literals, C++ raw strings, C++14 digit separators."""
+_LINE_COMMENT = {"python": "#", "ruby": "#", "c": "//", "cpp": "//", "c++": "//", "go": "//", "javascript": "//",
+                 "js": "//", "java": "//"}
+_SEMICOLON_LANGUAGES = {"c", "cpp", "c++", "java"}  # a statement ends in ";" or a brace (not in Go, JS or Python)
+_CPP = {"cpp", "c++"}
+_RAW_STRING_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(?:u8|[uUL])?R$")  # C++11 R"delim(...)delim"
+# JavaScript: after these (or at the start, or after one of the keywords), "/" starts a regex, not a division.
+_REGEX_MAY_FOLLOW = set("(,=:[!&|?{};+-*%<>~^")
+_REGEX_KEYWORDS = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield",
+                   "await"}
+
+
+def _regex_end(code: str, i: int) -> int | None:
+    """End of the JavaScript regex literal that may start at ``code[i] == "/"``, or None when that "/" divides."""
+    p = i - 1
+    while p >= 0 and code[p] in " \t\r\n":
+        p -= 1
+    if p >= 0 and code[p] not in _REGEX_MAY_FOLLOW:
+        word = re.search(r"[A-Za-z_$][\w$]*$", code[:p + 1])
+        if not (word and word.group() in _REGEX_KEYWORDS):
+            return None
+    j, in_class = i + 1, False
+    while j < len(code) and code[j] != "\n":
+        if code[j] == "\\":
+            j += 1
+        elif code[j] == "[":
+            in_class = True
+        elif code[j] == "]":
+            in_class = False
+        elif code[j] == "/" and not in_class:
+            j += 1
+            while j < len(code) and code[j].isalpha():  # flags
+                j += 1
+            return j
+        j += 1
+    return None  # no closing "/" on the line: a division after all
+
+
+def _raw_string_end(code: str, i: int) -> int | None:
+    """End of the C++ raw string whose quote is ``code[i]`` (``R"delim(...)delim"``), or None if it is none."""
+    if not _RAW_STRING_PREFIX.search(code[max(0, i - 3):i]):
+        return None
+    opening = code.find("(", i + 1)
+    delimiter = code[i + 1:opening] if opening >= 0 else ""
+    if opening < 0 or len(delimiter) > 16 or any(c in delimiter for c in ' \\)\n\t"'):
+        return None
+    close = code.find(")" + delimiter + '"', opening + 1)
+    return len(code) if close < 0 else close + len(delimiter) + 2
+
+
+def _digit_separator(code: str, i: int) -> bool:
+    """C++14: the "'" in ``1'000'000`` separates digits; it does not open a character literal."""
+    if i == 0 or not code[i - 1].isalnum() or not code[i + 1:i + 2].isalnum():
+        return False
+    k = i - 1
+    while k >= 0 and (code[k].isalnum() or code[k] in "'._"):
+        k -= 1
+    return code[k + 1].isdigit()
+
+
+def _literal_spans(code: str, language: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every comment (kind "comment") and string or character literal (kind "string"), in
+    order. A literal that the line leaves open ends at its newline (the code is broken there anyway); an
+    unterminated comment, triple-quoted string, backquoted literal or C++ raw string runs to the end. JavaScript
+    regex literals are literals; C++ digit separators (``1'000``) are not. Unknown languages: none."""
     lang = (language or "").lower()
-    if lang in ("python", "ruby"):
-        line_comment, block = "#", False
-    elif lang in ("c", "cpp", "c++", "go", "javascript", "js", "java"):
-        line_comment, block = "//", True
-    else:
+    line_comment = _LINE_COMMENT.get(lang)
+    if line_comment is None:
         return []
+    block = line_comment == "//"
     quotes = "\"'`" if lang in ("go", "javascript", "js") else "\"'"
     spans, i, n = [], 0, len(code)
     while i < n:
@@ -109,12 +167,20 @@ def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
         if code.startswith(line_comment, i):
             end = code.find("\n", i)
             end = n if end < 0 else end
-            spans.append((i, end))
+            spans.append((i, end, "comment"))
             i = end
         elif block and code.startswith("/*", i):
             end = code.find("*/", i + 2)
             end = n if end < 0 else end + 2
-            spans.append((i, end))
+            spans.append((i, end, "comment"))
+            i = end
+        elif ch == '"' and lang in _CPP and (end := _raw_string_end(code, i)) is not None:
+            spans.append((i, end, "string"))
+            i = end
+        elif ch == "'" and lang in _CPP and _digit_separator(code, i):
+            i += 1
+        elif ch == "/" and lang in ("javascript", "js") and (end := _regex_end(code, i)) is not None:
+            spans.append((i, end, "string"))
             i = end
         elif ch in quotes:
             triple = lang == "python" and code.startswith(ch * 3, i)
@@ -126,26 +192,167 @@ def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
                 elif code[j] == "\n" and not triple and ch != "`":
                     break  # an unclosed one-line literal: stop at the line's end
                 j += 1
-            i = j + len(close)
+            end = min(n, j + len(close)) if j < n and code.startswith(close, j) else min(n, j)
+            spans.append((i, end, "string"))
+            i = max(end, i + 1)
         else:
             i += 1
     return spans
 
 
-def first_statement_end(text: str, language: str | None = None) -> int | None:
-    """Index just past the newline that ends the first line holding code: a line with a character that is
-    neither space nor comment (``language`` says what a comment is; without it any content counts). None while
-    that line is not complete. A local-mode branch is this much: a comment the model writes first is kept, but it
-    is not the choice the branch is about."""
-    spans = comment_spans(text, language)
-    pos = 0
-    while True:
-        newline = text.find("\n", pos)
+def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
+    """(start, end) character spans of the comments in ``code``: ``#`` for Python and Ruby, ``//`` and ``/* */``
+    for the C family, Go, JavaScript and Java. String and character literals are skipped (a ``#`` or ``//`` in a
+    string, a JavaScript regex or a C++ raw string is not a comment); an unterminated comment runs to the end.
+    Unknown languages: none."""
+    return [(a, b) for a, b, kind in _literal_spans(code, language) if kind == "comment"]
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One line of a piece of code, as the statement rules see it."""
+
+    start: int  # offset of the line's first character
+    end: int  # offset of its newline (or of the end of the text)
+    closed: bool  # a newline ends it
+    depth: int  # net count of ( [ { minus ) ] } from the start of the text to the end of this line
+    code: str  # the line without its comments (literals kept), stripped
+    indent: int  # leading spaces and tabs
+    in_literal: bool  # the newline is inside a string or block comment that goes on
+
+
+def code_lines(code: str, language: str | None) -> list[CodeLine]:
+    """Split ``code`` into :class:`CodeLine` records; brackets inside literals and comments do not count."""
+    spans = _literal_spans(code, language)
+    skip = bytearray(len(code))  # 1: inside a comment, 2: inside a literal
+    for a, b, kind in spans:
+        skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
+    lines, depth, pos = [], 0, 0
+    while pos <= len(code):
+        newline = code.find("\n", pos)
+        end = len(code) if newline < 0 else newline
+        kept = []
+        for i in range(pos, end):
+            if skip[i] == 1:
+                continue
+            kept.append(code[i])
+            if not skip[i]:
+                depth += (code[i] in "([{") - (code[i] in ")]}")
+        text = code[pos:end]
+        lines.append(CodeLine(pos, end, newline >= 0, depth, "".join(kept).strip(),
+                              len(text) - len(text.lstrip(" \t")), newline >= 0 and bool(skip[newline])))
         if newline < 0:
-            return None
-        if any(not ch.isspace() and not in_spans(pos + i, spans) for i, ch in enumerate(text[pos:newline])):
-            return newline + 1
+            break
         pos = newline + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class SpliceTarget:
+    """A run of golden lines that a local-mode branch can stand in for, and the shape the branch needs to take its
+    place: the golden code after the run must still parse after the branch."""
+
+    end_line: int  # last golden line of the run (0: not tied to golden lines)
+    depth: int  # the run's net bracket depth (a line that opens a callback, ``f(a, () => {``, has depth 2)
+    ends_statement: bool = False  # C, C++, Java: the run ends in ";", "{" or "}", so the branch must too
+    opens_block: bool = False  # Python: the run ends in ":" and the golden code goes on with its body
+
+
+@dataclass(frozen=True)
+class StatementShape:
+    """What a local-mode branch must complete. ``head`` is the statement's text before the branch point, from the
+    start of its line (the golden line's indentation, and anything already written of the statement); the branch
+    ends at the first line end where head + branch has the shape of one of ``targets``, tried in order."""
+
+    head: str = ""
+    targets: tuple[SpliceTarget, ...] = (SpliceTarget(0, 0),)
+
+
+_CONTINUES_COMPOUND = re.compile(r"(else|elif|except|finally)\b")  # a dedented line that still belongs to the statement
+
+
+def splice_targets(golden_code: str, language: str | None, first_line: int, last_line: int) -> tuple[SpliceTarget, ...]:
+    """The runs of golden lines ``first_line..j`` (1-based) a branch at ``first_line`` may replace: the whole run
+    to ``last_line`` (the fix's hunk) first, then shorter runs that end a complete statement. A shorter run lets a
+    branch that is a complete statement replace only part of a hunk whose last line opens a block, instead of
+    leaving that block's body and closing brackets unmatched."""
+    lang = (language or "").lower()
+    golden = golden_code.splitlines(keepends=True)
+    last_line = min(max(first_line, last_line), len(golden))
+    targets: list[SpliceTarget] = []
+    for j in range(last_line, first_line - 1, -1):
+        lines = [ln for ln in code_lines("".join(golden[first_line - 1:j]).rstrip("\n"), lang)]
+        with_code = [ln for ln in lines if ln.code]
+        if not with_code:
+            continue
+        last = with_code[-1]
+        depth = lines[-1].depth
+        ends_statement = lang in _SEMICOLON_LANGUAGES and last.code[-1] in ";{}"
+        opens_block = lang == "python" and last.code.endswith(":") and depth == 0
+        if j < last_line:
+            broken = lines[-1].in_literal or (lang == "python" and last.code.endswith("\\"))
+            if broken or (lang in _SEMICOLON_LANGUAGES and not ends_statement):
+                continue
+        target = SpliceTarget(j, depth, ends_statement, opens_block)
+        if all((t.depth, t.ends_statement, t.opens_block) != (depth, ends_statement, opens_block) for t in targets):
+            targets.append(target)
+    return tuple(targets) or (SpliceTarget(last_line, 0),)
+
+
+def statement_end(text: str, language: str | None = None, shape: StatementShape | None = None) -> tuple[int, int] | None:
+    """Where a local-mode branch ``text`` (written after ``shape.head``) ends, as (index in ``text`` just past the
+    statement, end line of the splice target it matches); None while it is not complete.
+
+    The statement is complete at the end of a line that holds code (a comment line the model writes first is kept,
+    but it is not the choice the branch is about), outside any literal, whose bracket depth is a target's depth
+    (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block). In C, C++
+    and Java it must also end in ";" or a brace when the target does. In Python a line ending in ":" opens a block:
+    it ends the statement when the target opens one too, and otherwise the statement runs to the end of its body
+    (the first later line of code indented less than the body, that is not ``else``/``elif``/``except``/
+    ``finally``). Without ``language`` no comment is known and any content counts."""
+    shape = shape or StatementShape()
+    lang = (language or "").lower()
+    base = len(shape.head)
+    lines = code_lines(shape.head + text, lang)
+    python = lang == "python"
+    body_indent: int | None = None  # Python: set while the branch's own block is open (its body's indentation)
+    in_block = False
+    previous: CodeLine | None = None
+    for k, ln in enumerate(lines):
+        if in_block and ln.code and not ln.in_literal:
+            if (previous is not None and (previous.depth != 0 or previous.code.endswith("\\"))) or (k and lines[k - 1].in_literal):
+                pass  # a continuation line inside brackets: its indentation means nothing
+            elif body_indent is None:
+                body_indent = ln.indent
+            elif ln.indent < body_indent and previous is not None:
+                if _CONTINUES_COMPOUND.match(ln.code):
+                    body_indent = None  # the compound statement goes on; this line opens its next body
+                elif ln.start > base:
+                    fits = [t for t in shape.targets if t.depth == previous.depth and not t.opens_block]
+                    return (ln.start - base, fits[0].end_line) if fits else None
+            previous = ln
+            continue
+        previous = ln if ln.code else previous
+        if not (ln.closed and ln.code and not ln.in_literal and ln.end >= base):
+            continue
+        if python and ln.code.endswith("\\"):
+            continue
+        opener = python and ln.code.endswith(":") and ln.depth == 0
+        fits = [t for t in shape.targets if t.depth == ln.depth and (not t.ends_statement or ln.code[-1] in ";{}")]
+        exact = [t for t in fits if t.opens_block == opener] if python else fits
+        if exact:
+            return ln.end + 1 - base, exact[0].end_line
+        if fits and not opener:  # the golden code goes on with a body this line does not open: it will not parse
+            return ln.end + 1 - base, fits[0].end_line
+        if opener:
+            in_block = True
+    return None
+
+
+def first_statement_end(text: str, language: str | None = None) -> int | None:
+    """Index just past the first complete statement of ``text`` (see :func:`statement_end`), or None."""
+    end = statement_end(text, language)
+    return None if end is None else end[0]
 
 
 def in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:

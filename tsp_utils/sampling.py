@@ -25,7 +25,8 @@ class BranchRequest:
     prefix_ids: list[int]
     k: int
     key: Any = None  # the caller's handle (e.g. (task id, node id))
-    language: str | None = None  # what a comment is, for stopping at the end of the first line of code
+    language: str | None = None  # what a comment is, for stopping at the end of a local-mode statement
+    shape: Any = None  # local mode: the risk.StatementShape a branch must complete (None: one balanced statement)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _trim(tokens: torch.Tensor, logits: Sequence[torch.Tensor], row: int, eos_id
 
 def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 8, line_end: bool = False,
               row_done: Sequence[Callable[[str], bool]] | None = None,
-              languages: Sequence[str | None] | None = None):
+              languages: Sequence[str | None] | None = None, shapes: Sequence[Any] | None = None):
     """:func:`stop_rule` as a ``generate`` stopping criterion (for the naive reference sampler).
 
     This replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s
@@ -79,7 +80,8 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
     """
     from transformers import StoppingCriteria, StoppingCriteriaList
 
-    rule = stop_rule(tokenizer, stops, window=window, line_end=line_end, row_done=row_done, languages=languages)
+    rule = stop_rule(tokenizer, stops, window=window, line_end=line_end, row_done=row_done, languages=languages,
+                     shapes=shapes)
 
     class StopOnText(StoppingCriteria):
         def __call__(self, input_ids, scores, **kwargs):
@@ -92,14 +94,15 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
 
 def stop_rule(tokenizer, stops: Sequence[str] = (), *, window: int = 8, line_end: bool = False,
               row_done: Sequence[Callable[[str], bool]] | None = None,
-              languages: Sequence[str | None] | None = None) -> Callable[[int, Sequence[int]], bool]:
+              languages: Sequence[str | None] | None = None,
+              shapes: Sequence[Any] | None = None) -> Callable[[int, Sequence[int]], bool]:
     """``rule(row, new_ids)``: whether a row is done, given the tokens it has produced so far.
 
     A row is done once its new text contains one of ``stops`` (only the last ``window`` tokens are searched:
-    enough for stop strings of a few characters), or, with ``line_end``, once it has finished its first line of
-    code (a local-mode branch is one statement, and every token after that line would be thrown away; comment
-    lines before it do not count, given the row's entry in ``languages``), or once ``row_done[row]`` says so of
-    its whole new text."""
+    enough for stop strings of a few characters), or, with ``line_end``, once it has completed its statement (a
+    local-mode branch is one statement, and every token after it would be thrown away; the row's entries in
+    ``languages`` and ``shapes`` say what a comment is and what the statement must complete:
+    :func:`risk.statement_end`), or once ``row_done[row]`` says so of its whole new text."""
     stops = [s for s in stops if s]
 
     def rule(row: int, new_ids: Sequence[int]) -> bool:
@@ -111,7 +114,8 @@ def stop_rule(tokenizer, stops: Sequence[str] = (), *, window: int = 8, line_end
                 return True
         if line_end or row_done is not None:
             text = tokenizer.decode(new_ids, skip_special_tokens=True)  # decoded once for both checks
-            return ((line_end and ends_first_line(text, languages[row] if languages else None))
+            return ((line_end and ends_statement(text, languages[row] if languages else None,
+                                                 shapes[row] if shapes else None))
                     or (row_done is not None and row_done[row](text)))
         return False
 
@@ -222,12 +226,11 @@ def _takes(model, name: str) -> bool:
     return name in inspect.signature(base.forward).parameters
 
 
-def ends_first_line(text: str, language: str | None = None) -> bool:
-    """Whether ``text`` holds a complete first line of code (without ``language``: any content; with it, a line
-    that is only a comment does not count)."""
-    from .risk import first_statement_end
+def ends_statement(text: str, language: str | None = None, shape=None) -> bool:
+    """Whether ``text`` completes a local-mode statement (:func:`risk.statement_end`)."""
+    from .risk import statement_end
 
-    return first_statement_end(text, language) is not None
+    return statement_end(text, language, shape) is not None
 
 
 def end_token_ids(model, tokenizer) -> set[int]:
@@ -317,7 +320,8 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     index = torch.repeat_interleave(torch.arange(len(batch), device=device), repeats)
     cache.batch_select_indices(index)
     rule = stop_rule(tokenizer, stop_strings or (), line_end=stop_at_line_end,
-                     languages=[r.language for r in batch for _ in range(r.k)]) \
+                     languages=[r.language for r in batch for _ in range(r.k)],
+                     shapes=[r.shape for r in batch for _ in range(r.k)]) \
         if stop_strings or stop_at_line_end else None
     rows = decode(model, ids[index], mask[index], cache=cache, max_new_tokens=max_new_tokens, temperature=temperature,
                   top_p=top_p, end_ids=eos_ids, stop=rule, min_new_tokens=min_new_tokens or 0, scores=True)
@@ -334,18 +338,19 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
 
 
 def _stop_kwargs(tokenizer, stop_strings, line_end: bool, prompt_width: int, min_new_tokens,
-                 language: str | None = None) -> dict[str, Any]:
+                 req: BranchRequest) -> dict[str, Any]:
     kw: dict[str, Any] = {"min_new_tokens": min_new_tokens} if min_new_tokens else {}
     if stop_strings or line_end:
         kw["stopping_criteria"] = text_stop(tokenizer, stop_strings or [], prompt_width, line_end=line_end,
-                                            languages=[language])
+                                            languages=[req.language], shapes=[req.shape])
     return kw
 
 
-def _stopped(tokenizer, tokens, stop_strings, line_end: bool, language: str | None = None) -> bool:
+def _stopped(tokenizer, tokens, stop_strings, line_end: bool, req: BranchRequest) -> bool:
     if not stop_strings and not line_end:
         return False
-    return stop_rule(tokenizer, stop_strings or (), line_end=line_end, languages=[language])(0, tokens.tolist())
+    return stop_rule(tokenizer, stop_strings or (), line_end=line_end, languages=[req.language],
+                     shapes=[req.shape])(0, tokens.tolist())
 
 
 def _entropy(logits: torch.Tensor) -> float:
@@ -375,7 +380,7 @@ def sample_branches_naive(
     results = []
     for req in requests:
         ids = torch.tensor([req.prefix_ids], device=device)
-        extra = _stop_kwargs(tokenizer, stop_strings, stop_at_line_end, ids.shape[1], min_new_tokens, req.language)
+        extra = _stop_kwargs(tokenizer, stop_strings, stop_at_line_end, ids.shape[1], min_new_tokens, req)
         conts, entropy = [], 0.0
         for _ in range(req.k):
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
@@ -384,6 +389,6 @@ def sample_branches_naive(
             entropy = _entropy(out.logits[0][0])
             new = out.sequences[0, ids.shape[1]:]
             conts.append(_trim(new, out.logits, 0, eos_ids,
-                               _stopped(tokenizer, new, stop_strings, stop_at_line_end, req.language)))
+                               _stopped(tokenizer, new, stop_strings, stop_at_line_end, req)))
         results.append(BranchResult(req.key, entropy, conts))
     return results

@@ -406,20 +406,23 @@ def line_starts_of(code: str) -> list[int]:
     return line_starts(code)
 
 
-def _statement_end(texts: list[str], language: str | None = None) -> int:
-    """Number of tokens up to and including the end of the first line of code (local mode): comment lines before
-    it are part of the statement but do not end it (given ``language``)."""
-    from .risk import first_statement_end
+def _statement_end(texts: list[str], language: str | None = None, shape=None) -> tuple[int, int | None]:
+    """(number of tokens, golden end line) of the statement that ``texts`` starts (local mode; see
+    :func:`risk.statement_end`): all tokens and None when it is not complete. The token that crosses the
+    statement's end is kept when what it carries past the end is whitespace (the next line's indentation, which
+    the golden code after it then does not repeat), and dropped when it carries code."""
+    from .risk import statement_end
 
-    end = first_statement_end("".join(texts), language)
-    if end is None:
-        return len(texts)
+    found = statement_end("".join(texts), language, shape)
+    if found is None:
+        return len(texts), None
+    end, end_line = found
     total = 0
     for i, t in enumerate(texts):
         total += len(t)
         if total >= end:
-            return i + 1
-    return len(texts)
+            return (i + 1 if not t[len(t) - (total - end):].strip() else i), end_line
+    return len(texts), end_line
 
 
 def _closing_fence(texts: list[str]) -> int:
@@ -533,23 +536,44 @@ class TreeBuilder:
 
     # --------------------------------------------------------------- branching
 
-    def _golden_suffix(self, tree: TaskTree, node_id: str, statement: str) -> str:
-        """Local mode: the golden response after the lines the branch's choice replaces (the fix's hunk).
+    def _origin(self, tree: TaskTree, node_id: str) -> RiskNode | None:
+        """The golden risk node a local-mode branch point belongs to: the node's own, or, inside a sampled
+        statement, the one of the golden node it grew from (its line and end line are golden lines)."""
+        return next((n.risk for n in reversed(tree.path(node_id)) if n.kind == "golden" and n.risk), None)
 
-        The sampled statement ends with its newline, and its last token may already carry the next line's
-        indentation ("\n    " is one token for many tokenizers); that much indentation is not repeated."""
-        node = tree.nodes[node_id]
+    def _shape(self, tree: TaskTree, node_id: str):
+        """Local mode: what a branch after ``node_id`` must complete to take the place of golden lines: the
+        statement's head (from the start of the golden line the choice is on) and the runs of golden lines it may
+        replace (:func:`risk.splice_targets`)."""
+        from .risk import StatementShape, splice_targets
+
+        origin = self._origin(tree, node_id)
+        if origin is None:
+            return None
+        golden_code = tree.meta["golden_code"]
+        _, header = extract_code(golden_response(tree.language, golden_code))
+        starts = line_starts_of(golden_code)
+        line_start = header + starts[min(origin.line, len(starts)) - 1]
+        head = "".join(n.text for n in tree.path(node_id) if n.kind != "root")[line_start:]
+        return StatementShape(head, splice_targets(golden_code, tree.language, origin.line,
+                                                   origin.end_line or origin.line))
+
+    def _golden_suffix(self, tree: TaskTree, end_line: int, statement: str) -> str:
+        """Local mode: the golden response after line ``end_line``, the last golden line the statement replaces.
+
+        A statement that ends with its newline may already carry the next line's indentation ("\n    " is one
+        token for many tokenizers); that much indentation is not repeated. One that does not end a line (cut at
+        the token budget, or before a token that carries code) is followed by a newline."""
         golden_code = tree.meta["golden_code"]
         response = golden_response(tree.language, golden_code)
         _, header = extract_code(response)
         starts = line_starts_of(golden_code)
-        end_line = (node.risk.end_line or node.risk.line) if node.risk else 0
         if end_line >= len(starts):
             rest = response[header + len(golden_code.rstrip()):]
         else:
             rest = response[header + starts[end_line]:]
-        carried = statement[statement.rfind("\n") + 1:] if "\n" in statement else None
-        if carried is None:
+        carried = statement[statement.rfind("\n") + 1:]
+        if "\n" not in statement or carried.strip():
             return "\n" + rest
         return rest[len(carried):] if rest.startswith(carried) else rest
 
@@ -557,24 +581,33 @@ class TreeBuilder:
         node = tree.nodes[node_id]
         node.branch_entropy = result.entropy
         prefix_ids = tree.meta["prompt_ids"] + tree.token_ids(node_id)
+        local = self.mode == "local"
+        shape = self._shape(tree, node_id) if local else None
+        origin = self._origin(tree, node_id) if local else None
         added = []
         for cont in result.continuations:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
-            keep = _statement_end(texts, tree.language) if self.mode == "local" else _closing_fence(texts)
+            if local:
+                keep, end_line = _statement_end(texts, tree.language, shape)
+                if end_line is None:  # not complete: resume after the whole hunk (it will not parse)
+                    end_line = (origin.end_line or origin.line) if origin else 0
+            else:
+                keep, end_line = _closing_fence(texts), None
             if keep == 0:
                 continue
             statement = "".join(texts[:keep])
             child = tree.add(TreeNode(tree.new_id(node_id), node_id, "sampled", cont.token_ids[:keep], statement,
                                       texts[:keep], cont.logprobs[:keep], entropies=cont.entropies[:keep],
                                       depth=depth, iteration=self.iteration,
-                                      suffix_text=self._golden_suffix(tree, node_id, statement) if self.mode == "local" else ""))
+                                      suffix_text=self._golden_suffix(tree, end_line, statement) if local else ""))
             added.append(child.id)
         return added
 
     def _requests(self, tree: TaskTree, node_ids: list[str]):
         from .sampling import BranchRequest
 
-        return [BranchRequest(tree.meta["prompt_ids"] + tree.token_ids(n), self.k, (tree.task_id, n), tree.language)
+        return [BranchRequest(tree.meta["prompt_ids"] + tree.token_ids(n), self.k, (tree.task_id, n), tree.language,
+                              self._shape(tree, n) if self.mode == "local" else None)
                 for n in node_ids]
 
     def build(self, tasks: list[TreeTask]) -> list[TaskTree]:
@@ -625,7 +658,8 @@ class TreeBuilder:
 
         node = tree.nodes[leaf_id]
         ents = node.entropies
-        end = _statement_end(node.token_texts, tree.language)
+        # A local-mode leaf is one statement, and all of it is the choice; in paper mode, its first statement.
+        end = len(node.token_texts) if self.mode == "local" else _statement_end(node.token_texts, tree.language)[0]
         # Token i starts at starts[i] in the statement; none inside a comment (no decision is made there).
         starts = [0]
         for t in node.token_texts[:end]:
