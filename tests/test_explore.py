@@ -302,3 +302,12 @@ def test_background_findings_are_shown_apart_from_the_branchs_own():
                "background": [XSS_FINDING]}
     html = explore._verdict_html(verdict)
     assert "no findings in this branch" in html and "golden program has too" in html and "tsp.python.xss-concat" in html
+
+
+def test_a_branch_cut_before_it_was_complete_is_marked(tree):
+    cut = tree.nodes["root.0.2.2"]  # the unknown leaf
+    cut.complete = False
+    tree.nodes["root.0.2.1"].complete = True
+    assert "cut off" in explore.render_node_html(tree, "root.0.2.2")
+    assert "cut off" not in explore.render_node_html(tree, "root.0.2.1")
+    assert "cut off" not in explore.render_node_html(tree, "root.0")  # golden: complete is None

@@ -375,10 +375,10 @@ def test_uncertainty_sites_are_never_inside_comments():
     ("python", "  # only a comment so far\n    ", None),
 ])
 def test_a_local_statement_is_its_first_line_of_code(language, text, statement):
-    from tsp_utils.risk import first_statement_end
+    from tsp_utils.risk import statement_end
 
-    end = first_statement_end(text, language)
-    assert (text[:end] if end is not None else None) == statement
+    end = statement_end(text, language)
+    assert (text[:end[0]] if end is not None else None) == statement
 
 
 C_RLE = """size_t rle_decode(const unsigned char *in, size_t n, unsigned char *out, size_t out_cap) {
@@ -477,17 +477,23 @@ def test_a_local_branch_that_opens_a_block_is_spliced_whole(tiny):
     task = T.TreeTask("rle", "c", "cwe-787", "Write an RLE decoder.", C_RLE, C_RLE.replace(
         "        if (count > out_cap - op)\n            return (size_t)-1;\n", ""), "")
     sampler = ScriptedSampler(tiny.tokenizer, [[" if (count >= out_cap) {\n            return (size_t)-1;\n        }\n        junk();\n",
-                                                " op = 0;\n        junk();\n"]])
-    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local", sampler=sampler,
+                                                " op = 0;\n        junk();\n",
+                                                " if (count >= out_cap) {\n            log_it("]])  # the budget ran out
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=3, depth=1, mode="local", sampler=sampler,
                             labeler=lambda trees: None)
     (tree,) = builder.build([task])
-    leaves = [n for n in tree.leaves() if n.kind == "sampled"]
-    assert len(leaves) == 2
+    cut = [n for n in tree.leaves() if n.kind == "sampled" and "log_it" in n.text]
+    assert [n.complete for n in cut] == [False] and T.forest_stats([tree])["unfinished_branches"] == 1
+    leaves = [n for n in tree.leaves() if n.kind == "sampled" and n not in cut]
+    assert len(leaves) == 2 and all(n.complete for n in leaves)
     for leaf in leaves:
         program = T.extract_code(tree.response_text(leaf.id))[0]
         assert "junk" not in program and ("return (size_t)-1;" in program) == ("{" in leaf.text)
         assert program.count("memset(out + op") == 1 and _parses_as_c(program), program
     assert _parses_as_c(C_RLE)
+    counts = T.label_trees([tree], progress=False)
+    assert cut[0].verdict["label"] == "unknown" and counts["unknown_unfinished"] == 1
+    assert all(n.verdict["label"] != "unknown" for n in leaves)
 
 
 def test_a_python_branch_that_rewrites_the_condition_keeps_the_golden_body(tiny):

@@ -288,6 +288,9 @@ def _node_head_html(node: TreeNode, facts: TreeFacts) -> str:
         bits.append(_subtree_badge(node, facts))
     bits.append(f'<span class="tsp-muted">depth {node.depth} · iteration {node.iteration} · '
                 f"{len(node.token_texts) or len(node.token_ids)} tokens</span>")
+    if node.complete is False:
+        bits.append(_badge("unknown", "cut off", "sampling stopped before this branch was complete (token budget or "
+                                                 "end token): its program cannot parse"))
     bits.append(_value_html(node))
     return f'<div class="tsp-node-head">{" ".join(bits)}</div>'
 

@@ -349,12 +349,6 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
     return None
 
 
-def first_statement_end(text: str, language: str | None = None) -> int | None:
-    """Index just past the first complete statement of ``text`` (see :func:`statement_end`), or None."""
-    end = statement_end(text, language)
-    return None if end is None else end[0]
-
-
 def in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 

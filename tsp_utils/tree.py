@@ -53,6 +53,9 @@ class TreeNode:
     value: float | None = None  # share of secure leaves below (unknown leaves are not secure)
     depth: int = 0  # number of sampled branchings on the path from the root
     iteration: int = 0  # self-play iteration whose policy produced the span
+    complete: bool | None = None  # sampled leaf: local mode, its statement was complete when sampling stopped;
+    # paper mode, it ended on its own (fence or end token). False: cut at the token budget (or, local, by an end
+    # token) mid-statement, so its program cannot parse. None: golden, or a tree saved before this field existed
 
     @property
     def is_leaf(self) -> bool:
@@ -111,7 +114,7 @@ class TaskTree:
             token_texts=node.token_texts[n_tokens:], logprobs=node.logprobs[n_tokens:],
             entropies=node.entropies[n_tokens:], children=node.children, risk=node.risk,
             branch_entropy=node.branch_entropy, suffix_text=node.suffix_text, verdict=node.verdict,
-            value=node.value, depth=node.depth, iteration=node.iteration,
+            value=node.value, depth=node.depth, iteration=node.iteration, complete=node.complete,
         )
         if not node.text.startswith(text_head):
             raise ValueError(f"{node_id}: text_head is not a prefix of the node's text")
@@ -120,7 +123,7 @@ class TaskTree:
         node.token_ids, node.logprobs, node.text = node.token_ids[:n_tokens], node.logprobs[:n_tokens], text_head
         node.token_texts, node.entropies = node.token_texts[:n_tokens], node.entropies[:n_tokens]
         node.children, node.risk, node.branch_entropy, node.suffix_text = [], None, None, ""
-        node.verdict, node.value = None, None
+        node.verdict, node.value, node.complete = None, None, None
         # The tail's id is derived from the head's first free child slot; keep ids unique if that slot is reused.
         self.nodes[tail.id] = tail
         node.children.append(tail.id)
@@ -208,6 +211,7 @@ class TaskTree:
             "branches_per_node": (sum(len(n.children) for n in branch_points) / len(branch_points)) if branch_points else 0.0,
             "tokens_generated": sum(len(n.token_ids) for n in sampled),
             "critical_nodes": len(self.critical_nodes()),
+            "unfinished_branches": sum(n.complete is False for n in sampled if n.is_leaf),
         }
 
     # --------------------------------------------------------------- (de)serialisation
@@ -318,13 +322,16 @@ def label_trees(trees: list[TaskTree], cache_dir=None, progress: bool = True) ->
                 for (t, _), code, v in zip(jobs, programs, verdicts)]
     total: Counter = Counter()
     by_language: dict[str, Counter] = {}
+    unknown_unfinished = 0
     for (tree, leaf_id), verdict in zip(jobs, verdicts):
         tree.nodes[leaf_id].verdict = verdict.to_dict()
         total[verdict.label] += 1
         by_language.setdefault(tree.language, Counter())[verdict.label] += 1
+        unknown_unfinished += verdict.label == "unknown" and tree.nodes[leaf_id].complete is False
     for tree in trees:
         tree.compute_values()
     return {"total": dict(total), "by_language": {k: dict(v) for k, v in by_language.items()},
+            "unknown_unfinished": unknown_unfinished,
             "critical_nodes": sum(len(t.critical_nodes()) for t in trees),
             "branch_points": sum(len(t.branch_points()) for t in trees)}
 
@@ -344,6 +351,7 @@ def forest_stats(trees: list[TaskTree], labels: dict[str, Any] | None = None) ->
         "branches_per_branch_point": round(sum(s["branches_per_node"] * s["branch_points"] for s in stats)
                                            / max(1, points), 2),
         "tokens_generated": sum(s["tokens_generated"] for s in stats),
+        "unfinished_branches": sum(s["unfinished_branches"] for s in stats),
     }
     if labels is not None:
         totals.update(critical_nodes=labels["critical_nodes"],
@@ -589,16 +597,18 @@ class TreeBuilder:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
             if local:
                 keep, end_line = _statement_end(texts, tree.language, shape)
-                if end_line is None:  # not complete: resume after the whole hunk (it will not parse)
+                complete = end_line is not None
+                if not complete:  # resume after the whole hunk (the program will not parse)
                     end_line = (origin.end_line or origin.line) if origin else 0
             else:
                 keep, end_line = _closing_fence(texts), None
+                complete = keep < len(texts) or cont.finished  # the fence, or the model's own end
             if keep == 0:
                 continue
             statement = "".join(texts[:keep])
             child = tree.add(TreeNode(tree.new_id(node_id), node_id, "sampled", cont.token_ids[:keep], statement,
                                       texts[:keep], cont.logprobs[:keep], entropies=cont.entropies[:keep],
-                                      depth=depth, iteration=self.iteration,
+                                      depth=depth, iteration=self.iteration, complete=complete,
                                       suffix_text=self._golden_suffix(tree, end_line, statement) if local else ""))
             added.append(child.id)
         return added
