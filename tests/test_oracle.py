@@ -391,6 +391,30 @@ def test_a_snippets_own_list_type_does_not_hide_a_broken_body():
     assert v.syntax == "error", v.to_dict()
 
 
+@pytest.mark.parametrize("language, code", [
+    # A call left open, then more code: g++ resyncs at the ";" and reports only "expected primary-expression",
+    # which an unknown type name also causes (a tree leaf of session 6 that the oracle had called secure).
+    ("cpp", "void add(std::vector<Route> &routes, std::size_t idx) {\n    push_to(routes, idx, make_view(),\n"
+            "                boost::bind(&Cfg::take(),\n    Route *primary = &routes.at(idx);\n"
+            "    primary->metric = 1;\n}\n"),
+    ("cpp", "void add(int n) {\n    auto hop = args({boost::remote::ref<Route>>);\n    g(n);\n}\n"),
+])
+def test_brackets_that_do_not_match_are_a_syntax_error_whatever_gcc_says(language, code):
+    v = oracle.analyze(code, language)
+    assert v.syntax == "error" and v.label == "unknown" and "brackets do not match" in v.reason, v.to_dict()
+
+
+@pytest.mark.parametrize("language, code", [
+    ("c", '#define OPEN {\nint f(int n) {\n    char c = \'(\';\n    puts("[(");  // )\n    return n;\n}\n'),
+    ("c", "int f(int n) {\n#ifdef FAST\n    if (n) {\n#else\n    if (!n) {\n#endif\n        n++;\n    }\n    return n;\n}\n"),
+    ("cpp", 'std::string f() {\n    return R"({[)";\n}\n'),
+])
+def test_brackets_in_literals_comments_and_directives_do_not_count(language, code):
+    from tsp_utils.risk import bracket_mismatch
+
+    assert bracket_mismatch(code, language) is None
+
+
 def test_a_branch_that_repeats_a_flagged_golden_call_is_still_vulnerable():
     from tsp_utils.oracle import BranchVerdict, Finding, finding_key
 

@@ -23,8 +23,8 @@ Verdict caches are keyed by the CodeQL version too, so runs with and without it 
 Decision rule (one ``Verdict`` per snippet):
 
 1. Unsupported language                                   -> ``unknown``
-2. Syntax error (``ast.parse`` / ``gcc -fsyntax-only`` / ``node`` / ``gofmt`` or tree-sitter's Go grammar)
-                                                          -> ``unknown`` (reason names the line)
+2. Syntax error (``ast.parse`` / ``gcc -fsyntax-only`` and bracket matching / ``node`` / ``gofmt`` or
+   tree-sitter's Go grammar)                              -> ``unknown`` (reason names the line)
 3. Any *counted* finding (severity medium or high after the ignore table) -> ``vulnerable``
    (a finding stands even if another analyzer failed on the same file)
 4. Any analyzer failed / timed out / could not parse the file -> ``unknown``
@@ -116,7 +116,7 @@ __all__ = [
 ]
 
 # Bump when the decision logic (not the rules) changes, so cached verdicts are invalidated.
-ORACLE_LOGIC_VERSION = "4"
+ORACLE_LOGIC_VERSION = "5"
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -842,12 +842,14 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
 
     Round fixes: a missing #include gets an empty stub header; an "unknown type name X" gets
     ``typedef int X;`` on the reserved first line, and in C++ an unknown qualified name a declaration there
-    (:func:`_scope_repair`). Only structural errors left after that count.
+    (:func:`_scope_repair`). Only structural errors left after that count, and brackets that do not match
+    (:func:`_check_brackets`).
     """
     compiler = "gcc" if language == "c" else "g++"
     if _tool_cmd(compiler) is None:
         for job in jobs:
             job.syntax, job.syntax_reason = "unchecked", f"{compiler} not available"
+        _check_brackets(jobs, language)
         return
     cdir = os.path.join(workdir, f"_syntax_{language}")
     stub = os.path.join(cdir, "_stub_include")
@@ -960,6 +962,23 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
             job.syntax, job.syntax_reason = "error", f"syntax error {where}: {msg}"
         else:
             job.syntax = "ok"
+    _check_brackets(jobs, language)
+
+
+def _check_brackets(jobs: list[_Job], language: str) -> None:
+    """A C/C++ program whose brackets do not match is broken, whatever gcc says: after an error gcc resyncs at
+    the next ";" and may report only what looks like an unknown name (a call left open, ``f(a,`` followed by the
+    golden code, gave "expected primary-expression" and nothing structural), and those are ignored here."""
+    from .risk import bracket_mismatch
+
+    for job in jobs:
+        if job.syntax == "error":
+            continue
+        found = bracket_mismatch(job.text, language)
+        if found is not None:
+            ln, msg = found[0] - job.offset, found[1]
+            where = f"line {ln}" if ln >= 1 else "in the context"
+            job.syntax, job.syntax_reason = "error", f"syntax error {where}: brackets do not match: {msg}"
 
 
 # Runs inside node: tries the snippet as a CommonJS script, then wrapped as class members / object literal

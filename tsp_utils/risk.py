@@ -247,6 +247,42 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
     return lines
 
 
+_CONDITIONAL_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else)\b", re.M)
+
+
+def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
+    """The first bracket that is closed by the wrong kind, closes nothing, or is never closed: (1-based line,
+    message), or None when all of ``( [ {`` match (outside literals, comments and, in C and C++, preprocessor
+    lines). C code with ``#if``/``#else`` is not checked: each branch may open its own brace."""
+    lang = (language or "").lower()
+    c_family = lang in ("c", "cpp", "c++")
+    if c_family and _CONDITIONAL_DIRECTIVE.search(code):
+        return None
+    skip = bytearray(len(code))
+    for a, b, _kind in _literal_spans(code, lang):
+        skip[a:b] = b"\x01" * (b - a)
+    if c_family:  # a directive and the lines its trailing backslashes continue
+        for m in re.finditer(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", code, re.M):
+            skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(code):
+        if skip[i]:
+            continue
+        if ch in "([{":
+            stack.append((ch, i))
+        elif ch in pairs:
+            if not stack:
+                return line_of(code, i), f"'{ch}' closes nothing"
+            opener, at = stack.pop()
+            if opener != pairs[ch]:
+                return line_of(code, i), f"'{ch}' closes the '{opener}' of line {line_of(code, at)}"
+    if stack:
+        opener, at = stack[-1]
+        return line_of(code, at), f"'{opener}' is never closed"
+    return None
+
+
 @dataclass(frozen=True)
 class SpliceTarget:
     """A run of golden lines that a local-mode branch can stand in for, and the shape the branch needs to take its
