@@ -402,6 +402,9 @@ def test_a_snippets_own_list_type_does_not_hide_a_broken_body():
 def test_brackets_that_do_not_match_are_a_syntax_error_whatever_gcc_says(language, code):
     v = oracle.analyze(code, language)
     assert v.syntax == "error" and v.label == "unknown" and "brackets do not match" in v.reason, v.to_dict()
+    # a context with #if (where each branch may open its own brace) does not switch the check off for the code
+    v = oracle.analyze(code, language, context="#ifdef HAVE_CONFIG_H\n#include <config.h>\n#endif\n")
+    assert v.syntax == "error" and "brackets do not match" in v.reason, v.to_dict()
 
 
 @pytest.mark.parametrize("language, code", [

@@ -89,6 +89,15 @@ def test_stop_rule_reads_each_rows_new_text(tokenizer):
     code_line = stop_rule(tokenizer, line_end=True, languages=["python", None])
     assert not code_line(0, enc("\n    # shell-quote it\n")) and code_line(1, enc("\n    # shell-quote it\n"))
     assert code_line(0, enc("\n    # shell-quote it\n    x = quote(name)\n"))
+    # with a statement shape per row: a block opened where the golden lines open none goes on to its close;
+    # where the golden line opens one too, the branch ends with its first line
+    from tsp_utils.risk import SpliceTarget, StatementShape
+
+    shaped = stop_rule(tokenizer, line_end=True, languages=["c", "c"],
+                       shapes=[StatementShape("    ", (SpliceTarget(3, 0, True),)),
+                               StatementShape("    ", (SpliceTarget(2, 1, True),))])
+    assert not shaped(0, enc(" if (n > cap) {\n")) and shaped(1, enc(" if (n > cap) {\n"))
+    assert shaped(0, enc(" if (n > cap) {\n        return -1;\n    }\n"))
     per_row = stop_rule(tokenizer, row_done=[lambda t: "}" in t, lambda t: False])
     assert per_row(0, enc("  return 0;\n}")) and not per_row(1, enc("  return 0;\n}"))
 

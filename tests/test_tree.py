@@ -374,7 +374,7 @@ def test_uncertainty_sites_are_never_inside_comments():
     ("javascript", ' const u = "//x";\n  go(u);\n', ' const u = "//x";\n'),
     ("python", "  # only a comment so far\n    ", None),
 ])
-def test_a_local_statement_is_its_first_line_of_code(language, text, statement):
+def test_a_local_statement_is_its_first_complete_statement(language, text, statement):
     from tsp_utils.risk import statement_end
 
     end = statement_end(text, language)
@@ -420,9 +420,18 @@ def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
     # C: `if (...)` alone is no statement, so the only run is the whole hunk (lines 5-6).
     assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, 0, True, False),)
     # JS: the hunk ends by opening a callback (depth 2); its first line alone is a complete statement.
-    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, 2), SpliceTarget(2, 0))
+    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, 2, True), SpliceTarget(2, 0, True))
     # Python: the whole hunk, or just the `if ...:` line whose body the golden code goes on with.
     assert splice_targets(PY_AFTER, "python", 3, 5) == (SpliceTarget(5, 0), SpliceTarget(3, 0, False, True))
+    # A hunk that ends inside a call, or opens a block: the whole golden statement is a run too, so a one-line
+    # rewrite of the call, or a statement in place of the loop, can take its place.
+    call = 'def f(a):\n    x = g(\n        a,\n        1,\n    )\n    return x\n'
+    assert splice_targets(call, "python", 2, 3) == (SpliceTarget(3, 1), SpliceTarget(5, 0))
+    assert splice_targets(PY_AFTER, "python", 3, 3) == (SpliceTarget(3, 0, False, True), SpliceTarget(4, 0))
+    loop = "int f(int n) {\n    while (n > 0) {\n        n--;\n    }\n    return n;\n}\n"
+    assert splice_targets(loop, "c", 2, 2) == (SpliceTarget(2, 1, True), SpliceTarget(4, 0, True))
+    if_else = "int f(int n) {\n    if (n) {\n        n--;\n    }\n    else {\n        n++;\n    }\n    return n;\n}\n"
+    assert splice_targets(if_else, "c", 2, 2)[-1] == SpliceTarget(7, 0, True)  # the else belongs to the if
 
 
 @pytest.mark.parametrize("language, golden, lines, text, statement, end_line", [
@@ -441,9 +450,18 @@ def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
     ("python", PY_AFTER, (3, 5), "if not name:\n        junk()\n", "if not name:\n", 3),  # golden body goes on
     ("python", PY_AFTER, (3, 5), "x = shlex.quote(\n        name)\n    y = 1\n", "x = shlex.quote(\n        name)\n", 5),
     # no golden `if` at line 4: a branch's own block runs to the end of its body (else included)
-    ("python", PY_AFTER, (4, 5), "if a:\n        b(\n  1)\n    else:\n        c()\n    d()",
-     "if a:\n        b(\n  1)\n    else:\n        c()\n", 5),
+    ("python", PY_AFTER, (4, 5), "if a:\n            b(\n  1)\n        else:\n            c()\n        d()",
+     "if a:\n            b(\n  1)\n        else:\n            c()\n", 5),
     ("python", PY_AFTER, (4, 5), "if a:\n        b()\n", None, None),  # the body may go on
+    ("python", PY_AFTER, (4, 5), "try:\n        b()\n    exc", None, None),  # "exc" may become "except"
+    # an else that belongs to the statement around the branch point ends the branch's own block
+    ("python", 'def f(a):\n    if a:\n        b = 1\n    else:\n        b = 2\n    return b\n', (3, 3),
+     "for i in a:\n            b += i\n    else:\n        b = 2\n", "for i in a:\n            b += i\n", 3),
+    # JavaScript has no ";" to wait for, but a line that ends in an operator or is an if header goes on
+    ("javascript", JS_THUMB, (2, 3), ' const cmd = "convert " +\n    sourcePath;\n  x();\n',
+     ' const cmd = "convert " +\n    sourcePath;\n', 2),
+    ("javascript", JS_THUMB, (2, 3), " if (!size)\n    return cb(null);\n  x();\n", " if (!size)\n    return cb(null);\n", 2),
+    ("javascript", JS_THUMB, (2, 3), " i++ / 2 + (j / 3);\n", " i++ / 2 + (j / 3);\n", 2),  # a division, no regex
 ])
 def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(language, golden, lines, text,
                                                                                   statement, end_line):
@@ -456,6 +474,20 @@ def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(l
         head = head[:-1]
     found = statement_end(text, language, StatementShape(head, splice_targets(golden, language, first, last)))
     assert (text[:found[0]] if found else None, found[1] if found else None) == (statement, end_line)
+
+
+def test_a_python_block_the_model_ends_itself_is_complete():
+    from tsp_utils.risk import StatementShape, splice_targets, statement_end
+
+    shape = StatementShape("    ", splice_targets(PY_AFTER, "python", 5, 5))
+    text = "if name:\n        os.system(name)\n"
+    assert statement_end(text, "python", shape) is None  # the body may go on ...
+    assert statement_end(text, "python", shape, final=True) == (len(text), 5)  # ... unless the model stopped
+
+
+def test_a_token_that_carries_code_past_the_statement_makes_the_branch_incomplete():
+    assert T._statement_end([" x = 1;", "\n", "    y"], "c") == (2, 0)  # whitespace past the end: complete
+    assert T._statement_end([" x = 1", ";\n}", "\n"], "c") == (2, None)  # "}" past the end: cannot be cut there
 
 
 def _parses_as_c(program: str) -> bool:
@@ -494,6 +526,17 @@ def test_a_local_branch_that_opens_a_block_is_spliced_whole(tiny):
     counts = T.label_trees([tree], progress=False)
     assert cut[0].verdict["label"] == "unknown" and counts["unknown_unfinished"] == 1
     assert all(n.verdict["label"] != "unknown" for n in leaves)
+
+
+def test_a_local_branch_stops_at_the_closing_fence(tiny):
+    sampler = ScriptedSampler(tiny.tokenizer, [[" if not name:\n```\nMore text.", " os.system(name)\n```"]])
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local", sampler=sampler,
+                            labeler=lambda trees: None)
+    (tree,) = builder.build([_task()])
+    leaves = {n.text.strip(): n for n in tree.leaves() if n.kind == "sampled"}
+    assert set(leaves) == {"if not name:", "os.system(name)"}  # no fence, nothing after it
+    # `if not name:` matches the golden `if` line; had the model ended without a body, it would not be complete
+    assert leaves["if not name:"].complete and leaves["os.system(name)"].complete
 
 
 def test_a_python_branch_that_rewrites_the_condition_keeps_the_golden_body(tiny):

@@ -974,11 +974,9 @@ def _check_brackets(jobs: list[_Job], language: str) -> None:
     for job in jobs:
         if job.syntax == "error":
             continue
-        found = bracket_mismatch(job.text, language)
+        found = bracket_mismatch(job.code, language)  # the code alone: a context's #if must not switch it off
         if found is not None:
-            ln, msg = found[0] - job.offset, found[1]
-            where = f"line {ln}" if ln >= 1 else "in the context"
-            job.syntax, job.syntax_reason = "error", f"syntax error {where}: brackets do not match: {msg}"
+            job.syntax, job.syntax_reason = "error", f"syntax error line {found[0]}: brackets do not match: {found[1]}"
 
 
 # Runs inside node: tries the snippet as a CommonJS script, then wrapped as class members / object literal

@@ -95,9 +95,10 @@ _LINE_COMMENT = {"python": "#", "ruby": "#", "c": "//", "cpp": "//", "c++": "//"
                  "js": "//", "java": "//"}
 _SEMICOLON_LANGUAGES = {"c", "cpp", "c++", "java"}  # a statement ends in ";" or a brace (not in Go, JS or Python)
 _CPP = {"cpp", "c++"}
+_C_FAMILY = {"c"} | _CPP
 _RAW_STRING_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(?:u8|[uUL])?R$")  # C++11 R"delim(...)delim"
 # JavaScript: after these (or at the start, or after one of the keywords), "/" starts a regex, not a division.
-_REGEX_MAY_FOLLOW = set("(,=:[!&|?{};+-*%<>~^")
+_REGEX_MAY_FOLLOW = set("(,=:[!&|?{};+-*%~^")  # not "<" or ">": JSX's "</li>" is a tag, not a regex
 _REGEX_KEYWORDS = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield",
                    "await"}
 
@@ -107,6 +108,8 @@ def _regex_end(code: str, i: int) -> int | None:
     p = i - 1
     while p >= 0 and code[p] in " \t\r\n":
         p -= 1
+    if p >= 1 and code[p] in "+-" and code[p - 1] == code[p]:  # i++ / 2
+        return None
     if p >= 0 and code[p] not in _REGEX_MAY_FOLLOW:
         word = re.search(r"[A-Za-z_$][\w$]*$", code[:p + 1])
         if not (word and word.group() in _REGEX_KEYWORDS):
@@ -141,7 +144,7 @@ def _raw_string_end(code: str, i: int) -> int | None:
 
 
 def _digit_separator(code: str, i: int) -> bool:
-    """C++14: the "'" in ``1'000'000`` separates digits; it does not open a character literal."""
+    """C++14 and C23: the "'" in ``1'000'000`` separates digits; it does not open a character literal."""
     if i == 0 or not code[i - 1].isalnum() or not code[i + 1:i + 2].isalnum():
         return False
     k = i - 1
@@ -177,7 +180,7 @@ def _literal_spans(code: str, language: str | None) -> list[tuple[int, int, str]
         elif ch == '"' and lang in _CPP and (end := _raw_string_end(code, i)) is not None:
             spans.append((i, end, "string"))
             i = end
-        elif ch == "'" and lang in _CPP and _digit_separator(code, i):
+        elif ch == "'" and lang in _C_FAMILY and _digit_separator(code, i):
             i += 1
         elif ch == "/" and lang in ("javascript", "js") and (end := _regex_end(code, i)) is not None:
             spans.append((i, end, "string"))
@@ -255,7 +258,7 @@ def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
     message), or None when all of ``( [ {`` match (outside literals, comments and, in C and C++, preprocessor
     lines). C code with ``#if``/``#else`` is not checked: each branch may open its own brace."""
     lang = (language or "").lower()
-    c_family = lang in ("c", "cpp", "c++")
+    c_family = lang in _C_FAMILY
     if c_family and _CONDITIONAL_DIRECTIVE.search(code):
         return None
     skip = bytearray(len(code))
@@ -290,7 +293,8 @@ class SpliceTarget:
 
     end_line: int  # last golden line of the run (0: not tied to golden lines)
     depth: int  # the run's net bracket depth (a line that opens a callback, ``f(a, () => {``, has depth 2)
-    ends_statement: bool = False  # C, C++, Java: the run ends in ";", "{" or "}", so the branch must too
+    ends_statement: bool = False  # the run's last line ends a statement (:func:`ends_statement_line`): so must
+    # the branch's (C, C++, Java: ";" or a brace; JavaScript, Go: no operator, "," or brace-less header at the end)
     opens_block: bool = False  # Python: the run ends in ":" and the golden code goes on with its body
 
 
@@ -301,51 +305,112 @@ class StatementShape:
     ends at the first line end where head + branch has the shape of one of ``targets``, tried in order."""
 
     head: str = ""
-    targets: tuple[SpliceTarget, ...] = (SpliceTarget(0, 0),)
+    targets: tuple[SpliceTarget, ...] = (SpliceTarget(0, 0, ends_statement=True),)  # one complete statement
 
 
-_CONTINUES_COMPOUND = re.compile(r"(else|elif|except|finally)\b")  # a dedented line that still belongs to the statement
+_COMPOUND_WORDS = ("else", "elif", "except", "finally")  # a dedented line that still belongs to the statement
+_CONTINUES_COMPOUND = re.compile(r"(else|elif|except|finally)\b")
+
+
+_BRACELESS_HEADER = re.compile(r"^(?:\}\s*)?(?:else\s+)?(?:if|for|while|switch)\b.*\)$|^(?:\}\s*)?(?:else|do)$")
+_CONTINUES_AFTER_BRACE = re.compile(r"(else|catch|finally|while)\b")  # "} else {" may be on the next line
+
+
+def ends_statement_line(code: str, language: str | None) -> bool:
+    """Whether a line of code (comments removed, stripped) can end a statement. C, C++, Java: it ends in ";" or
+    a brace. JavaScript, Go and other brace languages: it does not end in an operator or ",", and is no
+    ``if (...)`` / ``else`` header without its brace. Python: always (brackets and indentation decide there)."""
+    lang = (language or "").lower()
+    if not code:
+        return False
+    if lang in _SEMICOLON_LANGUAGES:
+        return code[-1] in ";{}"
+    if lang == "python":
+        return True
+    if code.endswith(("++", "--")):
+        return True
+    return code[-1] not in "+-*/%&|^=<>,?.!~" and not _BRACELESS_HEADER.match(code)
+
+
+def _whole_statement_end(lines: list[CodeLine], start: int, language: str) -> int | None:
+    """Index in ``lines`` (which start at a statement's first line) of the statement's last line, at or after
+    ``start``: Python, the last line before the next line of code indented no deeper than the first (that is no
+    ``else``/``elif``/``except``/``finally``); brace languages, the first line back at depth 0 that ends a
+    statement and is not followed by ``else``/``catch``/``finally``/``while``. None when the code ends first."""
+    code_at = [k for k, ln in enumerate(lines) if ln.code]
+    if not code_at:
+        return None
+    first = lines[code_at[0]]
+    if language == "python":
+        last = None
+        for k in code_at:
+            ln = lines[k]
+            prev = lines[k - 1] if k else None
+            continuation = prev is not None and (prev.depth != 0 or prev.code.endswith("\\") or prev.in_literal)
+            if k > start and not continuation and ln.indent <= first.indent and k > code_at[0]:
+                if not (ln.indent == first.indent and _CONTINUES_COMPOUND.match(ln.code)):
+                    return last
+            last = k
+        return None
+    for n, k in enumerate(code_at):
+        ln = lines[k]
+        if k < start or ln.depth != 0 or ln.in_literal or not ends_statement_line(ln.code, language):
+            continue
+        following = lines[code_at[n + 1]].code if n + 1 < len(code_at) else ""
+        if not (ln.code.endswith("}") and _CONTINUES_AFTER_BRACE.match(following)):
+            return k
+    return None
 
 
 def splice_targets(golden_code: str, language: str | None, first_line: int, last_line: int) -> tuple[SpliceTarget, ...]:
-    """The runs of golden lines ``first_line..j`` (1-based) a branch at ``first_line`` may replace: the whole run
-    to ``last_line`` (the fix's hunk) first, then shorter runs that end a complete statement. A shorter run lets a
-    branch that is a complete statement replace only part of a hunk whose last line opens a block, instead of
-    leaving that block's body and closing brackets unmatched."""
+    """The runs of golden lines ``first_line..j`` (1-based) a branch at ``first_line`` may replace, in order of
+    preference: the whole run to ``last_line`` (the fix's hunk); shorter runs that end a complete statement; and
+    the whole golden statement the hunk is part of. A shorter run lets a complete statement replace only part of a
+    hunk whose last line opens a block (a callback), instead of leaving that block's body and closing brackets
+    unmatched; the whole statement lets a one-line rewrite replace a hunk that ends inside brackets (the first
+    lines of a call) or opens a block (``while (...) {``, ``if x:``) together with what closes it."""
     lang = (language or "").lower()
     golden = golden_code.splitlines(keepends=True)
     last_line = min(max(first_line, last_line), len(golden))
+    lines = code_lines("".join(golden[first_line - 1:]).rstrip("\n"), lang)  # lines[k] is golden line first_line + k
     targets: list[SpliceTarget] = []
-    for j in range(last_line, first_line - 1, -1):
-        lines = [ln for ln in code_lines("".join(golden[first_line - 1:j]).rstrip("\n"), lang)]
-        with_code = [ln for ln in lines if ln.code]
+
+    def add(j: int, required: bool = False) -> None:
+        run = lines[:j - first_line + 1]
+        with_code = [ln for ln in run if ln.code]
         if not with_code:
-            continue
-        last = with_code[-1]
-        depth = lines[-1].depth
-        ends_statement = lang in _SEMICOLON_LANGUAGES and last.code[-1] in ";{}"
+            return
+        last, depth = with_code[-1], run[-1].depth
+        ends = lang != "python" and ends_statement_line(last.code, lang)
         opens_block = lang == "python" and last.code.endswith(":") and depth == 0
-        if j < last_line:
-            broken = lines[-1].in_literal or (lang == "python" and last.code.endswith("\\"))
-            if broken or (lang in _SEMICOLON_LANGUAGES and not ends_statement):
-                continue
-        target = SpliceTarget(j, depth, ends_statement, opens_block)
-        if all((t.depth, t.ends_statement, t.opens_block) != (depth, ends_statement, opens_block) for t in targets):
-            targets.append(target)
+        broken = run[-1].in_literal or (lang == "python" and last.code.endswith("\\"))
+        if not required and (broken or (lang != "python" and not ends)):
+            return
+        if all((t.depth, t.ends_statement, t.opens_block) != (depth, ends, opens_block) for t in targets):
+            targets.append(SpliceTarget(j, depth, ends, opens_block))
+
+    for j in range(last_line, first_line - 1, -1):
+        add(j, required=j == last_line)
+    whole = _whole_statement_end(lines, last_line - first_line, lang)
+    if whole is not None and first_line + whole > last_line:
+        add(first_line + whole)
     return tuple(targets) or (SpliceTarget(last_line, 0),)
 
 
-def statement_end(text: str, language: str | None = None, shape: StatementShape | None = None) -> tuple[int, int] | None:
+def statement_end(text: str, language: str | None = None, shape: StatementShape | None = None,
+                  final: bool = False) -> tuple[int, int] | None:
     """Where a local-mode branch ``text`` (written after ``shape.head``) ends, as (index in ``text`` just past the
-    statement, end line of the splice target it matches); None while it is not complete.
+    statement, end line of the splice target it matches); None while it is not complete. ``final``: the text
+    will not grow (the model ended it), so a Python block still open ends with it.
 
     The statement is complete at the end of a line that holds code (a comment line the model writes first is kept,
     but it is not the choice the branch is about), outside any literal, whose bracket depth is a target's depth
-    (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block). In C, C++
-    and Java it must also end in ";" or a brace when the target does. In Python a line ending in ":" opens a block:
-    it ends the statement when the target opens one too, and otherwise the statement runs to the end of its body
-    (the first later line of code indented less than the body, that is not ``else``/``elif``/``except``/
-    ``finally``). Without ``language`` no comment is known and any content counts."""
+    (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block) and that
+    ends a statement when the target's last line does (:func:`ends_statement_line`). In Python a line ending in
+    ":" opens a block: it ends the statement when the target opens one too, and otherwise the statement runs to
+    the end of its body (the first later line of code indented less than the body, that is not an ``else``/
+    ``elif``/``except``/``finally`` of the same statement). Without ``language`` no comment is known and any
+    content counts."""
     shape = shape or StatementShape()
     lang = (language or "").lower()
     base = len(shape.head)
@@ -353,19 +418,28 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
     python = lang == "python"
     body_indent: int | None = None  # Python: set while the branch's own block is open (its body's indentation)
     in_block = False
-    previous: CodeLine | None = None
+    previous: CodeLine | None = None  # the last line with code
+    first_indent: int | None = None  # indentation of the statement's first line
+
+    def block_end(at: int) -> tuple[int, int] | None:
+        fits = [t for t in shape.targets if t.depth == previous.depth and not t.opens_block]
+        return (at - base, fits[0].end_line) if fits else None
+
     for k, ln in enumerate(lines):
+        if ln.code and first_indent is None:
+            first_indent = ln.indent
         if in_block and ln.code and not ln.in_literal:
             if (previous is not None and (previous.depth != 0 or previous.code.endswith("\\"))) or (k and lines[k - 1].in_literal):
                 pass  # a continuation line inside brackets: its indentation means nothing
             elif body_indent is None:
                 body_indent = ln.indent
             elif ln.indent < body_indent and previous is not None:
-                if _CONTINUES_COMPOUND.match(ln.code):
+                if _CONTINUES_COMPOUND.match(ln.code) and ln.indent >= (first_indent or 0):
                     body_indent = None  # the compound statement goes on; this line opens its next body
+                elif not ln.closed and any(w.startswith(ln.code) for w in _COMPOUND_WORDS):
+                    return None  # "exc" may yet be "except": wait for the word
                 elif ln.start > base:
-                    fits = [t for t in shape.targets if t.depth == previous.depth and not t.opens_block]
-                    return (ln.start - base, fits[0].end_line) if fits else None
+                    return block_end(ln.start)
             previous = ln
             continue
         previous = ln if ln.code else previous
@@ -374,7 +448,8 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
         if python and ln.code.endswith("\\"):
             continue
         opener = python and ln.code.endswith(":") and ln.depth == 0
-        fits = [t for t in shape.targets if t.depth == ln.depth and (not t.ends_statement or ln.code[-1] in ";{}")]
+        ends = ends_statement_line(ln.code, lang)
+        fits = [t for t in shape.targets if t.depth == ln.depth and (not t.ends_statement or ends)]
         exact = [t for t in fits if t.opens_block == opener] if python else fits
         if exact:
             return ln.end + 1 - base, exact[0].end_line
@@ -382,6 +457,8 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
             return ln.end + 1 - base, fits[0].end_line
         if opener:
             in_block = True
+    if final and in_block and body_indent is not None and previous is not None:
+        return block_end(base + len(text))
     return None
 
 

@@ -414,14 +414,16 @@ def line_starts_of(code: str) -> list[int]:
     return line_starts(code)
 
 
-def _statement_end(texts: list[str], language: str | None = None, shape=None) -> tuple[int, int | None]:
+def _statement_end(texts: list[str], language: str | None = None, shape=None,
+                   final: bool = False) -> tuple[int, int | None]:
     """(number of tokens, golden end line) of the statement that ``texts`` starts (local mode; see
     :func:`risk.statement_end`): all tokens and None when it is not complete. The token that crosses the
-    statement's end is kept when what it carries past the end is whitespace (the next line's indentation, which
-    the golden code after it then does not repeat), and dropped when it carries code."""
+    statement's end is kept: what it carries past the end is usually whitespace (the next line's indentation,
+    which the golden code after it then does not repeat). When it carries code, the branch cannot be cut at its
+    statement's end, and counts as not complete."""
     from .risk import statement_end
 
-    found = statement_end("".join(texts), language, shape)
+    found = statement_end("".join(texts), language, shape, final)
     if found is None:
         return len(texts), None
     end, end_line = found
@@ -429,7 +431,7 @@ def _statement_end(texts: list[str], language: str | None = None, shape=None) ->
     for i, t in enumerate(texts):
         total += len(t)
         if total >= end:
-            return (i + 1 if not t[len(t) - (total - end):].strip() else i), end_line
+            return i + 1, (end_line if not t[len(t) - (total - end):].strip() else None)
     return len(texts), end_line
 
 
@@ -596,7 +598,9 @@ class TreeBuilder:
         for cont in result.continuations:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
             if local:
-                keep, end_line = _statement_end(texts, tree.language, shape)
+                fence = _closing_fence(texts)  # the model closed the code block: nothing after it is code
+                ended = fence < len(texts) or cont.finished
+                keep, end_line = _statement_end(texts[:fence], tree.language, shape, final=ended)
                 complete = end_line is not None
                 if not complete:  # resume after the whole hunk (the program will not parse)
                     end_line = (origin.end_line or origin.line) if origin else 0
@@ -681,7 +685,7 @@ class TreeBuilder:
             return None
         h, i = max(candidates)
         # The golden risk node this branch grew from says which golden lines the statement replaces.
-        origin = next((n.risk for n in reversed(tree.path(leaf_id)[:-1]) if n.risk), None)
+        origin = self._origin(tree, leaf_id)
         tree.split(leaf_id, i, "".join(node.token_texts[:i]))
         line = len(tree.prefix_text(leaf_id).splitlines()) or 1
         node.risk = RiskNode("uncertainty", len(tree.response_text(leaf_id)), line, origin.cwe if origin else None,
