@@ -94,8 +94,8 @@ def test_stop_rule_reads_each_rows_new_text(tokenizer):
     from tsp_utils.risk import SpliceTarget, StatementShape
 
     shaped = stop_rule(tokenizer, line_end=True, languages=["c", "c"],
-                       shapes=[StatementShape("    ", (SpliceTarget(3, 0, True),)),
-                               StatementShape("    ", (SpliceTarget(2, 1, True),))])
+                       shapes=[StatementShape("    ", (SpliceTarget(3, "", True),)),
+                               StatementShape("    ", (SpliceTarget(2, "{", True),))])
     assert not shaped(0, enc(" if (n > cap) {\n")) and shaped(1, enc(" if (n > cap) {\n"))
     assert shaped(0, enc(" if (n > cap) {\n        return -1;\n    }\n"))
     per_row = stop_rule(tokenizer, row_done=[lambda t: "}" in t, lambda t: False])

@@ -402,36 +402,40 @@ JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
 """
 
 
-@pytest.mark.parametrize("language, code, depth", [
-    ("javascript", "const re = /[(]/; f(a, () => {\n", 2),
-    ("cpp", 'auto s = R"({)"; if (x) {\n', 1),
-    ("python", 'x = f"{a}" + "(" # )\n', 0),
-    ("c", "a[i] = (b + '(');\n", 0),
+@pytest.mark.parametrize("language, code, depth, brackets", [
+    ("javascript", "const re = /[(]/; f(a, () => {\n", 2, "({"),
+    ("cpp", 'auto s = R"({)"; if (x) {\n', 1, "{"),
+    ("python", 'x = f"{a}" + "(" # )\n', 0, ""),
+    ("c", "a[i] = (b + '(');\n", 0, ""),
+    ("c", "}) {\n", -1, "}){"),  # closers that close nothing come first
+    ("c", "f({)\n", 1, "!("),  # ")" closes a "{": no golden shape matches that
+    ("c", "    }\n    else {\n", 0, "}{"),
 ])
-def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth):
+def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth, brackets):
     from tsp_utils.risk import code_lines
 
-    assert code_lines(code, language)[0].depth == depth
+    last = code_lines(code, language)[-2 if code.endswith("\n") else -1]
+    assert (last.depth, last.brackets) == (depth, brackets)
 
 
 def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
     from tsp_utils.risk import SpliceTarget, splice_targets
 
     # C: `if (...)` alone is no statement, so the only run is the whole hunk (lines 5-6).
-    assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, 0, True, False),)
-    # JS: the hunk ends by opening a callback (depth 2); its first line alone is a complete statement.
-    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, 2, True), SpliceTarget(2, 0, True))
+    assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, "", True, False),)
+    # JS: the hunk ends by opening a callback ("({" left open); its first line alone is a complete statement.
+    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, "({", True), SpliceTarget(2, "", True))
     # Python: the whole hunk, or just the `if ...:` line whose body the golden code goes on with.
-    assert splice_targets(PY_AFTER, "python", 3, 5) == (SpliceTarget(5, 0), SpliceTarget(3, 0, False, True))
+    assert splice_targets(PY_AFTER, "python", 3, 5) == (SpliceTarget(5, ""), SpliceTarget(3, "", False, True))
     # A hunk that ends inside a call, or opens a block: the whole golden statement is a run too, so a one-line
     # rewrite of the call, or a statement in place of the loop, can take its place.
     call = 'def f(a):\n    x = g(\n        a,\n        1,\n    )\n    return x\n'
-    assert splice_targets(call, "python", 2, 3) == (SpliceTarget(3, 1), SpliceTarget(5, 0))
-    assert splice_targets(PY_AFTER, "python", 3, 3) == (SpliceTarget(3, 0, False, True), SpliceTarget(4, 0))
+    assert splice_targets(call, "python", 2, 3) == (SpliceTarget(3, "("), SpliceTarget(5, ""))
+    assert splice_targets(PY_AFTER, "python", 3, 3) == (SpliceTarget(3, "", False, True), SpliceTarget(4, ""))
     loop = "int f(int n) {\n    while (n > 0) {\n        n--;\n    }\n    return n;\n}\n"
-    assert splice_targets(loop, "c", 2, 2) == (SpliceTarget(2, 1, True), SpliceTarget(4, 0, True))
+    assert splice_targets(loop, "c", 2, 2) == (SpliceTarget(2, "{", True), SpliceTarget(4, "", True))
     if_else = "int f(int n) {\n    if (n) {\n        n--;\n    }\n    else {\n        n++;\n    }\n    return n;\n}\n"
-    assert splice_targets(if_else, "c", 2, 2)[-1] == SpliceTarget(7, 0, True)  # the else belongs to the if
+    assert splice_targets(if_else, "c", 2, 2)[-1] == SpliceTarget(7, "", True)  # the else belongs to the if
 
 
 @pytest.mark.parametrize("language, golden, lines, text, statement, end_line", [
@@ -462,6 +466,8 @@ def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
      ' const cmd = "convert " +\n    sourcePath;\n', 2),
     ("javascript", JS_THUMB, (2, 3), " if (!size)\n    return cb(null);\n  x();\n", " if (!size)\n    return cb(null);\n", 2),
     ("javascript", JS_THUMB, (2, 3), " i++ / 2 + (j / 3);\n", " i++ / 2 + (j / 3);\n", 2),  # a division, no regex
+    # two braces open where the golden lines leave "({" open: the golden "});" would not close them
+    ("javascript", JS_THUMB, (2, 3), " const t = bin => {\n    const spec = {\n     ", None, None),
 ])
 def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(language, golden, lines, text,
                                                                                   statement, end_line):

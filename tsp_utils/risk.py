@@ -219,6 +219,7 @@ class CodeLine:
     end: int  # offset of its newline (or of the end of the text)
     closed: bool  # a newline ends it
     depth: int  # net count of ( [ { minus ) ] } from the start of the text to the end of this line
+    brackets: str  # what is open there: closers that closed nothing, then the openers not yet closed ("", "({")
     code: str  # the line without its comments (literals kept), stripped
     indent: int  # leading spaces and tabs
     in_literal: bool  # the newline is inside a string or block comment that goes on
@@ -231,6 +232,8 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
     for a, b, kind in spans:
         skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
     lines, depth, pos = [], 0, 0
+    unmatched, stack, broken = "", [], ""
+    pairs = {")": "(", "]": "[", "}": "{"}
     while pos <= len(code):
         newline = code.find("\n", pos)
         end = len(code) if newline < 0 else newline
@@ -239,11 +242,22 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
             if skip[i] == 1:
                 continue
             kept.append(code[i])
-            if not skip[i]:
-                depth += (code[i] in "([{") - (code[i] in ")]}")
+            ch = code[i]
+            if skip[i] or ch not in "()[]{}":
+                continue
+            if ch in "([{":
+                depth += 1
+                stack.append(ch)
+            else:
+                depth -= 1
+                if not stack:
+                    unmatched += ch
+                elif stack.pop() != pairs[ch]:
+                    broken = "!"  # closed by the wrong kind: matches no golden shape
         text = code[pos:end]
-        lines.append(CodeLine(pos, end, newline >= 0, depth, "".join(kept).strip(),
-                              len(text) - len(text.lstrip(" \t")), newline >= 0 and bool(skip[newline])))
+        lines.append(CodeLine(pos, end, newline >= 0, depth, broken + unmatched + "".join(stack),
+                              "".join(kept).strip(), len(text) - len(text.lstrip(" \t")),
+                              newline >= 0 and bool(skip[newline])))
         if newline < 0:
             break
         pos = newline + 1
@@ -292,7 +306,8 @@ class SpliceTarget:
     place: the golden code after the run must still parse after the branch."""
 
     end_line: int  # last golden line of the run (0: not tied to golden lines)
-    depth: int  # the run's net bracket depth (a line that opens a callback, ``f(a, () => {``, has depth 2)
+    brackets: str  # what the run leaves open (:attr:`CodeLine.brackets`: a line opening a callback,
+    # ``f(a, () => {``, leaves "({"); a branch must leave the same open for the golden code after it to close
     ends_statement: bool = False  # the run's last line ends a statement (:func:`ends_statement_line`): so must
     # the branch's (C, C++, Java: ";" or a brace; JavaScript, Go: no operator, "," or brace-less header at the end)
     opens_block: bool = False  # Python: the run ends in ":" and the golden code goes on with its body
@@ -305,7 +320,7 @@ class StatementShape:
     ends at the first line end where head + branch has the shape of one of ``targets``, tried in order."""
 
     head: str = ""
-    targets: tuple[SpliceTarget, ...] = (SpliceTarget(0, 0, ends_statement=True),)  # one complete statement
+    targets: tuple[SpliceTarget, ...] = (SpliceTarget(0, "", ends_statement=True),)  # one complete statement
 
 
 _COMPOUND_WORDS = ("else", "elif", "except", "finally")  # a dedented line that still belongs to the statement
@@ -346,7 +361,7 @@ def _whole_statement_end(lines: list[CodeLine], start: int, language: str) -> in
         for k in code_at:
             ln = lines[k]
             prev = lines[k - 1] if k else None
-            continuation = prev is not None and (prev.depth != 0 or prev.code.endswith("\\") or prev.in_literal)
+            continuation = prev is not None and (prev.brackets != "" or prev.code.endswith("\\") or prev.in_literal)
             if k > start and not continuation and ln.indent <= first.indent and k > code_at[0]:
                 if not (ln.indent == first.indent and _CONTINUES_COMPOUND.match(ln.code)):
                     return last
@@ -354,7 +369,7 @@ def _whole_statement_end(lines: list[CodeLine], start: int, language: str) -> in
         return None
     for n, k in enumerate(code_at):
         ln = lines[k]
-        if k < start or ln.depth != 0 or ln.in_literal or not ends_statement_line(ln.code, language):
+        if k < start or ln.brackets != "" or ln.in_literal or not ends_statement_line(ln.code, language):
             continue
         following = lines[code_at[n + 1]].code if n + 1 < len(code_at) else ""
         if not (ln.code.endswith("}") and _CONTINUES_AFTER_BRACE.match(following)):
@@ -380,21 +395,21 @@ def splice_targets(golden_code: str, language: str | None, first_line: int, last
         with_code = [ln for ln in run if ln.code]
         if not with_code:
             return
-        last, depth = with_code[-1], run[-1].depth
+        last, brackets = with_code[-1], run[-1].brackets
         ends = lang != "python" and ends_statement_line(last.code, lang)
-        opens_block = lang == "python" and last.code.endswith(":") and depth == 0
+        opens_block = lang == "python" and last.code.endswith(":") and brackets == ""
         broken = run[-1].in_literal or (lang == "python" and last.code.endswith("\\"))
         if not required and (broken or (lang != "python" and not ends)):
             return
-        if all((t.depth, t.ends_statement, t.opens_block) != (depth, ends, opens_block) for t in targets):
-            targets.append(SpliceTarget(j, depth, ends, opens_block))
+        if all((t.brackets, t.ends_statement, t.opens_block) != (brackets, ends, opens_block) for t in targets):
+            targets.append(SpliceTarget(j, brackets, ends, opens_block))
 
     for j in range(last_line, first_line - 1, -1):
         add(j, required=j == last_line)
     whole = _whole_statement_end(lines, last_line - first_line, lang)
     if whole is not None and first_line + whole > last_line:
         add(first_line + whole)
-    return tuple(targets) or (SpliceTarget(last_line, 0),)
+    return tuple(targets) or (SpliceTarget(last_line, ""),)
 
 
 def statement_end(text: str, language: str | None = None, shape: StatementShape | None = None,
@@ -404,8 +419,9 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
     will not grow (the model ended it), so a Python block still open ends with it.
 
     The statement is complete at the end of a line that holds code (a comment line the model writes first is kept,
-    but it is not the choice the branch is about), outside any literal, whose bracket depth is a target's depth
-    (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block) and that
+    but it is not the choice the branch is about), outside any literal, that leaves open the brackets a target does
+    (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block; the kinds
+    count: a branch that leaves "{{" open cannot stand in for golden lines that leave "({" open) and that
     ends a statement when the target's last line does (:func:`ends_statement_line`). In Python a line ending in
     ":" opens a block: it ends the statement when the target opens one too, and otherwise the statement runs to
     the end of its body (the first later line of code indented less than the body, that is not an ``else``/
@@ -422,14 +438,14 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
     first_indent: int | None = None  # indentation of the statement's first line
 
     def block_end(at: int) -> tuple[int, int] | None:
-        fits = [t for t in shape.targets if t.depth == previous.depth and not t.opens_block]
+        fits = [t for t in shape.targets if t.brackets == previous.brackets and not t.opens_block]
         return (at - base, fits[0].end_line) if fits else None
 
     for k, ln in enumerate(lines):
         if ln.code and first_indent is None:
             first_indent = ln.indent
         if in_block and ln.code and not ln.in_literal:
-            if (previous is not None and (previous.depth != 0 or previous.code.endswith("\\"))) or (k and lines[k - 1].in_literal):
+            if (previous is not None and (previous.brackets != "" or previous.code.endswith("\\"))) or (k and lines[k - 1].in_literal):
                 pass  # a continuation line inside brackets: its indentation means nothing
             elif body_indent is None:
                 body_indent = ln.indent
@@ -447,9 +463,9 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
             continue
         if python and ln.code.endswith("\\"):
             continue
-        opener = python and ln.code.endswith(":") and ln.depth == 0
+        opener = python and ln.code.endswith(":") and ln.brackets == ""
         ends = ends_statement_line(ln.code, lang)
-        fits = [t for t in shape.targets if t.depth == ln.depth and (not t.ends_statement or ends)]
+        fits = [t for t in shape.targets if t.brackets == ln.brackets and (not t.ends_statement or ends)]
         exact = [t for t in fits if t.opens_block == opener] if python else fits
         if exact:
             return ln.end + 1 - base, exact[0].end_line
