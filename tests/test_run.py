@@ -131,14 +131,14 @@ def test_two_notebooks_updating_the_run_configuration_at_once_keep_both_values(t
     import sys
     import time
 
-    from tsp_utils.config import _config_lock, _update_run_config, run_config
+    from tsp_utils.config import config_lock, _update_run_config, run_config
 
     run = tmp_path / "run"
     run_config(run, "smoke")
     started = tmp_path / "started"
     child = ("import pathlib, sys; from tsp_utils.config import run_config; "
              f"pathlib.Path({str(started)!r}).touch(); print(run_config({str(run)!r}, 'smoke', iterations=3).branches_k)")
-    with _config_lock(run / "config.json"):
+    with config_lock(run / "config.json"):
         proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
         while not started.exists() and proc.poll() is None:
             time.sleep(0.05)

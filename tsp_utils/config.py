@@ -138,12 +138,12 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
     the same moment on one run take turns (a file lock), so neither loses the other's values."""
     path = run_dir(run) / "config.json"
     given = {k.lower(): v for k, v in overrides.items() if v is not None}
-    with _config_lock(path):
+    with config_lock(path):
         return _update_run_config(path, profile, given)
 
 
 @contextlib.contextmanager
-def _config_lock(path: Path):
+def config_lock(path: Path):
     """An exclusive lock on ``config.json.lock`` next to ``path`` while the configuration is read and rewritten
     (POSIX ``flock``; where there is none, no lock)."""
     try:

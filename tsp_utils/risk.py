@@ -225,12 +225,17 @@ class CodeLine:
     in_literal: bool  # the newline is inside a string or block comment that goes on
 
 
+def _skip_mask(code: str, language: str | None) -> bytearray:
+    """Per character of ``code``: 0 code, 1 inside a comment, 2 inside a string or character literal."""
+    skip = bytearray(len(code))
+    for a, b, kind in _literal_spans(code, language):
+        skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
+    return skip
+
+
 def code_lines(code: str, language: str | None) -> list[CodeLine]:
     """Split ``code`` into :class:`CodeLine` records; brackets inside literals and comments do not count."""
-    spans = _literal_spans(code, language)
-    skip = bytearray(len(code))  # 1: inside a comment, 2: inside a literal
-    for a, b, kind in spans:
-        skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
+    skip = _skip_mask(code, language)
     lines, depth, pos = [], 0, 0
     unmatched, stack, broken = "", [], ""
     pairs = {")": "(", "]": "[", "}": "{"}
@@ -275,9 +280,7 @@ def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
     c_family = lang in _C_FAMILY
     if c_family and _CONDITIONAL_DIRECTIVE.search(code):
         return None
-    skip = bytearray(len(code))
-    for a, b, _kind in _literal_spans(code, lang):
-        skip[a:b] = b"\x01" * (b - a)
+    skip = _skip_mask(code, lang)
     if c_family:  # a directive and the lines its trailing backslashes continue
         for m in re.finditer(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", code, re.M):
             skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())

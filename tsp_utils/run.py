@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .artifacts import atomic_write_json, atomic_write_text
-from .config import PROFILES, _config_lock, config_params, repo_root, resolve_config, write_run_config
+from .config import PROFILES, config_lock, config_params, repo_root, resolve_config, write_run_config
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -132,7 +132,7 @@ def run_pipeline(
         if not wrote_config:
             # The run's configuration starts from this command's parameters, not from an earlier command's
             # leftovers in config.json (notebooks then add only what they are given themselves).
-            with _config_lock(run_dir / "config.json"):  # a notebook of this run may be open elsewhere
+            with config_lock(run_dir / "config.json"):  # a notebook of this run may be open elsewhere
                 write_run_config(run_dir, resolve_config(profile, **config_params(extra_params or {})))
             wrote_config = True
         rerun_rest = True

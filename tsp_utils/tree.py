@@ -593,7 +593,6 @@ class TreeBuilder:
         prefix_ids = tree.meta["prompt_ids"] + tree.token_ids(node_id)
         local = self.mode == "local"
         shape = self._shape(tree, node_id) if local else None
-        origin = self._origin(tree, node_id) if local else None
         added = []
         for cont in result.continuations:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
@@ -602,8 +601,8 @@ class TreeBuilder:
                 ended = fence < len(texts) or cont.finished
                 keep, end_line = _statement_end(texts[:fence], tree.language, shape, final=ended)
                 complete = end_line is not None
-                if not complete:  # resume after the whole hunk (the program will not parse)
-                    end_line = (origin.end_line or origin.line) if origin else 0
+                if not complete:  # resume after the whole hunk, the first target (the program will not parse)
+                    end_line = shape.targets[0].end_line if shape else 0
             else:
                 keep, end_line = _closing_fence(texts), None
                 complete = keep < len(texts) or cont.finished  # the fence, or the model's own end
