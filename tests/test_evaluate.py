@@ -317,6 +317,12 @@ C_HEAD = "#include <string.h>\n\nstatic int helper(void) { return 1; }\n\nint f(
     ("c", "int f(int x) {\n", "    if (x) {\n    return 1;\n}\n    return 0;\n}\nint f(int x) {\n    retu", 5),
     ("go", "func F() string {\n", "\ts := `}{`\n\treturn s\n}\n\nfunc main() {\n\tF()\n}\n", 3),
     ("javascript", "function f(a) {\n", "  const t = `${a}}`;\n  return t;\n}\nmodule.exports = f;\n", 3),
+    # the tree's lexer: a JS regex, a C++ raw string and digit separators hold no braces that count
+    ("javascript", "function f(s) {\n", "  const r = s.replace(/}/g, '');\n  return r;\n}\nf('x');\n", 3),
+    ("cpp", "std::string f() {\n", '    return R"x(")}")x";\n}\nint main() {}\n', 2),
+    ("cpp", "int f(int n) {\n", "    n += 1'000'000'000LL; if (n) {\n        n--;\n    }\n    return n;\n}\nint g() {}\n", 5),
+    # a prompt that ends inside a comment: the continuation's "}" before "*/" is still comment
+    ("c", "int f(int x) {\n    /* note: {\n", "       } */\n    return x;\n}\nint g;\n", 3),
     # Python: the first column-0 line ends the body, unless it is inside a triple-quoted string
     ("python", 'def f(db, name):\n    """Doc."""', '\n    q = """\nSELECT 1\n"""\n    return q\n\n\nprint(f(1, 2))\n', 7),
     ("python", "def f(x):\n", "    return [\nx]\n# usage\nf(1)\n", 2),

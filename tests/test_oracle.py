@@ -193,9 +193,11 @@ def test_go_parses_without_a_go_toolchain(monkeypatch):
     """No gofmt (as in CI): tree-sitter's Go grammar decides, with the snippet's own line numbers."""
     real = oracle._tool_cmd
     monkeypatch.setattr(oracle, "_tool_cmd", lambda name: None if name == "gofmt" else real(name))
-    ok = oracle.analyze("func f(xs []int) int {\n\ts := `}{`\n\treturn len(xs) + len(s)\n}\n", "go")
+    ok, bad = analyze_batch([
+        Snippet("func f(xs []int) int {\n\ts := `}{`\n\treturn len(xs) + len(s)\n}\n", "go"),
+        Snippet("func f() int {\n\tx := []int{1, 2\n\treturn x[0]\n}\n", "go", context="import \"os\"\n"),
+    ], progress=False)
     assert ok.syntax == "ok"
-    bad = oracle.analyze("func f() int {\n\tx := []int{1, 2\n\treturn x[0]\n}\n", "go", context="import \"os\"\n")
     assert bad.syntax == "error" and bad.label == "unknown" and bad.reason.startswith("syntax error line "), bad.reason
     assert 2 <= int(bad.reason.split()[3].rstrip(":")) <= 3  # the unclosed literal, not the context's line
     monkeypatch.setattr(oracle, "_go_parser", lambda: None)  # neither tool: unchecked, never "ok"
@@ -333,7 +335,9 @@ def test_ignored_rules_documented():
     assert {"python.yml", "c.yml", "javascript.yml", "go.yml", "ruby.yml", "java.yml"} <= set(rules)
 
 
-@pytest.mark.parametrize("code", [
+# C++ that the syntax check must read right. They are labelled in one batch (one process per analyzer) by the
+# fixture below: one at a time, each paid semgrep's start-up.
+CPP_UNKNOWN_TYPES_BROKEN = [
     # the parameter's type is a std template: with the headers blanked g++ used to skip the whole function
     "void add_route(std::vector<Route> &routes, size_t idx) {\n    for (auto it = f(routes.begin() + idx) {\n"
     "        routes.erase(it);\n}\n",
@@ -345,32 +349,22 @@ def test_ignored_rules_documented():
     "void add(Route *r, int n) {\n    if (n {\n        g(r);\n}\n",
     "Config load(const Opts &o, int n) {\n    if (n {\n        g(o);\n}\n",
     "int Server::handle(Request &req) {\n    if (n {\n        g(req);\n}\n",
-])
-def test_cpp_with_unknown_library_types_is_still_parsed(code):
-    v = oracle.analyze(code, "cpp")
-    assert v.syntax == "error" and v.label == "unknown", v.to_dict()
-
-
-def test_cpp_using_library_types_it_cannot_see_is_ok():
-    code = _d("""
-        std::unique_ptr<Route> add_route(std::vector<Route> &routes, const std::string &name,
-                                         std::chrono::seconds ttl, absl::Mutex *mu) {
-            std::lock_guard<std::mutex> lock(mu_);
-            if (routes.size() > kMax) {
-                throw std::out_of_range("too many routes");
-            }
-            std::array<int, 4> slots{};
-            auto r = std::make_unique<Route>(name, ttl);
-            std::cout << name << std::endl;
-            routes.push_back(std::move(*r));
-            return r;
+]
+CPP_LIBRARY_TYPES_OK = (_d("""
+    std::unique_ptr<Route> add_route(std::vector<Route> &routes, const std::string &name,
+                                     std::chrono::seconds ttl, absl::Mutex *mu) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (routes.size() > kMax) {
+            throw std::out_of_range("too many routes");
         }
-        """)
-    v = oracle.analyze(code, "cpp", context="#include <vector>\n#include <memory>\n")
-    assert v.syntax == "ok", v.to_dict()
-
-
-@pytest.mark.parametrize("code", [
+        std::array<int, 4> slots{};
+        auto r = std::make_unique<Route>(name, ttl);
+        std::cout << name << std::endl;
+        routes.push_back(std::move(*r));
+        return r;
+    }
+    """), "#include <vector>\n#include <memory>\n")
+CPP_MEMBER_FUNCTIONS_OK = [
     # member functions use members the snippet never declares: undeclared names, not types
     "int f(std::vector<int> &v) {\n    int s = 0;\n    for (std::vector<int>::iterator it = v.begin(); it != v.end(); ++it) {\n"
     "        s += *it;\n    }\n    return s;\n}\n",
@@ -379,31 +373,57 @@ def test_cpp_using_library_types_it_cannot_see_is_ok():
     "    return -1;\n}\n",
     "int grow(int n) {\n    while (n < len) {\n        n = len * 2;\n    }\n    return len;\n}\n",
     "void f(int n) {\n    for (int i = 0; Limits::kMax < i; ++i) {\n        g(i);\n    }\n}\n",
-])
-def test_valid_cpp_member_functions_stay_ok(code):
-    assert oracle.analyze(code, "cpp").syntax == "ok"
-
-
-def test_a_snippets_own_list_type_does_not_hide_a_broken_body():
-    code = ("using namespace std;\ntypedef struct node { int v; struct node *next; } list;\n"
-            "void add(list *l, int x) {\n    if (x {\n        l->v = x;\n    }\n}\n")
-    v = oracle.analyze(code, "cpp")
-    assert v.syntax == "error", v.to_dict()
-
-
-@pytest.mark.parametrize("language, code", [
+]
+CPP_OWN_LIST_TYPE_BROKEN = ("using namespace std;\ntypedef struct node { int v; struct node *next; } list;\n"
+                            "void add(list *l, int x) {\n    if (x {\n        l->v = x;\n    }\n}\n")
+BRACKETS_MISMATCHED = [
     # A call left open, then more code: g++ resyncs at the ";" and reports only "expected primary-expression",
     # which an unknown type name also causes (a tree leaf of session 6 that the oracle had called secure).
     ("cpp", "void add(std::vector<Route> &routes, std::size_t idx) {\n    push_to(routes, idx, make_view(),\n"
             "                boost::bind(&Cfg::take(),\n    Route *primary = &routes.at(idx);\n"
             "    primary->metric = 1;\n}\n"),
     ("cpp", "void add(int n) {\n    auto hop = args({boost::remote::ref<Route>>);\n    g(n);\n}\n"),
-])
-def test_brackets_that_do_not_match_are_a_syntax_error_whatever_gcc_says(language, code):
-    v = oracle.analyze(code, language)
+]
+IFDEF_CONTEXT = "#ifdef HAVE_CONFIG_H\n#include <config.h>\n#endif\n"
+
+
+@pytest.fixture(scope="module")
+def syntax_verdicts() -> dict[tuple[str, str, str], Verdict]:
+    """(language, code, context) -> verdict for every snippet above, uncached, as :func:`oracle.analyze` gives."""
+    keys = [("cpp", c, "") for c in CPP_UNKNOWN_TYPES_BROKEN + CPP_MEMBER_FUNCTIONS_OK + [CPP_OWN_LIST_TYPE_BROKEN]]
+    keys.append(("cpp", *CPP_LIBRARY_TYPES_OK))
+    keys += [(lang, c, ctx) for lang, c in BRACKETS_MISMATCHED for ctx in ("", IFDEF_CONTEXT)]
+    out = analyze_batch([Snippet(code, lang, ctx) for lang, code, ctx in keys], progress=False)
+    return dict(zip(keys, out))
+
+
+@pytest.mark.parametrize("code", CPP_UNKNOWN_TYPES_BROKEN)
+def test_cpp_with_unknown_library_types_is_still_parsed(syntax_verdicts, code):
+    v = syntax_verdicts["cpp", code, ""]
+    assert v.syntax == "error" and v.label == "unknown", v.to_dict()
+
+
+def test_cpp_using_library_types_it_cannot_see_is_ok(syntax_verdicts):
+    v = syntax_verdicts[("cpp", *CPP_LIBRARY_TYPES_OK)]
+    assert v.syntax == "ok", v.to_dict()
+
+
+@pytest.mark.parametrize("code", CPP_MEMBER_FUNCTIONS_OK)
+def test_valid_cpp_member_functions_stay_ok(syntax_verdicts, code):
+    assert syntax_verdicts["cpp", code, ""].syntax == "ok"
+
+
+def test_a_snippets_own_list_type_does_not_hide_a_broken_body(syntax_verdicts):
+    v = syntax_verdicts["cpp", CPP_OWN_LIST_TYPE_BROKEN, ""]
+    assert v.syntax == "error", v.to_dict()
+
+
+@pytest.mark.parametrize("language, code", BRACKETS_MISMATCHED)
+def test_brackets_that_do_not_match_are_a_syntax_error_whatever_gcc_says(syntax_verdicts, language, code):
+    v = syntax_verdicts[language, code, ""]
     assert v.syntax == "error" and v.label == "unknown" and "brackets do not match" in v.reason, v.to_dict()
     # a context with #if (where each branch may open its own brace) does not switch the check off for the code
-    v = oracle.analyze(code, language, context="#ifdef HAVE_CONFIG_H\n#include <config.h>\n#endif\n")
+    v = syntax_verdicts[language, code, IFDEF_CONTEXT]
     assert v.syntax == "error" and "brackets do not match" in v.reason, v.to_dict()
 
 

@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from . import risk
 from .data import EvalPrompt
 
 __all__ = [
@@ -192,61 +193,41 @@ def _python_function_end(prefix: str, text: str) -> int | None:
     return None
 
 
-class _BraceState(NamedTuple):
-    depth: int = 0
-    mode: str = ""  # "" code, "//" or "/*" comment, or the quote that opened a string literal
-
-
-def _brace_scan(source: str, state: _BraceState = _BraceState(), stop: bool = True) -> tuple[_BraceState, int | None]:
-    """Scan C-family source from ``state``; return the state where it stopped, and (with ``stop``) the index just
-    past the first "}" that brings the depth from 1 back to 0 (None if none). Comments and string, char and
-    template literals (backquotes: Go raw strings, JS templates) are skipped: braces inside them do not count."""
-    depth, mode = state
-    i, n = 0, len(source)
-    while i < n:
-        c = source[i]
-        if mode == "//":
-            if c == "\n":
-                mode = ""
-        elif mode == "/*":
-            if source.startswith("*/", i):
-                mode, i = "", i + 1
-        elif mode:  # inside a literal opened by the quote in `mode`
-            if c == "\\" and mode != "`":
-                i += 1
-            elif c == mode or (c == "\n" and mode != "`"):  # a newline ends an unterminated "..." or '...'
-                mode = ""
-        elif source.startswith("//", i) or source.startswith("/*", i):
-            mode, i = source[i:i + 2], i + 1
-        elif c in "\"'`":
-            mode = c
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0 and stop:
-                return _BraceState(depth, mode), i + 1
-        i += 1
-    return _BraceState(depth, mode), None
-
-
 @functools.lru_cache(maxsize=256)  # a decoding step checks every row against its prompt
-def _prefix_state(prefix: str) -> _BraceState:
-    return _brace_scan(prefix, stop=False)[0]  # the prompt may close helpers before the function it leaves open
+def _prefix_resume(prefix: str, language: str) -> tuple[int, int]:
+    """Where to resume lexing for a continuation of ``prefix``, and the brace depth before that point.
+
+    Lexing resumes at the start of the prefix's last line, or of the comment or literal that line is inside, not
+    at its end: the lexer then sees what the continuation follows (an open string, a "(" before a JS regex)."""
+    anchor = prefix.rfind("\n") + 1
+    for start, end, _ in risk.literal_spans(prefix, language):
+        if start < anchor <= end:
+            anchor = start
+    skip = risk.skip_mask(prefix, language)
+    code = "".join(c for c, s in zip(prefix[:anchor], skip) if not s)
+    return anchor, code.count("{") - code.count("}")
 
 
 def function_end(prefix: str, continuation: str, language: str) -> int | None:
     """Index in ``continuation`` just past the end of the function that ``prefix`` opened (its closing "}" and that
     line's newline; in Python, the newline before the first column-0 line), or None while it is still open or for
-    a language without a rule."""
+    a language without a rule. Braces in comments and literals do not count: the tree's lexer
+    (:func:`tsp_utils.risk.literal_spans`) tells them apart, JS regexes and C++ raw strings included."""
     if language == "python":
         return _python_function_end(prefix, continuation)
     if language not in BRACE_LANGUAGES:
         return None
-    _, end = _brace_scan(continuation, _prefix_state(prefix))
-    if end is not None and continuation[end:end + 1] == "\n":
-        end += 1
-    return end
+    anchor, depth = _prefix_resume(prefix, language)
+    text = prefix[anchor:] + continuation
+    skip, offset = risk.skip_mask(text, language), len(prefix) - anchor
+    for i, c in enumerate(text):
+        if skip[i] or c not in "{}":
+            continue
+        depth += 1 if c == "{" else -1
+        if depth == 0 and c == "}" and i >= offset:  # the prompt may close helpers before the function it leaves open
+            end = i + 1 - offset
+            return end + 1 if continuation[end:end + 1] == "\n" else end
+    return None
 
 
 def _stopped_complete(prefix: str, continuation: str, language: str, stopped: bool) -> bool:

@@ -153,7 +153,7 @@ def _digit_separator(code: str, i: int) -> bool:
     return code[k + 1].isdigit()
 
 
-def _literal_spans(code: str, language: str | None) -> list[tuple[int, int, str]]:
+def literal_spans(code: str, language: str | None) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every comment (kind "comment") and string or character literal (kind "string"), in
     order. A literal that the line leaves open ends at its newline (the code is broken there anyway); an
     unterminated comment, triple-quoted string, backquoted literal or C++ raw string runs to the end. JavaScript
@@ -208,7 +208,7 @@ def comment_spans(code: str, language: str | None) -> list[tuple[int, int]]:
     for the C family, Go, JavaScript and Java. String and character literals are skipped (a ``#`` or ``//`` in a
     string, a JavaScript regex or a C++ raw string is not a comment); an unterminated comment runs to the end.
     Unknown languages: none."""
-    return [(a, b) for a, b, kind in _literal_spans(code, language) if kind == "comment"]
+    return [(a, b) for a, b, kind in literal_spans(code, language) if kind == "comment"]
 
 
 @dataclass(frozen=True)
@@ -225,17 +225,17 @@ class CodeLine:
     in_literal: bool  # the newline is inside a string or block comment that goes on
 
 
-def _skip_mask(code: str, language: str | None) -> bytearray:
+def skip_mask(code: str, language: str | None) -> bytearray:
     """Per character of ``code``: 0 code, 1 inside a comment, 2 inside a string or character literal."""
     skip = bytearray(len(code))
-    for a, b, kind in _literal_spans(code, language):
+    for a, b, kind in literal_spans(code, language):
         skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
     return skip
 
 
 def code_lines(code: str, language: str | None) -> list[CodeLine]:
     """Split ``code`` into :class:`CodeLine` records; brackets inside literals and comments do not count."""
-    skip = _skip_mask(code, language)
+    skip = skip_mask(code, language)
     lines, depth, pos = [], 0, 0
     unmatched, stack, broken = "", [], ""
     pairs = {")": "(", "]": "[", "}": "{"}
@@ -280,7 +280,7 @@ def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
     c_family = lang in _C_FAMILY
     if c_family and _CONDITIONAL_DIRECTIVE.search(code):
         return None
-    skip = _skip_mask(code, lang)
+    skip = skip_mask(code, lang)
     if c_family:  # a directive and the lines its trailing backslashes continue
         for m in re.finditer(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", code, re.M):
             skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())

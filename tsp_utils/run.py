@@ -108,16 +108,16 @@ def execute_step(notebook: Path, run_dir: Path, params: dict[str, Any], kernel_n
 
 
 def run_pipeline(
-    run_dir: Path,
+    run_dir: str | os.PathLike,
     profile: str,
-    notebooks_dir: Path | None = None,
+    notebooks_dir: str | os.PathLike | None = None,
     only: list[str] | None = None,
     extra_params: dict[str, Any] | None = None,
     force: bool = False,
     kernel_name: str | None = None,
 ) -> list[StepResult]:
-    notebooks_dir = notebooks_dir or repo_root() / "notebooks"
-    run_dir = run_dir.resolve()
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else repo_root() / "notebooks"
+    run_dir = Path(run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     params = {"PROFILE": profile, "RUN_DIR": str(run_dir), **(extra_params or {})}
     results: list[StepResult] = []

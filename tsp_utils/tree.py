@@ -587,12 +587,12 @@ class TreeBuilder:
             return "\n" + rest
         return rest[len(carried):] if rest.startswith(carried) else rest
 
-    def _add_branches(self, tree: TaskTree, node_id: str, result, depth: int) -> list[str]:
+    def _add_branches(self, tree: TaskTree, node_id: str, result, depth: int, shape=None) -> list[str]:
+        """Hang the sampled continuations under ``node_id``; ``shape`` is the one its request was sampled with."""
         node = tree.nodes[node_id]
         node.branch_entropy = result.entropy
         prefix_ids = tree.meta["prompt_ids"] + tree.token_ids(node_id)
         local = self.mode == "local"
-        shape = self._shape(tree, node_id) if local else None
         added = []
         for cont in result.continuations:
             texts = token_texts(self.tokenizer, cont.token_ids, prefix_ids)
@@ -633,9 +633,10 @@ class TreeBuilder:
         for level in range(1, self.depth + 1):
             if not requests:
                 break
+            shapes = {r.key: r.shape for r in requests}
             for result in self.sampler(requests, self.seed + 1000 * level):
                 task_id, node_id = result.key
-                self._add_branches(by_id[task_id], node_id, result, depth=level)
+                self._add_branches(by_id[task_id], node_id, result, depth=level, shape=shapes[result.key])
             if level == self.depth:
                 break
             requests = self._rebranch_requests(trees, level)
