@@ -323,6 +323,8 @@ C_HEAD = "#include <string.h>\n\nstatic int helper(void) { return 1; }\n\nint f(
     ("cpp", "int f(int n) {\n", "    n += 1'000'000'000LL; if (n) {\n        n--;\n    }\n    return n;\n}\nint g() {}\n", 5),
     # a prompt that ends inside a comment: the continuation's "}" before "*/" is still comment
     ("c", "int f(int x) {\n    /* note: {\n", "       } */\n    return x;\n}\nint g;\n", 3),
+    # ... or inside a C++ raw string opened on an earlier line
+    ("cpp", 'int f() {\n  auto s = R"(\nline\n', '}\n)";\n  return 0;\n}\nint g() {}\n', 4),
     # Python: the first column-0 line ends the body, unless it is inside a triple-quoted string
     ("python", 'def f(db, name):\n    """Doc."""', '\n    q = """\nSELECT 1\n"""\n    return q\n\n\nprint(f(1, 2))\n', 7),
     ("python", "def f(x):\n", "    return [\nx]\n# usage\nf(1)\n", 2),

@@ -243,6 +243,18 @@ def test_cache_skips_analyzers(verdicts, cache_dir, monkeypatch):
     assert list(cache_dir.glob("*/*.json"))
 
 
+def test_a_change_to_the_decision_code_changes_every_cache_key(tmp_path, monkeypatch):
+    before = oracle.ruleset_version()
+    for source in oracle._DECISION_SOURCES:
+        edited = tmp_path / source.name
+        edited.write_text(source.read_text() + "\n# edited\n")
+        monkeypatch.setattr(oracle, "_DECISION_SOURCES",
+                            tuple(edited if p == source else p for p in oracle._DECISION_SOURCES))
+        assert oracle.ruleset_version() != before, source.name
+        monkeypatch.undo()
+    assert {p.name for p in oracle._DECISION_SOURCES} == {"oracle.py", "risk.py"}  # risk: the bracket check
+
+
 def test_failures_are_not_cached(tmp_path, monkeypatch):
     monkeypatch.setitem(oracle.TOOL_COMMANDS, "bandit", ["false"])
     monkeypatch.setitem(oracle.TOOL_COMMANDS, "semgrep", [str(tmp_path / "no-such-semgrep")])

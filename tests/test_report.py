@@ -1,5 +1,6 @@
 """The evaluation protocol: prompt selection, model discovery, the report built from scored samples."""
 
+import json
 
 import pytest
 
@@ -59,14 +60,22 @@ def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
     test_report_from_handmade_results(tmp_path)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "spr_per_method.png").write_bytes(b"\x89PNG fake")
+    (tmp_path / "steps").mkdir()
+    for name, code in (("00_setup", "abc1234"), ("01_trees", "abc1234")):
+        (tmp_path / "steps" / f"{name}.json").write_text(json.dumps({"notebook": name, "wall_s": 60.0, "code": code}))
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\n{report.README_START}\nold\n{report.README_END}\n\ntail\n")
     report.publish(tmp_path, tmp_path / "docs", readme)
     body = readme.read_text()
     assert "old" not in body and body.endswith("tail\n") and "| method |" in body
+    assert "code `abc1234`;" in body and "00 60 s, 01 60 s" in body  # which code made the numbers
     assert (tmp_path / "docs" / "headline_spr.png").read_bytes() == b"\x89PNG fake"
     report.publish(tmp_path, tmp_path / "docs", readme)  # idempotent
     assert readme.read_text() == body
+    (tmp_path / "steps" / "01_trees.json").write_text(json.dumps({"notebook": "01_trees", "wall_s": 1.0,
+                                                                  "code": "def5678-dirty"}))
+    report.publish(tmp_path, tmp_path / "docs", readme)
+    assert "code `abc1234`, `def5678-dirty` (mixed)" in readme.read_text()
 
 
 def test_all_languages_transfer_row_is_tsp_oracles_first_iteration(tmp_path):

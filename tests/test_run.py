@@ -49,6 +49,7 @@ def test_runs_numbered_notebooks_in_order_and_writes_summary(notebooks, tmp_path
     assert sorted(p.name for p in (rd / "notebooks").iterdir()) == ["01_count.ipynb", "02_second.ipynb"]
     marker = json.loads((rd / "steps" / "01_count.json").read_text())
     assert marker["params"]["PROFILE"] == "smoke" and marker["params"]["RUN_DIR"] == str(rd.resolve())
+    assert marker["code"] == run.code_version() and (marker["code"] or "").strip()  # the tests run in a checkout
     assert "| 02_second.ipynb | ran |" in (rd / "summary.md").read_text()
     # A second run skips both; a changed parameter reruns them.
     assert run.main(["--profile", "smoke", "--run-dir", str(rd), "--notebooks-dir", str(notebooks)]) == 0

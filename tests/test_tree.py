@@ -209,6 +209,28 @@ def test_local_mode_splices_the_rest_of_the_golden_code(tiny):
     assert "raise ValueError" not in program and "subprocess" not in program
 
 
+def test_the_uncertainty_node_may_sit_on_any_line_of_the_changed_hunk(tiny, monkeypatch):
+    """The fix's hunk is three lines (the check, the raise, the safe call); the policy is least sure on its last."""
+    task = _task()
+    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local",
+                            risk_methods=("diff", "uncertainty"), labeler=lambda trees: None)
+    response = T.golden_response("python", task.golden_code)
+    enc = tiny.tokenizer(response, add_special_tokens=False, return_offsets_mapping=True)
+    target = response.index("subprocess.run") + len("subprocess.")  # on golden line 5, the hunk's last
+    hesitant = next(i for i, (a, b) in enumerate(enc["offset_mapping"]) if a <= target < b)
+
+    def scores(prompt_ids, response_ids):
+        entropies = [0.1] * len(response_ids)
+        entropies[hesitant] = 3.0
+        return [-0.1] * len(response_ids), entropies
+
+    monkeypatch.setattr(builder, "_golden_scores", scores)
+    tree, _ = builder.init_tree(task)
+    (node,) = [n for n in tree.nodes.values() if n.risk and n.risk.method == "uncertainty"]
+    assert node.risk.line == 5 and node.risk.end_line == 5  # the branch replaces what is left of the hunk
+    assert tree.response_text(node.id).endswith("subprocess.")
+
+
 @pytest.mark.parametrize("statement, splits", [
     (' os.system("tar czf /b/" + name)\n', 2),  # each of the two vulnerable branches branches again
     (' # os.system would be simpler here\n', 0),  # a comment: no decision inside it to branch on

@@ -73,7 +73,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
-    # The default: every stage of the method on the 135M offline model within 20 min on 2 CPU cores, which is what
+    # The default: every stage of the method on the 135M offline model in about 17 min on 2 CPU cores, which is what
     # sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit matmuls are
     # ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(

@@ -197,12 +197,16 @@ def _python_function_end(prefix: str, text: str) -> int | None:
 def _prefix_resume(prefix: str, language: str) -> tuple[int, int]:
     """Where to resume lexing for a continuation of ``prefix``, and the brace depth before that point.
 
-    Lexing resumes at the start of the prefix's last line, or of the comment or literal that line is inside, not
-    at its end: the lexer then sees what the continuation follows (an open string, a "(" before a JS regex)."""
-    anchor = prefix.rfind("\n") + 1
-    for start, end, _ in risk.literal_spans(prefix, language):
-        if start < anchor <= end:
-            anchor = start
+    Lexing resumes at the start of the prefix's last line, or of the line where the comment or literal that line
+    is inside begins, not at its end: the lexer then sees what the continuation follows (an open string, the "R"
+    of a raw string, a "(" before a JS regex)."""
+    spans = risk.literal_spans(prefix, language)
+    anchor, moved = prefix.rfind("\n") + 1, True
+    while moved:  # back to a line start outside every span (a raw string's "R" sits before its span)
+        moved = False
+        for start, end, _ in spans:
+            if start < anchor <= end:
+                anchor, moved = prefix.rfind("\n", 0, start) + 1, True
     skip = risk.skip_mask(prefix, language)
     code = "".join(c for c, s in zip(prefix[:anchor], skip) if not s)
     return anchor, code.count("{") - code.count("}")

@@ -56,7 +56,7 @@ Ignored rules and severity policy (see ``IGNORED_RULES`` for the machine-readabl
 * flawfinder: level 0-1 dropped, 2-3 kept as advisories (not counted), 4 -> medium, 5 -> high.
   Statically-sized arrays (``char buf[10]``) and ``strlen`` style level-1/2 hits are noise.
 * cppcheck: error -> high, warning -> medium, style/portability/performance -> advisory.
-  Tool-internal ids (syntaxError, unknownMacro, ...) are ignored: gcc is the syntax authority.
+  Tool-internal ids (syntaxError, unknownMacro, ...) are ignored: gcc (and our bracket check) decide syntax.
 * semgrep (our rules): ERROR -> high, WARNING -> medium, INFO -> advisory.
 """
 
@@ -115,8 +115,10 @@ __all__ = [
     "main",
 ]
 
-# Bump when the decision logic (not the rules) changes, so cached verdicts are invalidated.
-ORACLE_LOGIC_VERSION = "5"
+# The code that decides a verdict: this module and the lexer it borrows (tsp_utils.risk's bracket and literal
+# rules). Its text is part of every cache key, so no cached verdict outlives the code that made it (a
+# hand-bumped version number was once forgotten after a change to the bracket check).
+_DECISION_SOURCES = (Path(__file__), Path(__file__).with_name("risk.py"))
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -562,9 +564,10 @@ def analyzers_for(language: str) -> tuple[str, ...]:
 
 
 def ruleset_version() -> str:
-    """Hash of the decision logic, our rule files and the analyzer versions (part of every cache key)."""
+    """Hash of the decision logic's source, our rule files and the analyzer versions (part of every cache key)."""
     h = hashlib.sha256()
-    h.update(ORACLE_LOGIC_VERSION.encode())
+    for path in _DECISION_SOURCES:
+        h.update(path.read_bytes())
     h.update(_tool_versions().encode())
     codeql = codeql_version()
     if codeql is not None:

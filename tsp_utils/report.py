@@ -350,10 +350,13 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
     steps = [json.loads(p.read_text()) for p in sorted((run / "steps").glob("*.json"))]
     total = sum(st.get("wall_s", 0.0) for st in steps)
     per_notebook = ", ".join(f"{st['notebook'][:2]} {st['wall_s']:.0f} s" for st in steps if "wall_s" in st)
+    codes = sorted({st.get("code") or "unknown" for st in steps})
+    # "-dirty": files git tracks had been edited, so the commit named is not the whole story
+    code = f"code `{codes[0]}`" if len(codes) == 1 else "code " + ", ".join(f"`{c}`" for c in codes) + " (mixed)"
     summary = "\n".join([
         README_START,
         f"From a reference run of the `{results['profile']}` profile ({results['model']}, seed {results['seed']}, "
-        f"{results['n_prompts']} evaluation prompts; all notebooks {total / 60:.0f} min: {per_notebook}), "
+        f"{results['n_prompts']} evaluation prompts; {code}; all notebooks {total / 60:.0f} min: {per_notebook}), "
         f"regenerated with `python -m tsp_utils.report publish "
         f"{run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
         "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",

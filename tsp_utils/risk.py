@@ -157,7 +157,10 @@ def literal_spans(code: str, language: str | None) -> list[tuple[int, int, str]]
     """(start, end, kind) of every comment (kind "comment") and string or character literal (kind "string"), in
     order. A literal that the line leaves open ends at its newline (the code is broken there anyway); an
     unterminated comment, triple-quoted string, backquoted literal or C++ raw string runs to the end. JavaScript
-    regex literals are literals; C++ digit separators (``1'000``) are not. Unknown languages: none."""
+    regex literals are literals; C++ digit separators (``1'000``) are not. Unknown languages: none.
+
+    Not read: a JavaScript template nested inside another's ``${...}`` (the inner backquote ends the outer
+    template) and Java text blocks (read as an empty string and a string that ends at the line's end)."""
     lang = (language or "").lower()
     line_comment = _LINE_COMMENT.get(lang)
     if line_comment is None:
@@ -275,7 +278,7 @@ _CONDITIONAL_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else)\
 def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
     """The first bracket that is closed by the wrong kind, closes nothing, or is never closed: (1-based line,
     message), or None when all of ``( [ {`` match (outside literals, comments and, in C and C++, preprocessor
-    lines). C code with ``#if``/``#else`` is not checked: each branch may open its own brace."""
+    lines). C and C++ code with ``#if``/``#else`` is not checked: each branch may open its own brace."""
     lang = (language or "").lower()
     c_family = lang in _C_FAMILY
     if c_family and _CONDITIONAL_DIRECTIVE.search(code):

@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -107,6 +108,19 @@ def execute_step(notebook: Path, run_dir: Path, params: dict[str, Any], kernel_n
     return time.perf_counter() - start
 
 
+def code_version(root: Path | None = None) -> str | None:
+    """The commit the package runs from (``git describe --always --dirty``: ``-dirty`` when tracked files were
+    edited), or None outside a git checkout. Each finished step records it, so published numbers name their code."""
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7"], cwd=root or repo_root(),
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() or None
+
+
 def run_pipeline(
     run_dir: str | os.PathLike,
     profile: str,
@@ -145,7 +159,7 @@ def run_pipeline(
             raise
         atomic_write_json(marker_path(run_dir, notebook), {
             "notebook": notebook.name, "key": key, "params": params, "wall_s": round(wall, 1),
-            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "code": code_version(),
         })
         print(f"[done] {notebook.name} in {wall:.0f} s", flush=True)
         results.append(StepResult(notebook.name, "ran", wall, output))

@@ -55,7 +55,8 @@ class TreeNode:
     iteration: int = 0  # self-play iteration whose policy produced the span
     complete: bool | None = None  # sampled leaf: local mode, its statement was complete when sampling stopped;
     # paper mode, it ended on its own (fence or end token). False: cut at the token budget (or, local, by an end
-    # token) mid-statement, so its program cannot parse. None: golden, or a tree saved before this field existed
+    # token) mid-statement, so its program usually cannot parse (a cut that is a whole expression by chance parses
+    # and is judged). None: golden, or a tree saved before this field existed
 
     @property
     def is_leaf(self) -> bool:
@@ -513,7 +514,7 @@ class TreeBuilder:
                 sites += diff_sites
             if "uncertainty" in self.risk_methods:
                 code_offsets = [(max(0, s - header), max(0, e - header)) for s, e in offsets]
-                lines = {s.line for s in diff_sites}
+                lines = risk.site_lines(diff_sites)  # every line of every changed hunk
                 sites += risk.uncertainty_risk_sites(code_offsets, entropies, code, lines, language=task.language)
         cut_points: dict[int, Any] = {}
         for site in sites:
@@ -665,8 +666,8 @@ class TreeBuilder:
         return requests
 
     def _split_at_uncertainty(self, tree: TaskTree, leaf_id: str, min_entropy: float = 0.5) -> str | None:
-        """When the flagged line starts right at the branch point (always so in local mode, where a branch is
-        one statement), branch again inside it, at the token where the policy was most uncertain (outside
+        """When the flagged line starts right at the branch point (in local mode, where a branch is one
+        statement, whenever the flagged line is the statement's first), branch again inside it, at the token where the policy was most uncertain (outside
         comments: a statement that is only a comment does not branch again)."""
         from . import risk
 
