@@ -151,6 +151,7 @@ def run_pipeline(
             wrote_config = True
         rerun_rest = True
         print(f"[run ] {notebook.name} ...", flush=True)
+        code = code_version()  # what the kernel is about to import, not what the tree holds when it finishes
         try:
             wall = execute_step(notebook, run_dir, params, kernel_name)
         except StepFailed:
@@ -159,7 +160,7 @@ def run_pipeline(
             raise
         atomic_write_json(marker_path(run_dir, notebook), {
             "notebook": notebook.name, "key": key, "params": params, "wall_s": round(wall, 1),
-            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "code": code_version(),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "code": code,
         })
         print(f"[done] {notebook.name} in {wall:.0f} s", flush=True)
         results.append(StepResult(notebook.name, "ran", wall, output))
