@@ -207,7 +207,7 @@ def _prefix_resume(prefix: str, language: str) -> tuple[int, int]:
         for start, end, _ in spans:
             if start < anchor <= end:
                 anchor, moved = prefix.rfind("\n", 0, start) + 1, True
-    skip = risk.skip_mask(prefix, language)
+    skip = risk.skip_mask(prefix, language, spans)
     code = "".join(c for c, s in zip(prefix[:anchor], skip) if not s)
     return anchor, code.count("{") - code.count("}")
 

@@ -290,7 +290,7 @@ def _node_head_html(node: TreeNode, facts: TreeFacts) -> str:
                 f"{len(node.token_texts) or len(node.token_ids)} tokens</span>")
     if node.complete is False:
         bits.append(_badge("unknown", "cut off", "sampling stopped before this branch was complete (token budget or "
-                                                 "end token): its program cannot parse"))
+                                                 "end token): its program usually cannot parse"))
     bits.append(_value_html(node))
     return f'<div class="tsp-node-head">{" ".join(bits)}</div>'
 

@@ -228,10 +228,14 @@ class CodeLine:
     in_literal: bool  # the newline is inside a string or block comment that goes on
 
 
-def skip_mask(code: str, language: str | None) -> bytearray:
-    """Per character of ``code``: 0 code, 1 inside a comment, 2 inside a string or character literal."""
+_OPENER_OF = {")": "(", "]": "[", "}": "{"}
+
+
+def skip_mask(code: str, language: str | None, spans: Sequence[tuple[int, int, str]] | None = None) -> bytearray:
+    """Per character of ``code``: 0 code, 1 inside a comment, 2 inside a string or character literal. ``spans``:
+    ``literal_spans(code, language)``, when the caller has them already."""
     skip = bytearray(len(code))
-    for a, b, kind in literal_spans(code, language):
+    for a, b, kind in literal_spans(code, language) if spans is None else spans:
         skip[a:b] = (b"\x01" if kind == "comment" else b"\x02") * (b - a)
     return skip
 
@@ -241,7 +245,6 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
     skip = skip_mask(code, language)
     lines, depth, pos = [], 0, 0
     unmatched, stack, broken = "", [], ""
-    pairs = {")": "(", "]": "[", "}": "{"}
     while pos <= len(code):
         newline = code.find("\n", pos)
         end = len(code) if newline < 0 else newline
@@ -260,7 +263,7 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
                 depth -= 1
                 if not stack:
                     unmatched += ch
-                elif stack.pop() != pairs[ch]:
+                elif stack.pop() != _OPENER_OF[ch]:
                     broken = "!"  # closed by the wrong kind: matches no golden shape
         text = code[pos:end]
         lines.append(CodeLine(pos, end, newline >= 0, depth, broken + unmatched + "".join(stack),
@@ -287,18 +290,17 @@ def bracket_mismatch(code: str, language: str | None) -> tuple[int, str] | None:
     if c_family:  # a directive and the lines its trailing backslashes continue
         for m in re.finditer(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", code, re.M):
             skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    pairs = {")": "(", "]": "[", "}": "{"}
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(code):
         if skip[i]:
             continue
         if ch in "([{":
             stack.append((ch, i))
-        elif ch in pairs:
+        elif ch in _OPENER_OF:
             if not stack:
                 return line_of(code, i), f"'{ch}' closes nothing"
             opener, at = stack.pop()
-            if opener != pairs[ch]:
+            if opener != _OPENER_OF[ch]:
                 return line_of(code, i), f"'{ch}' closes the '{opener}' of line {line_of(code, at)}"
     if stack:
         opener, at = stack[-1]
@@ -330,7 +332,7 @@ class StatementShape:
 
 
 _COMPOUND_WORDS = ("else", "elif", "except", "finally")  # a dedented line that still belongs to the statement
-_CONTINUES_COMPOUND = re.compile(r"(else|elif|except|finally)\b")
+_CONTINUES_COMPOUND = re.compile(rf"({'|'.join(_COMPOUND_WORDS)})\b")
 
 
 _BRACELESS_HEADER = re.compile(r"^(?:\}\s*)?(?:else\s+)?(?:if|for|while|switch)\b.*\)$|^(?:\}\s*)?(?:else|do)$")

@@ -602,7 +602,7 @@ class TreeBuilder:
                 ended = fence < len(texts) or cont.finished
                 keep, end_line = _statement_end(texts[:fence], tree.language, shape, final=ended)
                 complete = end_line is not None
-                if not complete:  # resume after the whole hunk, the first target (the program will not parse)
+                if not complete:  # resume after the whole hunk, the first target (the program usually will not parse)
                     end_line = shape.targets[0].end_line if shape else 0
             else:
                 keep, end_line = _closing_fence(texts), None
