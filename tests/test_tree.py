@@ -432,6 +432,12 @@ JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
     ("c", "}) {\n", -1, "}){"),  # closers that close nothing come first
     ("c", "f({)\n", 1, "!("),  # ")" closes a "{": no golden shape matches that
     ("c", "    }\n    else {\n", 0, "}{"),
+    # a brace that opens data is told from one that opens a block: they need different golden code to close them
+    ("javascript", "  new App({\n", 2, "(\u2983"),
+    ("javascript", "  return {\n", 1, "\u2983"),
+    ("c", "int a[] = /* sizes */ {\n", 1, "\u2983"),
+    ("c", "switch (x) {\ncase 1: {\n", 2, "{{"),
+    ("go", "if ok {\n", 1, "{"),
 ])
 def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth, brackets):
     from tsp_utils.risk import code_lines
@@ -488,6 +494,8 @@ def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
      ' const cmd = "convert " +\n    sourcePath;\n', 2),
     ("javascript", JS_THUMB, (2, 3), " if (!size)\n    return cb(null);\n  x();\n", " if (!size)\n    return cb(null);\n", 2),
     ("javascript", JS_THUMB, (2, 3), " i++ / 2 + (j / 3);\n", " i++ / 2 + (j / 3);\n", 2),  # a division, no regex
+    # an object literal leaves "(⦃" open, not the callback's "({": the golden callback body would read as its members
+    ("javascript", JS_THUMB, (2, 3), " new App({\n    port: 1,\n  });\n  x();\n", " new App({\n    port: 1,\n  });\n", 2),
     # two braces open where the golden lines leave "({" open: the golden "});" would not close them
     ("javascript", JS_THUMB, (2, 3), " const t = bin => {\n    const spec = {\n     ", None, None),
 ])

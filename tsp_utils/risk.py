@@ -222,7 +222,8 @@ class CodeLine:
     end: int  # offset of its newline (or of the end of the text)
     closed: bool  # a newline ends it
     depth: int  # net count of ( [ { minus ) ] } from the start of the text to the end of this line
-    brackets: str  # what is open there: closers that closed nothing, then the openers not yet closed ("", "({")
+    brackets: str  # what is open there: closers that closed nothing, then the openers not yet closed ("", "({",
+    # "(⦃" when the brace opens an object literal: see code_lines)
     code: str  # the line without its comments (literals kept), stripped
     indent: int  # leading spaces and tabs
     in_literal: bool  # the newline is inside a string or block comment that goes on
@@ -240,11 +241,30 @@ def skip_mask(code: str, language: str | None, spans: Sequence[tuple[int, int, s
     return skip
 
 
+DATA_BRACE = "\u2983"  # "⦃": how CodeLine.brackets writes a brace that opens data, not a block
+
+
+_BEFORE_DATA_BRACE = re.compile(r"(?:[(\[,=:?]|\breturn)\s*$")  # a value is expected here
+_CASE_LABEL = re.compile(r"(?:case\b|default\s*:)")  # "case 1: {" opens a block
+
+
+def _opens_data(code_before: str, line_code: str) -> bool:
+    """Whether a ``{`` written after ``code_before`` (comments removed) opens an object literal or initializer
+    (``f({``, ``x = {``, ``[{``, ``return {``) rather than a block (``) {``, ``=> {``, ``else {``). A brace after a
+    name (Go's ``Config{``, C++'s ``v{``) counts as a block: reading it right needs types."""
+    return bool(_BEFORE_DATA_BRACE.search(code_before)) and not (
+        code_before.rstrip().endswith(":") and _CASE_LABEL.match(line_code.lstrip()))
+
+
 def code_lines(code: str, language: str | None) -> list[CodeLine]:
-    """Split ``code`` into :class:`CodeLine` records; brackets inside literals and comments do not count."""
+    """Split ``code`` into :class:`CodeLine` records; brackets inside literals and comments do not count. Outside
+    Python, a brace that opens data is written :data:`DATA_BRACE` in :attr:`CodeLine.brackets`: a callback's
+    body (``f(a, () => {``: "({") and an object literal (``new App({``: "(⦃") leave different shapes open."""
     skip = skip_mask(code, language)
+    braces_differ = (language or "").lower() != "python"
     lines, depth, pos = [], 0, 0
-    unmatched, stack, broken = "", [], ""
+    unmatched, stack, shown, broken = "", [], [], ""
+    recent = ""  # the last code characters, comments removed: what a "{" follows
     while pos <= len(code):
         newline = code.find("\n", pos)
         end = len(code) if newline < 0 else newline
@@ -259,14 +279,19 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
             if ch in "([{":
                 depth += 1
                 stack.append(ch)
+                data = ch == "{" and braces_differ and _opens_data(recent + "".join(kept[:-1]), "".join(kept))
+                shown.append(DATA_BRACE if data else ch)
             else:
                 depth -= 1
                 if not stack:
                     unmatched += ch
-                elif stack.pop() != _OPENER_OF[ch]:
-                    broken = "!"  # closed by the wrong kind: matches no golden shape
+                else:
+                    shown.pop()
+                    if stack.pop() != _OPENER_OF[ch]:
+                        broken = "!"  # closed by the wrong kind: matches no golden shape
         text = code[pos:end]
-        lines.append(CodeLine(pos, end, newline >= 0, depth, broken + unmatched + "".join(stack),
+        recent = (recent + "".join(kept) + "\n")[-64:]
+        lines.append(CodeLine(pos, end, newline >= 0, depth, broken + unmatched + "".join(shown),
                               "".join(kept).strip(), len(text) - len(text.lstrip(" \t")),
                               newline >= 0 and bool(skip[newline])))
         if newline < 0:
@@ -429,8 +454,9 @@ def statement_end(text: str, language: str | None = None, shape: StatementShape 
     The statement is complete at the end of a line that holds code (a comment line the model writes first is kept,
     but it is not the choice the branch is about), outside any literal, that leaves open the brackets a target does
     (so ``if (n > cap) {`` goes on to its closing brace when the golden lines it replaces open no block; the kinds
-    count: a branch that leaves "{{" open cannot stand in for golden lines that leave "({" open) and that
-    ends a statement when the target's last line does (:func:`ends_statement_line`). In Python a line ending in
+    count: a branch that leaves "{{" open cannot stand in for golden lines that leave "({" open, nor an object
+    literal's "(⦃" for a callback's "({") and that ends a statement when the target's last line does
+    (:func:`ends_statement_line`). In Python a line ending in
     ":" opens a block: it ends the statement when the target opens one too, and otherwise the statement runs to
     the end of its body (the first later line of code indented less than the body, that is not an ``else``/
     ``elif``/``except``/``finally`` of the same statement). Without ``language`` no comment is known and any
