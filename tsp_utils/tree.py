@@ -12,6 +12,7 @@ from the root. Token ids are kept, not only text, because siblings must share th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -415,6 +416,14 @@ def line_starts_of(code: str) -> list[int]:
     return line_starts(code)
 
 
+@functools.lru_cache(maxsize=64)
+def _golden_layout(language: str, golden_code: str) -> tuple[str, int, tuple[int, ...]]:
+    """The golden response, where its code starts in it, and where each line of the code starts (branch points
+    of one tree share them)."""
+    response = golden_response(language, golden_code)
+    return response, extract_code(response)[1], tuple(line_starts_of(golden_code))
+
+
 def _statement_end(texts: list[str], language: str | None = None, shape=None,
                    final: bool = False) -> tuple[int, int | None]:
     """(number of tokens, golden end line) of the statement that ``texts`` starts (local mode; see
@@ -562,8 +571,7 @@ class TreeBuilder:
         if origin is None:
             return None
         golden_code = tree.meta["golden_code"]
-        _, header = extract_code(golden_response(tree.language, golden_code))
-        starts = line_starts_of(golden_code)
+        _, header, starts = _golden_layout(tree.language, golden_code)
         line_start = header + starts[min(origin.line, len(starts)) - 1]
         head = "".join(n.text for n in tree.path(node_id) if n.kind != "root")[line_start:]
         return StatementShape(head, splice_targets(golden_code, tree.language, origin.line,
@@ -576,9 +584,7 @@ class TreeBuilder:
         token for many tokenizers); that much indentation is not repeated. One that does not end a line (cut at
         the token budget, or before a token that carries code) is followed by a newline."""
         golden_code = tree.meta["golden_code"]
-        response = golden_response(tree.language, golden_code)
-        _, header = extract_code(response)
-        starts = line_starts_of(golden_code)
+        response, header, starts = _golden_layout(tree.language, golden_code)
         if end_line >= len(starts):
             rest = response[header + len(golden_code.rstrip()):]
         else:
