@@ -126,9 +126,40 @@ def test_oracle_pairs_drop_and_count_unknown_and_indistinguishable(tiny):
         if leaf.kind == "sampled":
             leaf.verdict = {"label": "unknown" if "os.system" in leaf.text else "secure", "findings": []}
     pairs, stats = sp.oracle_pairs([tree], tiny.tokenizer)
-    assert pairs == [] and stats.dropped["unknown side"] == 1
-    assert stats.dropped["no vulnerable branch (oracle cannot tell siblings apart)"] == 2
+    assert pairs == [] and stats.dropped == {sp.DROP_UNKNOWN: 1, sp.DROP_SECURE: 1}  # one outcome per sampled leaf
     assert stats.drop_share == 1.0
+
+
+def _two_level_tree(golden_leaf_label="secure"):
+    """g1 -> g2 -> g3 is the golden path. At g2 the policy sampled t1; at g1 it sampled s1 (split again at depth 2
+    into s1a and s1b) and s2. Token ids are the node's number, so a completion shows which nodes it crosses."""
+    tree = T.TaskTree("t", "python", "cwe-078", "", "", "", meta={"prompt_ids": [100]})
+    tree.add(T.TreeNode("root", None, "root"))
+    for node_id, parent, kind, ids, label in [
+            ("g1", "root", "golden", [1], None), ("g2", "g1", "golden", [2], None),
+            ("g3", "g2", "golden", [3], golden_leaf_label), ("t1", "g2", "sampled", [4], "vulnerable"),
+            ("s1", "g1", "sampled", [5], None), ("s1a", "s1", "sampled", [6], "vulnerable"),
+            ("s1b", "s1", "sampled", [7], "vulnerable"), ("s2", "g1", "sampled", [8], "secure")]:
+        tree.add(T.TreeNode(node_id, parent, kind, ids, verdict={"label": label} if label else None))
+    tree.compute_values()
+    return tree
+
+
+def test_a_vulnerable_leaf_is_paired_where_it_left_the_secure_alternatives_never_against_golden_code():
+    pairs, stats = sp.oracle_pairs([_two_level_tree()], tokenizer=None)
+    got = {p.meta["rejected"]: (p.node_id, p.prompt_ids, p.chosen_ids, p.rejected_ids) for p in pairs}
+    assert got == {
+        "t1": ("g2", [100, 1, 2], [3], [4]),  # at its own branch point, against the golden fix
+        # s1's own siblings are all vulnerable: one level up, against the golden path
+        "s1a": ("g1", [100, 1], [2, 3], [5, 6]),
+        "s1b": ("g1", [100, 1], [2, 3], [5, 7]),
+    }
+    assert stats.pairs == 3 and stats.dropped == {sp.DROP_SECURE: 1}
+    # when the oracle flags the golden function itself, t1 has no secure alternative at g2, and above g2 its side
+    # is golden code: it is dropped rather than paired against s2 with golden tokens on the rejected side
+    pairs, stats = sp.oracle_pairs([_two_level_tree("vulnerable")], tokenizer=None)
+    assert {p.meta["rejected"]: p.chosen_ids for p in pairs} == {"s1a": [8], "s1b": [8]}
+    assert stats.dropped == {sp.DROP_SECURE: 1, sp.DROP_NO_SECURE: 1}
 
 
 def test_spin_pairs_contain_no_tree_prefix(tiny):

@@ -6,7 +6,7 @@ Four methods share this module, so they differ only where the method differs:
   prefix + one sampled branch, every branch, unfiltered.
 * ``tsp-oracle`` (ours): prompt = the task + the shared prefix up to the risk node; chosen = a secure continuation
   (golden, or an oracle-secure sibling); rejected = an oracle-vulnerable sibling. Pairs the oracle cannot tell
-  apart, or with an ``unknown`` side, are dropped and counted. The loss lands only where the branches diverge.
+  apart, or with an ``unknown`` side, are dropped and counted. The loss starts where the branches diverge.
 * ``spin``  (unstructured self-play): chosen = golden, rejected = the policy's own full sample from the prompt
   alone; no tree, no risk node.
 * ``sft``: cross-entropy on the golden functions.
@@ -52,7 +52,8 @@ class PreferencePair:
 
 @dataclass
 class PairStats:
-    """How many pairs a method produced, per CWE and language, and how many candidates were dropped and why."""
+    """How many pairs a method produced, per CWE and language, and how many candidates were dropped and why. A
+    candidate is a sampled leaf of a tree (tsp-paper, tsp-oracle) or a sample (spin), counted once."""
 
     method: str
     pairs: int = 0
@@ -128,51 +129,59 @@ def _leaves_under(tree, node_id: str) -> list:
     return [leaf for c in node.children for leaf in _leaves_under(tree, c)]
 
 
-def oracle_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
-    """Node-level pairs at every branch point: a secure continuation vs each vulnerable sibling continuation.
+DROP_UNKNOWN = "unknown label (never treated as secure)"
+DROP_SECURE = "secure (no vulnerable side: the oracle cannot tell it from the golden path)"
+DROP_NO_SECURE = "vulnerable, but no secure alternative at its branch points"
+DROP_IDENTICAL = "vulnerable, but identical to the secure alternative"
 
-    The prompt is the task plus the shared prefix up to the branch point; both completions start there.
+
+def oracle_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
+    """Node-level pairs: each oracle-vulnerable sampled leaf against a secure continuation, at the branch point
+    where it left the secure alternatives.
+
+    A leaf is paired at its nearest branch point that has a secure leaf under another child; failing that, at the
+    next one up, but never above the point where it left the golden path: there its side of the branch is golden
+    code, and the pair would teach the policy to avoid the fix. The prompt is the task plus the shared prefix up
+    to the branch point; both completions start there. Every sampled leaf has one outcome (a pair, or a drop
+    reason), so ``stats`` counts leaves, once each.
     """
     stats = PairStats("tsp-oracle")
     pairs = []
     for tree in trees:
-        for point in tree.branch_points():
-            depth_in_path = len(tree.path(point.id))
-            prompt = list(tree.meta["prompt_ids"]) + tree.token_ids(point.id)
-            secure, vulnerable, unknown = [], [], 0
-            for child in point.children:
-                for leaf in _leaves_under(tree, child):
-                    label = (leaf.verdict or {}).get("label", "unknown")
-                    if label == "secure":
-                        secure.append((leaf, child))
-                    elif label == "vulnerable":
-                        vulnerable.append((leaf, child))
-                    else:
-                        unknown += 1
-            stats.dropped["unknown side"] += unknown
-            if not vulnerable:
-                stats.dropped["no vulnerable branch (oracle cannot tell siblings apart)"] += len(secure)
+        for leaf in tree.leaves():
+            if leaf.kind != "sampled":
                 continue
-            if not secure:
-                stats.dropped["no secure branch"] += len(vulnerable)
+            label = (leaf.verdict or {}).get("label", "unknown")
+            if label != "vulnerable":
+                stats.dropped[DROP_SECURE if label == "secure" else DROP_UNKNOWN] += 1
                 continue
-            # Prefer the golden continuation as the secure side; else the secure sibling with the best value.
-            secure.sort(key=lambda lc: (lc[0].kind != "golden", -(tree.nodes[lc[1]].value or 0.0)))
-            for leaf, child in vulnerable:
-                chosen_leaf = next((s for s, c in secure if c != child), None)
-                if chosen_leaf is None:
-                    stats.dropped["secure side only in the same subtree"] += 1
+            path = tree.path(leaf.id)
+            pair, identical = None, False
+            for i in range(len(path) - 2, -1, -1):  # path[i]: a candidate branch point; path[i + 1]: the leaf's side
+                point, side = path[i], path[i + 1]
+                if side.kind == "golden":
+                    break  # the leaf shares the golden path up to here: its mistake was made further down
+                secure = [(s, c) for c in point.children if c != side.id for s in _leaves_under(tree, c)
+                          if (s.verdict or {}).get("label") == "secure"]
+                if not secure:
                     continue
-                chosen = leaf_ids(tree, chosen_leaf.id, tokenizer, depth_in_path)
-                rejected = leaf_ids(tree, leaf.id, tokenizer, depth_in_path)
+                # The golden continuation if it is secure; else the secure sibling with the best value.
+                chosen_leaf, _ = min(secure, key=lambda sc: (sc[0].kind != "golden", -(tree.nodes[sc[1]].value or 0.0)))
+                chosen = leaf_ids(tree, chosen_leaf.id, tokenizer, i + 1)
+                rejected = leaf_ids(tree, leaf.id, tokenizer, i + 1)
                 if chosen == rejected:
-                    stats.dropped["identical continuations"] += 1
-                    continue
+                    identical = True
+                    break
+                prompt = list(tree.meta["prompt_ids"]) + tree.token_ids(point.id)
                 pair = PreferencePair("tsp-oracle", tree.task_id, tree.language, tree.cwe, prompt, chosen, rejected,
                                       point.id, {"chosen": chosen_leaf.id, "rejected": leaf.id,
                                                  "risk": point.risk.method if point.risk else None})
-                pairs.append(pair)
-                stats.add(pair)
+                break
+            if pair is None:
+                stats.dropped[DROP_IDENTICAL if identical else DROP_NO_SECURE] += 1
+                continue
+            pairs.append(pair)
+            stats.add(pair)
     return pairs, stats
 
 
