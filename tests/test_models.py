@@ -137,26 +137,48 @@ def test_a_seeded_adapter_starts_the_same_whatever_drew_from_the_rng_before(tiny
     assert not torch.equal(first[next(iter(first))], unseeded[next(iter(first))])  # why the seed is needed
 
 
-def test_sampling_copy_folds_the_adapter_in_fp32_and_leaves_4bit_alone(tiny_llama_dir):
+def test_sampling_mode_folds_the_adapter_in_fp32_and_leaves_4bit_alone(tiny_llama_dir):
     ids = torch.tensor([[1, 17, 42, 99, 7]])
     lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
     peft_model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
     _perturb_lora(peft_model, seed=2)
     with torch.no_grad():
         tuned = peft_model(ids).logits
-    merged = models.for_sampling(peft_model)
-    assert merged is not peft_model and not any("lora_" in n for n, _ in merged.named_parameters())
-    with torch.no_grad():
+    with models.sampling_mode(peft_model) as merged, torch.no_grad():
+        assert merged is not peft_model and not any("lora_" in n for n, _ in merged.named_parameters())
         assert torch.allclose(merged(ids).logits, tuned, atol=1e-4)
         for name, p in peft_model.named_parameters():  # the policy trains on; the copy does not follow
             if "lora_B" in name:
                 p.add_(1.0)
         assert torch.allclose(merged(ids).logits, tuned, atol=1e-4)
         assert not torch.allclose(peft_model(ids).logits, tuned, atol=1e-2)
-    assert models.for_sampling(lm.model) is lm.model  # nothing to fold
+    with models.sampling_mode(lm.model) as same:
+        assert same is lm.model  # nothing to fold
     q = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
-    q_peft = models.attach_lora(q.model, r=4, alpha=8)
-    assert models.for_sampling(q_peft) is q_peft  # folding into 4-bit weights would round them
+    q_peft = models.attach_lora(q.model, r=4, alpha=8, dropout=0.5)
+    q_peft.train()
+    with models.sampling_mode(q_peft) as same, torch.no_grad():
+        assert same is q_peft  # folding into 4-bit weights would round them
+        # ... and LoRA dropout is off: a resumed run samples from a model no training step has put in eval mode
+        _perturb_lora(q_peft, seed=3)
+        assert torch.equal(same(ids).logits, same(ids).logits)
+    assert q_peft.training  # the mode it was in comes back
+
+
+def test_cast_frozen_restores_every_weight_exactly(tiny_llama_dir):
+    lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+    model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0)
+    norm = next(p for n, p in model.named_parameters() if "norm" in n)
+    with torch.no_grad():
+        norm.fill_(1.0)  # exactly representable in fp16: restored by casting back
+        norm[0] = 1.0 + 2.0 ** -20  # ... except this one, whose float32 copy is kept
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    restore = models.cast_frozen(model, torch.float16)
+    dtypes = {n: p.dtype for n, p in model.named_parameters()}
+    assert all(dtypes[n] == (torch.float32 if "lora_" in n else torch.float16) for n in dtypes)  # LoRA stays fp32
+    restore()
+    after = dict(model.named_parameters())
+    assert all(after[n].dtype == torch.float32 and torch.equal(after[n], before[n]) for n in before)
 
 
 def _perturb_lora(model, seed: int, std: float = 0.5) -> None:

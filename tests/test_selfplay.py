@@ -222,3 +222,25 @@ def test_data_budget_and_the_pair_statistics_table():
     lines = sp.pair_stats_markdown(paper, oracle).splitlines()
     assert lines[0] == "| | tsp-paper | tsp-oracle |" and lines[2] == "| pairs | 4 | 1 |"
     assert lines[3] == "| share of candidates dropped | 0% | 75% |" and lines[4] == "| dropped: unknown side |  | 3 |"
+
+
+def test_a_pair_whose_sides_differ_only_past_the_cut_is_dropped_and_counted():
+    stats = sp.PairStats("tsp-paper")
+    early = sp.PreferencePair("tsp-paper", "t", "c", "cwe-787", [1], [5] * 20 + [6], [5] * 3 + [7])
+    late = sp.PreferencePair("tsp-paper", "t", "c", "cwe-787", [1], [5] * 20 + [6], [5] * 20 + [7])
+    for p in (early, late):
+        stats.add(p)
+    assert sp.drop_undivided([early, late], stats, max_len=32) == [early]  # completions are cut to 32 - 16 tokens
+    assert (stats.pairs, stats.by_language["c"], stats.dropped) == (1, 1, {sp.DROP_PAST_CUT: 1})
+    assert sp.drop_undivided([early, late], sp.PairStats("tsp-paper"), max_len=64) == [early, late]
+
+
+def test_eos_ends_a_response_only_where_it_ended():
+    import types
+
+    tree = _two_level_tree()
+    eos = types.SimpleNamespace(eos_token_id=0)
+    assert sp.leaf_ids(tree, "t1", eos) == [1, 2, 4, 0]
+    tree.nodes["t1"].complete = False  # cut at the token budget: the function goes on past it
+    assert sp.leaf_ids(tree, "t1", eos) == [1, 2, 4]
+    assert sp.leaf_ids(tree, "g3", eos) == [1, 2, 3, 0]

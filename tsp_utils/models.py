@@ -331,22 +331,75 @@ def load_adapter(base_model, path: str | os.PathLike, trainable: bool = False, a
         return PeftModel.from_pretrained(base_model, str(path), is_trainable=trainable, adapter_name=adapter_name)
 
 
-def for_sampling(model):
-    """The model to *sample* from: for a LoRA model on an unquantised base on the CPU, a copy with the adapter
-    folded into its weights (W + BA); otherwise ``model`` itself.
+def compute_dtype(model) -> torch.dtype | None:
+    """The half-precision dtype a 4-bit model computes in on a GPU (its ``bnb_4bit_compute_dtype``, else the dtype
+    of its frozen weights); None on a CPU or in fp32, where nothing runs in half precision."""
+    try:
+        device = next(model.parameters()).device
+    except StopIteration:
+        return None
+    if device.type != "cuda":
+        return None
+    quant = getattr(getattr(model, "config", None), "quantization_config", None)
+    dtype = quant.get("bnb_4bit_compute_dtype") if isinstance(quant, dict) else getattr(quant, "bnb_4bit_compute_dtype", None)
+    if isinstance(dtype, str):
+        dtype = getattr(torch, dtype.replace("torch.", ""))
+    dtype = dtype or next(p for p in model.parameters() if not p.requires_grad).dtype
+    return dtype if dtype in (torch.float16, torch.bfloat16) else None
 
-    Unmerged, every adapted layer runs three extra small matmuls per decoding step; on a CPU that made generation
-    15-25% slower (benchmarks/README.md). Folding is exact up to float rounding in fp32 but lossy into 4-bit
-    weights, and the copy doubles the weights in memory, so a quantised or GPU model is sampled from as it is.
-    The copy shares nothing with ``model``: training the adapter afterwards does not change it.
+
+def cast_frozen(model, dtype: torch.dtype):
+    """Cast ``model``'s frozen float32 weights (not 4-bit, not LoRA) to ``dtype`` in place; returns a function that
+    restores them exactly. A weight that ``dtype`` represents exactly is restored by casting back (no copy is
+    kept); any other keeps its float32 copy until then."""
+    changed = []
+    for p in model.parameters():
+        if p.requires_grad or p.dtype != torch.float32 or getattr(p, "quant_state", None) is not None:
+            continue
+        low = p.data.to(dtype)
+        exact = torch.equal(low.to(torch.float32), p.data)
+        changed.append((p, None if exact else p.data))
+        p.data = low
+
+    def restore() -> None:
+        for p, original in changed:
+            p.data = p.data.to(torch.float32) if original is None else original
+
+    return restore
+
+
+@contextlib.contextmanager
+def sampling_mode(model):
+    """The model to *sample* from, inside a ``with`` block, in eval mode (LoRA dropout off).
+
+    * A LoRA model on an unquantised CPU base: a copy with the adapter folded into its weights (W + BA). Unmerged,
+      every adapted layer runs three extra small matmuls per decoding step; on a CPU that made generation 15-25%
+      slower (benchmarks/README.md). Folding is exact up to float rounding in fp32. The copy shares nothing with
+      ``model``: training the adapter afterwards does not change it.
+    * A 4-bit model on a GPU: ``model`` itself (folding into 4-bit weights would round them, and a copy would
+      double them), with the weights ``prepare_model_for_kbit_training`` raised to float32 for training
+      (embeddings, norms, lm_head) cast back to the compute dtype until the block ends. In float32 they would
+      carry every activation and the whole KV cache in float32: twice the cache memory and slower, on a T4.
+    * Anything else: ``model`` itself.
     """
     import copy
 
-    if not hasattr(model, "merge_and_unload"):
-        return model
-    if any(getattr(p, "quant_state", None) is not None or p.device.type != "cpu" for p in model.parameters()):
-        return model  # 4-bit weights carry a quant_state
-    return copy.deepcopy(model).merge_and_unload().eval()
+    if not isinstance(model, torch.nn.Module):  # a stand-in (tests), or a model served elsewhere
+        yield model
+        return
+    was_training = model.training
+    if hasattr(model, "merge_and_unload") and all(
+            getattr(p, "quant_state", None) is None and p.device.type == "cpu" for p in model.parameters()):
+        yield copy.deepcopy(model).merge_and_unload().eval()
+        return
+    dtype = compute_dtype(model)
+    restore = cast_frozen(model, dtype) if dtype is not None else (lambda: None)
+    model.eval()
+    try:
+        yield model
+    finally:
+        restore()
+        model.train(was_training)
 
 
 def hardware_report() -> dict[str, Any]:

@@ -78,7 +78,7 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     path = out_dir / f"{spec.name}.jsonl"
     if path.exists():
         return ev.load_scored(path)
-    from .models import for_sampling, load_adapter
+    from .models import load_adapter, sampling_mode
 
     sets = {"": list(prompts)}
     sets.update({prefix: list(ps) for prefix, ps in (also or {}).items()
@@ -90,11 +90,12 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     if spec.adapter is not None:
         model = load_adapter(base_model, spec.adapter)
     try:
-        scored = ev.evaluate_model(for_sampling(model), tokenizer, [p for ps in sets.values() for p in ps],
-                                   cache_dir=cache_dir, progress=progress, n_samples=cfg.eval_samples,
-                                   temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
-                                   max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
-                                   batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
+        with sampling_mode(model) as policy:
+            scored = ev.evaluate_model(policy, tokenizer, [p for ps in sets.values() for p in ps],
+                                       cache_dir=cache_dir, progress=progress, n_samples=cfg.eval_samples,
+                                       temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+                                       max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
+                                       batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
     finally:
         if spec.adapter is not None:
             model.unload()  # back to the plain base for the next model

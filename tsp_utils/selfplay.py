@@ -66,6 +66,13 @@ class PairStats:
         self.by_cwe[pair.cwe] += 1
         self.by_language[pair.language] += 1
 
+    def drop(self, pair: PreferencePair, reason: str) -> None:
+        """Take back a pair counted by :meth:`add`, as dropped for ``reason``."""
+        self.pairs -= 1
+        self.by_cwe[pair.cwe] -= 1
+        self.by_language[pair.language] -= 1
+        self.dropped[reason] += 1
+
     @property
     def drop_share(self) -> float:
         total = self.pairs + sum(self.dropped.values())
@@ -92,10 +99,13 @@ def _eos(tokenizer) -> list[int]:
 
 
 def leaf_ids(tree, leaf_id: str, tokenizer, start: int = 0) -> list[int]:
-    """Token ids of a leaf's response from path index ``start`` on, plus any spliced suffix and EOS."""
+    """Token ids of a leaf's response from path index ``start`` on, plus any spliced suffix, and EOS where the
+    response ends: not after a branch the token budget cut off (paper mode), which did not end there."""
     path = tree.path(leaf_id)
-    ids = [t for n in path[start:] for t in n.token_ids]
-    return ids + _suffix_ids(tokenizer, path[-1]) + _eos(tokenizer)
+    leaf = path[-1]
+    ids = [t for n in path[start:] for t in n.token_ids] + _suffix_ids(tokenizer, leaf)
+    cut = leaf.kind == "sampled" and leaf.complete is False and not leaf.suffix_text
+    return ids + ([] if cut else _eos(tokenizer))
 
 
 def paper_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
@@ -215,7 +225,7 @@ def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: floa
     for res in results:
         g = golden[res.key]
         for cont in res.continuations:
-            rejected = cont.token_ids + _eos(tokenizer)
+            rejected = cont.token_ids + (_eos(tokenizer) if cont.finished else [])  # a cut sample did not end
             if rejected == g.chosen_ids or not cont.token_ids:
                 stats.dropped["identical to golden or empty"] += 1
                 continue
@@ -223,6 +233,25 @@ def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: floa
             pairs.append(pair)
             stats.add(pair)
     return pairs, stats
+
+
+DROP_PAST_CUT = "the two sides differ only after the max_seq_len cut"
+
+
+def drop_undivided(pairs: list[PreferencePair], stats: PairStats, max_len: int,
+                   min_prompt: int = 16) -> list[PreferencePair]:
+    """The pairs whose two sides still differ after :func:`build_sequence` cuts completions to ``max_len -
+    min_prompt`` tokens. TSP-paper's and SPIN's sides share the start of their completions; when they diverge
+    only past the cut, both sides are the same tokens and the pair would train nothing: it is dropped and counted
+    rather than spent from the data budget."""
+    keep = []
+    for p in pairs:
+        room = max_len - min_prompt
+        if p.rejected_ids and p.chosen_ids[:room] == p.rejected_ids[:room]:
+            stats.drop(p, DROP_PAST_CUT)
+        else:
+            keep.append(p)
+    return keep
 
 
 def data_budget(train_budget: int | None, oracle_pairs: int, n_tasks: int) -> int:
@@ -461,20 +490,6 @@ class TrainLog:
         return {k: sum(s[k] for s in last) / len(last) for k in keys}
 
 
-def _amp_dtype(model, device) -> torch.dtype | None:
-    """On a GPU, run the forward pass in the half-precision compute dtype (LoRA weights stay fp32); on CPU, fp32."""
-    if device.type != "cuda":
-        return None
-    quant = getattr(getattr(model, "config", None), "quantization_config", None)
-    dtype = getattr(quant, "bnb_4bit_compute_dtype", None) if quant is not None else None
-    if isinstance(quant, dict):
-        dtype = quant.get("bnb_4bit_compute_dtype")
-    if isinstance(dtype, str):
-        dtype = getattr(torch, dtype.replace("torch.", ""))
-    dtype = dtype or next(p for p in model.parameters() if not p.requires_grad).dtype
-    return dtype if dtype in (torch.float16, torch.bfloat16) else None
-
-
 def _optimizer(params, cfg: TrainConfig, device_type: str):
     if cfg.optimizer in ("auto", "paged_adamw_8bit") and device_type == "cuda":
         import bitsandbytes as bnb
@@ -503,18 +518,23 @@ def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id
 
 def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int, progress: bool = True) -> TrainLog:
     """Train ``model`` (a peft model: only LoRA weights are trainable) on DPO pairs or SFT examples."""
+    from .models import compute_dtype
     from .progress import tqdm
 
     device = next(model.parameters()).device
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     is_dpo = cfg.method != "sft"
-    refs = reference_logps(model, pairs, cfg.max_seq_len, pad_id) if is_dpo else None
+    # On a GPU the forward pass runs in the half-precision compute dtype (LoRA weights stay fp32); on CPU, fp32.
+    amp_dtype = compute_dtype(model)
+    autocast = lambda: torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32,  # noqa: E731
+                                      enabled=amp_dtype is not None)
+    with autocast():  # the reference is computed the way the policy will be: in iteration 1 they are equal
+        refs = reference_logps(model, pairs, cfg.max_seq_len, pad_id) if is_dpo else None
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("the model has no trainable parameters: attach a LoRA adapter first (models.attach_lora)")
     optimizer = _optimizer(params, cfg, device.type)
-    amp_dtype = _amp_dtype(model, device)
     # fp16 gradients underflow without loss scaling (T4); bf16 (Ampere+) and fp32 (CPU) need none.
     scaler = torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
     if device.type == "cuda":
@@ -527,7 +547,7 @@ def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int,
     optimizer.zero_grad(set_to_none=True)
     bar = tqdm(batches, desc=f"{cfg.method}", disable=not progress)
     for step, idx in enumerate(bar, 1):
-        with torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None):
+        with autocast():
             if is_dpo:
                 pc, pr = packed_pair_logps(model, [pack(pairs[i], cfg.max_seq_len) for i in idx])
                 rc = torch.tensor([refs[i][0] for i in idx], device=device)
@@ -537,7 +557,9 @@ def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int,
                 chosen = collate([build_sequence(pairs[i].prompt_ids, pairs[i].chosen_ids, cfg.max_seq_len)
                                   for i in idx], pad_id, device)
                 loss, metrics = sft_loss(model, chosen), {}
-        (scaler.scale(loss / cfg.grad_accum) if scaler else loss / cfg.grad_accum).backward()
+        # The mean over the accumulation group, the last one too when fewer batches are left to fill it.
+        group = min(cfg.grad_accum, len(batches) - (step - 1) // cfg.grad_accum * cfg.grad_accum)
+        (scaler.scale(loss / group) if scaler else loss / group).backward()
         if step % cfg.grad_accum == 0 or step == len(batches):
             if scaler:
                 scaler.step(optimizer)
@@ -591,7 +613,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
     full samples for SPIN. Each iteration's adapter and manifest land in ``run_dir/adapters/<method>/iter_<t>/``;
     a finished iteration is loaded instead of retrained, so a killed run resumes where it stopped.
     """
-    from .models import attach_lora, for_sampling, save_adapter
+    from .models import attach_lora, sampling_mode, save_adapter
     from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
 
     if method not in METHODS:
@@ -615,9 +637,10 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
         elif method == "spin":
             # A whole program, as long as an evaluated one may be (a branch's max_new_tokens bounds one statement
             # in local mode, which would make SPIN's rejected side a truncated stub).
-            pairs, stats = spin_pairs(for_sampling(model), tokenizer, tasks, temperature=run_cfg.branch_temperature,
-                                      top_p=run_cfg.branch_top_p, seed=seed,
-                                      max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
+            with sampling_mode(model) as policy:
+                pairs, stats = spin_pairs(policy, tokenizer, tasks, temperature=run_cfg.branch_temperature,
+                                          top_p=run_cfg.branch_top_p, seed=seed,
+                                          max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
         else:
             trees_path = Path(run_dir) / "trees" / method / f"iter_{it - 1}" / "labeled.jsonl"
             if it == 1 and initial_trees is not None:
@@ -625,22 +648,24 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
             elif trees_path.exists():
                 trees = load_trees(trees_path)
             else:
-                builder = TreeBuilder(for_sampling(model), tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
-                                      top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
-                                      depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
-                                      risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
-                                      oracle_cache=oracle_cache, labeler=labeler)
-                raw = build_tree_file(builder, tasks, trees_path.with_name("trees.jsonl"), progress=progress)
+                with sampling_mode(model) as policy:
+                    builder = TreeBuilder(policy, tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
+                                          top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
+                                          depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
+                                          risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
+                                          oracle_cache=oracle_cache, labeler=labeler)
+                    raw = build_tree_file(builder, tasks, trees_path.with_name("trees.jsonl"), progress=progress)
                 trees = load_trees(raw)
                 (labeler or (lambda ts: label_trees(ts, cache_dir=oracle_cache, progress=False)))(trees)
                 for t in trees:
                     t.compute_values()
                 save_trees(trees_path, trees)
             pairs, stats = (paper_pairs if method == "tsp-paper" else oracle_pairs)(trees, tokenizer)
+        cfg = TrainConfig.from_run(method, run_cfg, seed)
+        pairs = drop_undivided(pairs, stats, cfg.max_seq_len)
         n_available = len(pairs)
         pairs = equalize_budget(pairs, budget or len(pairs), seed)
         save_pairs(out.parent / f"pairs_iter_{it}.jsonl", pairs)
-        cfg = TrainConfig.from_run(method, run_cfg, seed)
         log = train(model, pairs, cfg, pad_id, progress=progress) if pairs else TrainLog()
         save_adapter(model, out / "adapter")
         manifest = {"method": method, "iteration": it, "seed": seed, "generated_by_adapter": generated_by,
