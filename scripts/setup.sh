@@ -3,8 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
-TORCH_SPEC="torch>=2.4,<2.15"
+TORCH_SPEC="torch>=2.6,<2.15"  # transformers 5.24 turns torch off below 2.6
 
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "error: $PY is $("$PY" --version 2>&1); transformers 5.24 and trl 1.16 need Python 3.11 or newer." >&2
+  echo "       Name one with PYTHON=python3.11 bash scripts/run.sh (or scripts/setup.sh)." >&2
+  exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv with $($PY --version)"
   "$PY" -m venv .venv

@@ -162,3 +162,15 @@ def test_securityeval_is_never_bundled_and_parses_its_schema(tmp_path):
                              "Insecure_code": "..."}) + "\n")
     (p,) = data.load_securityeval(f)
     assert (p.cwe, p.entry_point, p.language) == ("cwe-020", "yaml_load", "python")
+
+
+def test_paper_data_is_skipped_with_the_reason_when_it_cannot_be_had(capsys):
+    import urllib.error
+
+    def unreachable(download):
+        assert download is True
+        raise urllib.error.URLError("no network")
+
+    assert data.paper_data(unreachable, download=True) is None
+    assert "no network" in capsys.readouterr().out
+    assert data.paper_data(lambda download: ["row"], download=False) == ["row"]

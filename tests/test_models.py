@@ -187,3 +187,13 @@ def _perturb_lora(model, seed: int, std: float = 0.5) -> None:
         for name, p in model.named_parameters():
             if "lora_B" in name:
                 p.normal_(0, std)
+
+
+def test_a_run_stage_stops_rather_than_fall_back_to_another_model(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))  # an empty hub cache: the model cannot be found
+    cfg = SimpleNamespace(model_id="codellama/CodeLlama-7b-Instruct-hf", quantization="none")
+    with pytest.raises(RuntimeError, match="does not fall back|do not fall back"):
+        models.load_run_model(cfg)

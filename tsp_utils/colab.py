@@ -31,9 +31,16 @@ _BADGE = re.compile(r"https://colab\.research\.google\.com/github/([^/\s\"')]+/[
 _SLUG = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
+# Pinned for CI and local runs, not needed in a Colab notebook: papermill runs notebooks headless, and TRL's trainer
+# (tsp_utils.trl_dpo) is the multi-GPU path; TRL would also upgrade datasets/pyarrow in Colab's environment.
+NOT_ON_COLAB = ("trl", "papermill")
+
+
 def pins(constraints: Path | None = None) -> list[str]:
+    """The pinned requirements of ``constraints.txt`` that a Colab notebook installs."""
     path = constraints or repo_root() / "constraints.txt"
-    return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    lines = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return [line for line in lines if re.split(r"[=<>!~\[ ]", line, maxsplit=1)[0].lower() not in NOT_ON_COLAB]
 
 
 def badge_url(repo: str, notebook: str) -> str:

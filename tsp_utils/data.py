@@ -341,6 +341,17 @@ def _locate(path, shared_rel: str, url: str, name: str, download: bool) -> Path:
     raise FileNotFoundError(f"{name} is not at {shared}; pass a path, or download=True to fetch it from {url}")
 
 
+def paper_data(loader, download: bool = False):
+    """``loader(download=download)`` (:func:`load_safecoder`, :func:`load_annotated`), or None, with the reason
+    printed, when the paper's data is neither in ``../shared/data`` nor downloadable (no network): the notebooks'
+    sections on it are then skipped rather than failing the run."""
+    try:
+        return loader(download=download)
+    except OSError as exc:  # FileNotFoundError, and urllib's URLError/HTTPError
+        print(f"skipped, the paper's data is not available: {exc}")
+        return None
+
+
 def load_safecoder(path: str | os.PathLike | None = None, download: bool = False) -> list[TrainPair]:
     """SafeCoder's ``sec-new-desc.jsonl`` (the paper's 421 training pairs). Language comes from the file name.
 

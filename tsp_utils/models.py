@@ -244,6 +244,21 @@ def load_model(
     return loaded
 
 
+def load_run_model(cfg, **kwargs) -> LoadedModel:
+    """The model a run's configuration names (``cfg.model_id``, ``cfg.quantization``), and no other.
+
+    A run's notebooks must share one model: its trees hold that tokenizer's ids and its adapters fit those weights.
+    So where :func:`load_model` would fall back to the offline SmolLM2 (the hub unreachable for a moment, a full
+    disk), a run stage stops with the reason instead of quietly mixing two models."""
+    try:
+        return load_model(cfg.model_id, cfg.quantization, offline_fallback=False, **kwargs)
+    except RuntimeError as exc:
+        raise RuntimeError(
+            f"{exc}\nThis run is configured for {cfg.model_id!r} (RUN_DIR/config.json); its notebooks do not fall "
+            f"back to another model, so that one run never mixes two. Rerun this notebook when the model can be "
+            f"downloaded, or start a new RUN_DIR with PROFILE='cpu' (the offline {OFFLINE_MODEL_ID}).") from exc
+
+
 def format_prompt(tokenizer, instruction: str, system: str | None = None) -> str:
     """Wrap a task in the model's own instruction format.
 
@@ -331,7 +346,7 @@ def load_adapter(base_model, path: str | os.PathLike, trainable: bool = False, a
         return PeftModel.from_pretrained(base_model, str(path), is_trainable=trainable, adapter_name=adapter_name)
 
 
-def compute_dtype(model) -> torch.dtype | None:
+def autocast_dtype(model) -> torch.dtype | None:
     """The half-precision dtype a 4-bit model computes in on a GPU (its ``bnb_4bit_compute_dtype``, else the dtype
     of its frozen weights); None on a CPU or in fp32, where nothing runs in half precision."""
     try:
@@ -392,7 +407,7 @@ def sampling_mode(model):
             getattr(p, "quant_state", None) is None and p.device.type == "cpu" for p in model.parameters()):
         yield copy.deepcopy(model).merge_and_unload().eval()
         return
-    dtype = compute_dtype(model)
+    dtype = autocast_dtype(model)
     restore = cast_frozen(model, dtype) if dtype is not None else (lambda: None)
     model.eval()
     try:

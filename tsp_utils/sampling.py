@@ -314,8 +314,9 @@ def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_toke
     position_ids = (mask.cumsum(-1) - 1).clamp(min=0)
     cache = DynamicCache()
     cache_kw = _cache_kw(model)
+    keep = {"logits_to_keep": 1} if _takes(model, "logits_to_keep") else {}  # the prefill's logits go unused
     model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=position_ids[:, :-1],
-          use_cache=True, **{cache_kw: cache})
+          use_cache=True, **{cache_kw: cache}, **keep)
     repeats = torch.tensor([r.k for r in batch], device=device)
     index = torch.repeat_interleave(torch.arange(len(batch), device=device), repeats)
     cache.batch_select_indices(index)

@@ -518,7 +518,7 @@ def reference_logps(model, pairs: Sequence[PreferencePair], max_len: int, pad_id
 
 def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int, progress: bool = True) -> TrainLog:
     """Train ``model`` (a peft model: only LoRA weights are trainable) on DPO pairs or SFT examples."""
-    from .models import compute_dtype
+    from .models import autocast_dtype
     from .progress import tqdm
 
     device = next(model.parameters()).device
@@ -526,7 +526,7 @@ def train(model, pairs: Sequence[PreferencePair], cfg: TrainConfig, pad_id: int,
     rng = random.Random(cfg.seed)
     is_dpo = cfg.method != "sft"
     # On a GPU the forward pass runs in the half-precision compute dtype (LoRA weights stay fp32); on CPU, fp32.
-    amp_dtype = compute_dtype(model)
+    amp_dtype = autocast_dtype(model)
     autocast = lambda: torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32,  # noqa: E731
                                       enabled=amp_dtype is not None)
     with autocast():  # the reference is computed the way the policy will be: in iteration 1 they are equal

@@ -59,7 +59,7 @@ from typing import Any, Iterator, Sequence
 import torch
 
 from . import selfplay
-from .models import compute_dtype
+from .models import autocast_dtype
 from .selfplay import PreferencePair, TrainConfig, TrainLog
 
 PAIR_COLUMNS = ("prompt_ids", "chosen_ids", "rejected_ids")
@@ -221,7 +221,7 @@ def drop_reference_adapter(model_or_trainer) -> bool:
 
 def _precision_flags(model) -> dict[str, bool]:
     """Mixed precision as in selfplay.train: the model's half-precision compute dtype on a GPU, fp32 on CPU."""
-    amp = compute_dtype(model)
+    amp = autocast_dtype(model)
     return {"fp16": amp == torch.float16, "bf16": amp == torch.bfloat16}
 
 
