@@ -125,3 +125,13 @@ def test_unseen_cwe_lines_say_n_a_when_sft_left_nothing_to_reduce():
     assert "(3 prompts)" in oracle_line
     assert "+50.0% [-20.0%, +100.0%]" in spin_line and "inside the noise" in spin_line
     assert report.unseen_vs_sft({"base": []}, seed=0) == {}
+
+
+def test_the_report_says_which_outputs_no_syntax_check_judged():
+    import dataclasses
+
+    checked = _scored("a", "secure", lang="go")
+    unchecked = dataclasses.replace(_scored("b", "secure", lang="javascript"), syntax="unchecked")
+    assert report.unchecked_sentence({"base": [checked], "sft": [checked]}) == ""
+    text = report.unchecked_sentence({"base": [checked, unchecked], "sft": [unchecked]})
+    assert "2 of 3 outputs (javascript 2)" in text and "count as valid" in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -146,6 +146,19 @@ def oracle_sentence() -> str:
             "the paper (CodeQL is used when installed: see the oracle's documentation).")
 
 
+def unchecked_sentence(results: dict[str, list]) -> str:
+    """Which outputs no syntax check could judge (no parser installed for the language: ``gcc``, ``node``, ...):
+    they count as valid, so the ``invalid`` column is a lower bound for their languages. Empty when there are none."""
+    counts = Counter(s.language for scored in results.values() for s in scored if s.syntax == "unchecked")
+    if not counts:
+        return ""
+    total = sum(len(scored) for scored in results.values())
+    per = ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items()))
+    return (f"**Syntax not checked** for {sum(counts.values())} of {total} outputs ({per}): no parser for those "
+            "languages on this machine (see the oracle's documentation). They count as valid, so `invalid` "
+            "understates those languages.")
+
+
 def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
                  per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, float]] | None,
                  curve: dict[str, list[float]], utility: dict[str, float], figures: dict[str, str],
@@ -174,6 +187,7 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "completion is cut where the prompt's function ends, as SafeCoder's evaluator does, so code the model "
         "wrote after it (a second copy, a main()) is not judged. sec-pass@1: secure and passing its functional "
         "test (CodeGuard+), on prompts with tests.", "",
+        *([unchecked_sentence(results), ""] if unchecked_sentence(results) else []),
         "## CWEs unseen in training", "",
         "| method | vuln. rate on unseen CWEs | relative reduction vs SFT | 95% CI | inside the noise |",
         "|---|---:|---:|---|---|",
