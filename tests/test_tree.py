@@ -437,6 +437,11 @@ JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
     ("javascript", "  return {\n", 1, "\u2983"),
     ("c", "int a[] = /* sizes */ {\n", 1, "\u2983"),
     ("c", "switch (x) {\ncase 1: {\n", 2, "{{"),
+    ("c", "switch (x) {\n  case 1:\n  {\n", 2, "{{"),  # the same block, its brace on the next line
+    ("javascript", "o = {\n  a: {\n", 2, "\u2983\u2983"),  # an object key is no case label
+    ("javascript", "f(a, opts || {\n", 2, "(\u2983"),
+    ("java", "f(new int[] {\n", 2, "(\u2983"),
+    ("cpp", "auto f = [] {\n", 1, "{"),  # a lambda's body
     ("go", "if ok {\n", 1, "{"),
 ])
 def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth, brackets):

@@ -343,12 +343,16 @@ def _locate(path, shared_rel: str, url: str, name: str, download: bool) -> Path:
 
 def paper_data(loader, download: bool = False):
     """``loader(download=download)`` (:func:`load_safecoder`, :func:`load_annotated`), or None, with the reason
-    printed, when the paper's data is neither in ``../shared/data`` nor downloadable (no network): the notebooks'
-    sections on it are then skipped rather than failing the run."""
+    printed, when the paper's data is neither in ``../shared/data`` nor downloadable (no network, a download cut
+    short): the notebooks' sections on it are then skipped rather than failing the run. A malformed file in
+    ``../shared/data`` still raises: that is a problem to fix, not data that is missing."""
+    import http.client
+
+    unavailable = (OSError, http.client.HTTPException) + ((ValueError,) if download else ())
     try:
         return loader(download=download)
-    except OSError as exc:  # FileNotFoundError, and urllib's URLError/HTTPError
-        print(f"skipped, the paper's data is not available: {exc}")
+    except unavailable as exc:  # not found, no network, a download cut short or garbled (DataError names the file)
+        print(f"skipped, the paper's data is not available: {type(exc).__name__}: {exc}")
         return None
 
 

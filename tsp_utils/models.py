@@ -170,6 +170,10 @@ def offline_checkpoint(cache_dir: str | os.PathLike | None = None) -> Path:
     return target
 
 
+class ModelUnavailable(RuntimeError):
+    """A hub model could not be downloaded (or found in the cache) and no fallback was allowed."""
+
+
 def _resolve_source(model_id: str, cache_dir, offline_fallback: bool, notes: list[str]) -> tuple[str, str]:
     if model_id in (OFFLINE_MODEL_ID, "offline"):
         return OFFLINE_MODEL_ID, str(offline_checkpoint(cache_dir))
@@ -184,7 +188,7 @@ def _resolve_source(model_id: str, cache_dir, offline_fallback: bool, notes: lis
         return model_id, path
     except Exception as exc:  # noqa: BLE001 -- any hub failure means the same thing here: not available
         if not offline_fallback:
-            raise RuntimeError(f"Could not load {model_id!r} from the Hugging Face hub: {exc}") from exc
+            raise ModelUnavailable(f"Could not load {model_id!r} from the Hugging Face hub: {exc}") from exc
         note = f"{model_id} is not reachable ({type(exc).__name__}); fell back to the offline {OFFLINE_MODEL_ID}"
         warnings.warn(note, stacklevel=3)
         notes.append(note)
@@ -252,8 +256,8 @@ def load_run_model(cfg, **kwargs) -> LoadedModel:
     disk), a run stage stops with the reason instead of quietly mixing two models."""
     try:
         return load_model(cfg.model_id, cfg.quantization, offline_fallback=False, **kwargs)
-    except RuntimeError as exc:
-        raise RuntimeError(
+    except ModelUnavailable as exc:
+        raise ModelUnavailable(
             f"{exc}\nThis run is configured for {cfg.model_id!r} (RUN_DIR/config.json); its notebooks do not fall "
             f"back to another model, so that one run never mixes two. Rerun this notebook when the model can be "
             f"downloaded, or start a new RUN_DIR with PROFILE='cpu' (the offline {OFFLINE_MODEL_ID}).") from exc
@@ -364,22 +368,26 @@ def autocast_dtype(model) -> torch.dtype | None:
 
 
 def cast_frozen(model, dtype: torch.dtype):
-    """Cast ``model``'s frozen float32 weights (not 4-bit, not LoRA) to ``dtype`` in place; returns a function that
-    restores them exactly. A weight that ``dtype`` represents exactly is restored by casting back (no copy is
-    kept); any other keeps its float32 copy until then."""
+    """Cast ``model``'s frozen float32 weights (not 4-bit, not trainable) to ``dtype`` in place; returns a function
+    that restores them exactly. A weight that ``dtype`` represents exactly is restored by casting back (no copy is
+    kept); any other keeps its float32 copy until then. If a cast fails (out of memory), those done are undone."""
     changed = []
-    for p in model.parameters():
-        if p.requires_grad or p.dtype != torch.float32 or getattr(p, "quant_state", None) is not None:
-            continue
-        low = p.data.to(dtype)
-        exact = torch.equal(low.to(torch.float32), p.data)
-        changed.append((p, None if exact else p.data))
-        p.data = low
 
     def restore() -> None:
         for p, original in changed:
             p.data = p.data.to(torch.float32) if original is None else original
 
+    try:
+        for p in model.parameters():
+            if p.requires_grad or p.dtype != torch.float32 or getattr(p, "quant_state", None) is not None:
+                continue
+            low = p.data.to(dtype)
+            exact = torch.equal(low.to(torch.float32), p.data)
+            changed.append((p, None if exact else p.data))
+            p.data = low
+    except BaseException:
+        restore()
+        raise
     return restore
 
 
@@ -408,9 +416,11 @@ def sampling_mode(model):
         yield copy.deepcopy(model).merge_and_unload().eval()
         return
     dtype = autocast_dtype(model)
-    restore = cast_frozen(model, dtype) if dtype is not None else (lambda: None)
-    model.eval()
+    restore = lambda: None  # noqa: E731
     try:
+        model.eval()
+        if dtype is not None:
+            restore = cast_frozen(model, dtype)
         yield model
     finally:
         restore()

@@ -147,16 +147,17 @@ def oracle_sentence() -> str:
 
 
 def unchecked_sentence(results: dict[str, list]) -> str:
-    """Which outputs no syntax check could judge (no parser installed for the language: ``gcc``, ``node``, ...):
-    they count as valid, so the ``invalid`` column is a lower bound for their languages. Empty when there are none."""
+    """Which outputs no syntax check judged (no parser for the language, ``gcc`` or ``node`` missing, a tool
+    failure): they count as valid, so the ``invalid`` column is a lower bound for their languages. Empty when
+    there are none."""
     counts = Counter(s.language for scored in results.values() for s in scored if s.syntax == "unchecked")
     if not counts:
         return ""
     total = sum(len(scored) for scored in results.values())
     per = ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items()))
-    return (f"**Syntax not checked** for {sum(counts.values())} of {total} outputs ({per}): no parser for those "
-            "languages on this machine (see the oracle's documentation). They count as valid, so `invalid` "
-            "understates those languages.")
+    return (f"**Syntax not checked** for {sum(counts.values())} of {total} outputs ({per}): the check could not "
+            "run (no parser for the language on this machine, a tool failure or time-out, JSX; each output's "
+            "reason is in eval/). They count as valid, so `invalid` understates those languages.")
 
 
 def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
@@ -265,7 +266,7 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
     if (out / "adapter_config.json").exists():
         return out
     langs = TRANSFER_GROUPS[group]
-    pairs, stats = sp.oracle_pairs([t for t in trees if t.language in langs], tokenizer)
+    pairs, stats = sp.tree_pairs("tsp-oracle", [t for t in trees if t.language in langs], tokenizer, cfg.max_seq_len)
     if not pairs:
         raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
     seed = sp.iteration_seed(cfg.seed, 1)

@@ -244,16 +244,22 @@ def skip_mask(code: str, language: str | None, spans: Sequence[tuple[int, int, s
 DATA_BRACE = "\u2983"  # "⦃": how CodeLine.brackets writes a brace that opens data, not a block
 
 
-_BEFORE_DATA_BRACE = re.compile(r"(?:[(\[,=:?]|\breturn)\s*$")  # a value is expected here
-_CASE_LABEL = re.compile(r"(?:case\b|default\s*:)")  # "case 1: {" opens a block
+_BEFORE_DATA_BRACE = re.compile(r"(?:[(\[,=:?|&]|\b(?:return|yield|throw)|\bnew\s+[\w.<>]+(?:\s*\[\s*\])+)\s*$")
+_CASE_LABEL = re.compile(r"\s*(?:case\b.*|default\s*):\s*$")  # "case 1: {" opens a block
+_STATEMENT_START = re.compile(r"[;{}\n]")
 
 
-def _opens_data(code_before: str, line_code: str) -> bool:
+def _opens_data(code_before: str) -> bool:
     """Whether a ``{`` written after ``code_before`` (comments removed) opens an object literal or initializer
-    (``f({``, ``x = {``, ``[{``, ``return {``) rather than a block (``) {``, ``=> {``, ``else {``). A brace after a
-    name (Go's ``Config{``, C++'s ``v{``) counts as a block: reading it right needs types."""
-    return bool(_BEFORE_DATA_BRACE.search(code_before)) and not (
-        code_before.rstrip().endswith(":") and _CASE_LABEL.match(line_code.lstrip()))
+    (``f({``, ``x = {``, ``[{``, ``a || {``, ``return {``, Java's ``new int[] {``) rather than a block (``) {``,
+    ``=> {``, ``else {``, ``case 1: {``). Not told apart: a brace after a name (Go's ``Config{``, C++'s ``v{``)
+    or a cast (C's ``(struct s){``) counts as a block; reading those right needs types."""
+    if not _BEFORE_DATA_BRACE.search(code_before):
+        return False
+    if code_before.rstrip().endswith(":"):  # a case label, or an object key
+        head = _STATEMENT_START.split(code_before.rstrip())[-1]
+        return not _CASE_LABEL.fullmatch(head)
+    return True
 
 
 def code_lines(code: str, language: str | None) -> list[CodeLine]:
@@ -279,7 +285,7 @@ def code_lines(code: str, language: str | None) -> list[CodeLine]:
             if ch in "([{":
                 depth += 1
                 stack.append(ch)
-                data = ch == "{" and braces_differ and _opens_data(recent + "".join(kept[:-1]), "".join(kept))
+                data = ch == "{" and braces_differ and _opens_data(recent + "".join(kept[:-1]))
                 shown.append(DATA_BRACE if data else ch)
             else:
                 depth -= 1

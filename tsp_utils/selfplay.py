@@ -115,7 +115,7 @@ def paper_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
     for tree in trees:
         golden = tree.golden_leaf()
         if golden is None:
-            stats.dropped["no golden path"] += 1
+            stats.dropped["no golden path"] += sum(leaf.kind == "sampled" for leaf in tree.leaves())
             continue
         chosen = leaf_ids(tree, golden.id, tokenizer)
         for leaf in tree.leaves():
@@ -140,7 +140,7 @@ def _leaves_under(tree, node_id: str) -> list:
 
 
 DROP_UNKNOWN = "unknown label (never treated as secure)"
-DROP_SECURE = "secure (no vulnerable side: the oracle cannot tell it from the golden path)"
+DROP_SECURE = "secure: not a rejected side (the oracle cannot tell it from the golden path)"
 DROP_NO_SECURE = "vulnerable, but no secure alternative at its branch points"
 DROP_IDENTICAL = "vulnerable, but identical to the secure alternative"
 
@@ -153,7 +153,8 @@ def oracle_pairs(trees, tokenizer) -> tuple[list[PreferencePair], PairStats]:
     next one up, but never above the point where it left the golden path: there its side of the branch is golden
     code, and the pair would teach the policy to avoid the fix. The prompt is the task plus the shared prefix up
     to the branch point; both completions start there. Every sampled leaf has one outcome (a pair, or a drop
-    reason), so ``stats`` counts leaves, once each.
+    reason), so ``stats`` counts leaves, once each: as candidates for the rejected side (a secure leaf counts
+    as dropped there, and may still be another pair's chosen side).
     """
     stats = PairStats("tsp-oracle")
     pairs = []
@@ -252,6 +253,12 @@ def drop_undivided(pairs: list[PreferencePair], stats: PairStats, max_len: int,
         else:
             keep.append(p)
     return keep
+
+
+def tree_pairs(method: str, trees, tokenizer, max_len: int) -> tuple[list[PreferencePair], PairStats]:
+    """TSP-paper's or TSP-oracle's pairs from labeled trees, less those whose sides ``max_len`` would make equal."""
+    pairs, stats = (paper_pairs if method == "tsp-paper" else oracle_pairs)(trees, tokenizer)
+    return drop_undivided(pairs, stats, max_len), stats
 
 
 def data_budget(train_budget: int | None, oracle_pairs: int, n_tasks: int) -> int:
@@ -641,6 +648,7 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
                 pairs, stats = spin_pairs(policy, tokenizer, tasks, temperature=run_cfg.branch_temperature,
                                           top_p=run_cfg.branch_top_p, seed=seed,
                                           max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
+            pairs = drop_undivided(pairs, stats, run_cfg.max_seq_len)
         else:
             trees_path = Path(run_dir) / "trees" / method / f"iter_{it - 1}" / "labeled.jsonl"
             if it == 1 and initial_trees is not None:
@@ -660,9 +668,8 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
                 for t in trees:
                     t.compute_values()
                 save_trees(trees_path, trees)
-            pairs, stats = (paper_pairs if method == "tsp-paper" else oracle_pairs)(trees, tokenizer)
+            pairs, stats = tree_pairs(method, trees, tokenizer, run_cfg.max_seq_len)
         cfg = TrainConfig.from_run(method, run_cfg, seed)
-        pairs = drop_undivided(pairs, stats, cfg.max_seq_len)
         n_available = len(pairs)
         pairs = equalize_budget(pairs, budget or len(pairs), seed)
         save_pairs(out.parent / f"pairs_iter_{it}.jsonl", pairs)
