@@ -11,14 +11,22 @@ policy forward and backward on two full-length sequences; the reference log-prob
 no-grad pass over the same two sequences, measured separately.
 
 Target: peak allocated memory <= 14 GiB, which leaves a T4's 15 GiB usable some room for the CUDA context.
+
+After training, the script samples as notebook 03 does when it regrows trees with the trained policy: ``--prefixes``
+prefixes of ``--seq-len // 2 + --seq-len // 4`` tokens, K=4 rows each (at most 16 rows at once, the tree builder's
+``max_rows``), ``--new-tokens`` tokens per row. Twice, side by side: from the model as training leaves it (QLoRA
+preparation raised embeddings, norms and lm_head to fp32, so activations and the KV cache are fp32) and inside
+``models.sampling_mode`` (those weights cast back to the compute dtype while sampling).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import random
+import time
 
 import torch
 
@@ -51,6 +59,8 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, default=None)
     ap.add_argument("--seq-len", type=int, default=1024)
     ap.add_argument("--steps", type=int, default=8, help="DPO steps (pairs) to time; the optimizer steps at the end")
+    ap.add_argument("--prefixes", type=int, default=4, help="prefixes sampled from after training (K=4 rows each)")
+    ap.add_argument("--new-tokens", type=int, default=256, help="tokens sampled per row (colab-t4: 256)")
     args = ap.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -74,6 +84,9 @@ def main() -> None:
         ref_peak = torch.cuda.max_memory_allocated()
     log = sp.train(model, pairs, tc, pad, progress=False)  # resets the peak after its own reference pass
     reserved = torch.cuda.max_memory_reserved() if cuda else None
+    sampled = {name: sample_peak(ctx, model, lm.tokenizer, pairs, args, cfg.branches_k, cuda)
+               for name, ctx in (("as trained (fp32 embeddings, norms, lm_head)", contextlib.nullcontext(model)),
+                                 ("models.sampling_mode (cast to the compute dtype)", models.sampling_mode(model)))}
 
     device = torch.cuda.get_device_name(0) if cuda else f"CPU x{os.cpu_count()} ({platform.machine()})"
     print(f"\ndevice: {device}; torch {torch.__version__}")
@@ -91,6 +104,35 @@ def main() -> None:
         print(f"peak reserved by the allocator:           {gib(reserved):.2f} GiB")
     else:
         print("peak GPU memory: n/a (no GPU; this was a dry run of the script)")
+    rows = min(16, args.prefixes * cfg.branches_k)
+    print(f"\nsampling after training: {args.prefixes} prefixes x K={cfg.branches_k}, {rows} rows at once, "
+          f"{args.seq_len // 2 + args.seq_len // 4}-token prefixes + {args.new_tokens} new tokens")
+    for name, (peak, seconds) in sampled.items():
+        print(f"  {name:<50} peak allocated {gib(peak):6.2f} GiB, {seconds:6.1f} s" if peak is not None
+              else f"  {name:<50} {seconds:6.1f} s")
+    (a_peak, a_s), (b_peak, b_s) = sampled.values()
+    if a_peak is not None:
+        print(f"  ratio as trained / sampling_mode: memory {a_peak / b_peak:.2f}x, time {a_s / b_s:.2f}x")
+
+
+def sample_peak(ctx, model, tokenizer, pairs, args, k: int, cuda: bool) -> tuple[float | None, float]:
+    """Peak allocated memory and wall time of one round of branch sampling from ``ctx``'s model."""
+    from tsp_utils.sampling import BranchRequest, sample_branches
+
+    model.eval()
+    prefixes = [p.prompt_ids + p.chosen_ids[: args.seq_len // 4] for p in pairs[: args.prefixes]]
+    requests = [BranchRequest(ids, k, i) for i, ids in enumerate(prefixes)]
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+    start = time.perf_counter()
+    with ctx as policy:
+        sample_branches(policy, tokenizer, requests, max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens,
+                        seed=0, max_rows=16)
+    if cuda:
+        torch.cuda.synchronize()
+    return (torch.cuda.max_memory_allocated() if cuda else None), time.perf_counter() - start
 
 
 if __name__ == "__main__":
