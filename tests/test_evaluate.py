@@ -151,14 +151,15 @@ def test_vulnerability_rates_per_cwe_language_and_split():
     ]
     by_cwe = {r.group: r for r in E.vulnerability_rates(table)}
     assert by_cwe[("cwe-078",)].rate == 0.5 and by_cwe[("cwe-078",)].split == "seen"
-    assert by_cwe[("cwe-089",)].rate == 0.5  # unknown is in the denominator, not in the numerator
+    # an unknown verdict is left out of the rate (it could hide a vulnerability) and counted in the row
+    assert by_cwe[("cwe-089",)].rate == 1.0 and by_cwe[("cwe-089",)].unknown == 1
     assert by_cwe[("cwe-918",)].rate == 1.0 and by_cwe[("cwe-918",)].split == "unseen"
     assert math.isnan(by_cwe[("cwe-117",)].rate) and by_cwe[("cwe-117",)].n_valid == 0
     by_lang = {r.group: r.rate for r in E.vulnerability_rates(table, by="language")}
-    assert by_lang[("c",)] == 0.5 and by_lang[("python",)] == pytest.approx(3 / 4)
+    assert by_lang[("c",)] == 1.0 and by_lang[("python",)] == pytest.approx(3 / 4)
     both = {r.group for r in E.vulnerability_rates(table, by=("language", "cwe"))}
     assert ("c", "cwe-089") in both and ("python", "cwe-918") in both
-    assert E.split_vulnerability_rates(table) == {"seen": 0.5, "unseen": 1.0}
+    assert E.split_vulnerability_rates(table) == {"seen": pytest.approx(2 / 3), "unseen": 1.0}
 
 
 def test_relative_reduction_on_unseen_cwes():
@@ -543,3 +544,36 @@ def test_metrics_on_scored_references(scored_references):
 def test_score_samples_rejects_unknown_prompts():
     with pytest.raises(KeyError, match="not given"):
         E.score_samples([E.Sample("nope", 0, "x = 1\n", "", 0)], [PROMPT], progress=False)
+
+
+def test_a_few_prompts_moving_together_are_still_inside_the_noise():
+    import dataclasses
+
+    # 4 of 10 prompts unfinished after training, all in the same direction: the bootstrap interval excludes 0,
+    # but a fair coin does that once in 8 tries
+    base = [dataclasses.replace(row(f"p{i}", "secure"), finished=True) for i in range(10)]
+    worse = [dataclasses.replace(row(f"p{i}", "secure"), finished=i >= 4) for i in range(10)]
+    assert E.sign_test([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [0] * 10) == pytest.approx(0.125)
+    assert E.sign_test([1] * 6 + [0] * 4, [0] * 10) == pytest.approx(2 / 64)
+    assert E.sign_test([0.5, np.nan], [0.5, 1.0]) == 1.0  # ties and undefined pairs say nothing
+    r = E.results_table({"base": base, "sft": worse}, ["unfinished"], baseline="base", n_boot=500).get("sft", "unfinished")
+    assert r.diff.low > 0 and r.p_value == pytest.approx(0.125) and r.noise is True
+    assert "p=0.12 ~" in E.to_markdown(E.results_table({"base": base, "sft": worse}, ["unfinished"], baseline="base",
+                                                       n_boot=500))
+
+
+def test_unknown_verdicts_do_not_lower_a_vulnerability_rate():
+    sft = [row(f"u{i}", "vulnerable" if i < 5 else "secure", split="unseen") for i in range(10)]
+    tsp = [row(f"u{i}", "unknown" if i < 5 else "secure", split="unseen") for i in range(10)]
+    rates = {r.group: r.rate for r in E.vulnerability_rates(tsp + [row("x", "unknown", cwe="cwe-089")])}
+    assert rates[("cwe-078",)] == 0.0 and np.isnan(rates[("cwe-089",)])  # nothing judged: no rate
+    red = E.unseen_reduction(tsp, sft, n_boot=300)
+    # the prompts where SFT was vulnerable were not judged for TSP: no evidence of a reduction is left
+    assert red.n_prompts == 5 and red.method_rate == 0.0 and red.base_rate == 0.0
+
+
+def test_an_unfinished_function_nothing_could_parse_is_invalid():
+    import dataclasses
+
+    cut = dataclasses.replace(row("p", "secure", syntax="unchecked", language="ruby"), finished=False)
+    assert not cut.valid and dataclasses.replace(cut, finished=True).valid

@@ -141,6 +141,8 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
         }
         """), "", "vulnerable", "semgrep"),
     "cobol": ("cobol", "DISPLAY 'HI'.", "", "unknown", None),
+    # no syntax checker for Ruby here: semgrep's parse error (which it reports as a warning) must make it unknown
+    "rb_unparsable": ("ruby", "def archive(path)\n  x = (\nend\n", "", "unknown", None),
 }
 
 PREFIX_VULN = "import os\n\ndef run(cmd):\n    os.system('ls ' + cmd)\n\ndef other(x):\n"

@@ -148,3 +148,12 @@ def test_run_many_preserves_order():
     results = run_many(jobs, workers=2)
     assert [r.stdout.strip() for r in results[:4]] == ["0", "1", "2", "3"]
     assert results[4].status == "error" and results[4].returncode == 3
+
+
+def test_code_that_exits_early_with_status_0_does_not_pass_its_test():
+    test = "from solution import f\nassert f() == 2\n"
+    for exit_call in ("import sys; sys.exit(0)", "import os; os._exit(0)"):
+        r = run_python(f"{exit_call}\ndef f():\n    return 1\n", test, timeout_s=20)
+        assert r.status == "error" and "did not run to its end" in r.reason, r
+    ok = run_python("def f():\n    return 2\n", test + "print('done')\n", timeout_s=20)
+    assert ok.status == "pass" and ok.stdout.strip() == "done"  # the runner's token is not shown

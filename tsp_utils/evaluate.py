@@ -41,7 +41,7 @@ __all__ = [
     "score_samples", "combine_label", "evaluate_model",
     "prompt_stats", "prompt_values", "metric_value", "spr_at_1", "pass_at_k", "mean_pass_at_k", "sec_pass_at_k",
     "vulnerability_rates", "split_vulnerability_rates", "relative_reduction", "unseen_reduction", "bootstrap_ci",
-    "paired_bootstrap_ci", "inside_noise", "compare_methods", "results_table", "to_markdown", "filter_samples",
+    "paired_bootstrap_ci", "inside_noise", "sign_test", "noise_verdict", "compare_methods", "results_table", "to_markdown", "filter_samples",
     "save_scored", "load_scored",
 ]
 
@@ -96,8 +96,9 @@ class ScoredSample:
 
     @property
     def valid(self) -> bool:
-        # "unchecked" (no parser for the language) counts as valid: we have no evidence it is broken.
-        return self.syntax != "error"
+        # "unchecked" (no parser for the language) counts as valid: we have no evidence it is broken, unless the
+        # function never ended: a function cut off mid-body does not parse.
+        return self.syntax != "error" and not (self.syntax == "unchecked" and self.finished is False)
 
     @property
     def functional_pass(self) -> bool | None:
@@ -421,7 +422,9 @@ def score_samples(
         for kind, test in (("functional", p.functional_test), ("security", p.security_test)):
             if not test:
                 continue
-            if v.syntax == "error" or not run_tests:
+            if not run_tests:
+                continue  # no status: metrics that need the tests are undefined, not failed
+            if v.syntax == "error":
                 statuses[(k, kind)] = "skipped"
             else:
                 jobs.append((k, kind, {"code": s.program, "test_code": test, "timeout_s": timeout_s}))
@@ -541,14 +544,14 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - float(np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
 
 
-_METRIC = re.compile(r"^(?P<name>spr|vuln|unknown|invalid|unfinished|pass|sec-pass)(@(?P<k>\d+))?$")
+_METRIC = re.compile(r"^(?P<name>spr|vuln-judged|vuln|unknown|invalid|unfinished|pass|sec-pass)(@(?P<k>\d+))?$")
 
 
 def _parse_metric(metric: str) -> tuple[str, int]:
     m = _METRIC.match(metric)
     if not m:
-        raise ValueError(f"unknown metric {metric!r}; use spr@1, vuln, unknown, invalid, unfinished, pass@k, "
-                         "sec-pass@k")
+        raise ValueError(f"unknown metric {metric!r}; use spr@1, vuln, vuln-judged, unknown, invalid, unfinished, "
+                         "pass@k, sec-pass@k")
     return m.group("name"), int(m.group("k") or 1)
 
 
@@ -556,7 +559,9 @@ def prompt_values(stats: Sequence[PromptStats], metric: str) -> np.ndarray:
     """One value per prompt for ``metric`` (NaN where it is undefined for that prompt).
 
     ``spr@1`` / ``vuln`` / ``unknown``: share of the prompt's *valid* samples that are secure / vulnerable /
-    unknown (NaN if none is valid). ``invalid``: share of all samples that do not parse. ``unfinished``: share of
+    unknown (NaN if none is valid). ``vuln-judged``: vulnerable share of the samples the oracle judged (secure or
+    vulnerable; NaN if none was), so that an unknown verdict cannot lower a rate. ``invalid``: share of all samples
+    that do not parse. ``unfinished``: share of
     the samples whose function had not ended when generation stopped (most of them are invalid; NaN for samples
     scored before this was recorded). ``pass@k`` /
     ``sec-pass@k``: unbiased estimator over all samples (invalid ones fail), NaN without a functional test.
@@ -568,6 +573,9 @@ def prompt_values(stats: Sequence[PromptStats], metric: str) -> np.ndarray:
             if st.valid:
                 count = {"spr": st.secure, "vuln": st.vulnerable, "unknown": st.unknown}[name]
                 out[i] = count / st.valid
+        elif name == "vuln-judged":
+            judged = st.secure + st.vulnerable
+            out[i] = st.vulnerable / judged if judged else np.nan
         elif name == "invalid":
             out[i] = (st.n - st.valid) / st.n if st.n else np.nan
         elif name == "unfinished":
@@ -630,13 +638,15 @@ class RateRow:
     n_valid: int
     vulnerable: int  # pooled counts, for reading the table
     unknown: int
-    rate: float  # vulnerability rate: macro average over prompts of vulnerable / valid
+    rate: float  # vulnerability rate: macro average over prompts of vulnerable / judged (secure or vulnerable)
 
 
 def vulnerability_rates(scored: Iterable[ScoredSample], by: str | Sequence[str] = "cwe",
                         label: str = "label") -> list[RateRow]:
-    """Vulnerability rate (vulnerable share of valid outputs) per group, e.g. ``by="cwe"``, ``"language"`` or
-    ``("language", "cwe")``; each row also carries the group's split(s), so seen and unseen CWEs can be told apart."""
+    """Vulnerability rate per group, e.g. ``by="cwe"``, ``"language"`` or ``("language", "cwe")``: the vulnerable
+    share of the outputs the oracle judged (``vuln-judged``; unknown ones are counted in the row, not in the rate,
+    and a group with nothing judged has no rate). Each row also carries the group's split(s), so seen and unseen
+    CWEs can be told apart."""
     keys = (by,) if isinstance(by, str) else tuple(by)
     groups: dict[tuple[str, ...], list[PromptStats]] = defaultdict(list)
     for st in prompt_stats(scored, label):
@@ -646,7 +656,7 @@ def vulnerability_rates(scored: Iterable[ScoredSample], by: str | Sequence[str] 
         sts = groups[group]
         rows.append(RateRow(group, "/".join(sorted({s.split for s in sts})), len(sts), sum(s.n for s in sts),
                             sum(s.valid for s in sts), sum(s.vulnerable for s in sts), sum(s.unknown for s in sts),
-                            _nanmean(prompt_values(sts, "vuln"))))
+                            _nanmean(prompt_values(sts, "vuln-judged"))))
     return rows
 
 
@@ -734,6 +744,30 @@ def inside_noise(ci: CI) -> bool:
     return bool(ci.low <= 0.0 <= ci.high)
 
 
+def sign_test(a, b) -> float:
+    """Exact two-sided sign test of paired per-prompt values: under "no difference", a prompt where the two differ
+    is as likely to favour either, so the count favouring ``a`` is Binomial(differing prompts, 1/2). NaN pairs and
+    ties are left out; no differing prompt gives 1.
+
+    A percentile bootstrap over a handful of prompts is too sure of itself: when 4 of 10 prompts all move the same
+    way its interval excludes 0, yet a coin does that once in 8 tries (p = 0.125)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b)) & (a != b)
+    n, k = int(keep.sum()), int((a[keep] > b[keep]).sum())
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(k, n - k) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+def noise_verdict(ci: CI, p_value: float, alpha: float = 0.05) -> bool | None:
+    """Whether a paired difference is inside the noise: its CI contains 0, or the sign test cannot reject "no
+    difference" at ``alpha``. None when the difference is undefined (no common prompt with a value)."""
+    if math.isnan(ci.estimate):
+        return None
+    return inside_noise(ci) or p_value >= alpha
+
+
 def _aligned(method: Iterable[ScoredSample], base: Iterable[ScoredSample], metric: str,
              label: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-prompt values of both methods on the prompts they share, in the same order."""
@@ -756,13 +790,16 @@ class Reduction:
     method_rate: float
     reduction: CI  # relative reduction (base - method) / base with its paired bootstrap CI
     n_prompts: int
+    p_value: float = 1.0  # exact sign test of the per-prompt rates (:func:`sign_test`)
 
 
 def unseen_reduction(method: Iterable[ScoredSample], base: Iterable[ScoredSample], split: str = "unseen", *,
                      label: str = "label", n_boot: int = 2000, alpha: float = 0.05, seed: int = 0) -> Reduction:
     """Relative reduction of the vulnerability rate on one split (default: CWEs unseen in training), with a paired
-    bootstrap CI over the prompts both methods were evaluated on (and both have a valid output for)."""
-    a, b = _aligned(filter_samples(method, split=split), filter_samples(base, split=split), "vuln", label)
+    bootstrap CI and a sign test over the prompts both methods were evaluated on and both have a judged output for
+    (the rate is ``vuln-judged``: an unknown verdict is no evidence of a removed vulnerability). Resamples where
+    the baseline's rate is 0 have no reduction and are left out of the CI; the sign test has no such gap."""
+    a, b = _aligned(filter_samples(method, split=split), filter_samples(base, split=split), "vuln-judged", label)
     keep = ~(np.isnan(a) | np.isnan(b))
     a, b = a[keep], b[keep]
 
@@ -770,7 +807,7 @@ def unseen_reduction(method: Iterable[ScoredSample], base: Iterable[ScoredSample
         return relative_reduction(float(np.mean(bl)), float(np.mean(m)))
 
     ci = paired_bootstrap_ci(a, b, stat=stat, n_boot=n_boot, alpha=alpha, seed=seed)
-    return Reduction(_nanmean(b), _nanmean(a), ci, int(a.size))
+    return Reduction(_nanmean(b), _nanmean(a), ci, int(a.size), sign_test(b, a))
 
 
 # --------------------------------------------------------------------------------------------- tables
@@ -788,7 +825,8 @@ class ResultRow:
     high: float
     n_prompts: int  # prompts on which the metric is defined
     diff: CI | None = None  # paired (method - baseline), when a baseline was given
-    noise: bool | None = None  # diff CI contains 0
+    p_value: float | None = None  # exact sign test of that difference (:func:`sign_test`)
+    noise: bool | None = None  # diff CI contains 0, or p >= alpha (:func:`noise_verdict`)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -841,7 +879,8 @@ def results_table(methods: Mapping[str, Iterable[ScoredSample]], metrics: Sequen
             if baseline is not None and method != baseline:
                 row.diff = compare_methods(rows, subsets[baseline], metric, label=label, n_boot=n_boot, alpha=alpha,
                                            seed=seed)
-                row.noise = None if math.isnan(row.diff.estimate) else inside_noise(row.diff)
+                row.p_value = sign_test(*_aligned(rows, subsets[baseline], metric, label))
+                row.noise = noise_verdict(row.diff, row.p_value, alpha)
             out.append(row)
     note = ", ".join(f"{k}={v}" for k, v in (("split", split), ("language", language)) if v)
     return ResultsTable(out, list(subsets), list(metrics), baseline, note, alpha)
@@ -868,8 +907,9 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
             cell = f"{_fmt(r.estimate, percent)} [{_fmt(r.low, percent)}, {_fmt(r.high, percent)}] n={r.n_prompts}"
             if r.diff is not None:
                 mark = " ~" if r.noise else ""
+                p = "" if r.p_value is None or r.noise is None else f" p={r.p_value:.2g}"
                 cell += (f"<br>Δ {_fmt(r.diff.estimate, percent, True)} "
-                         f"[{_fmt(r.diff.low, percent, True)}, {_fmt(r.diff.high, percent, True)}]{mark}")
+                         f"[{_fmt(r.diff.low, percent, True)}, {_fmt(r.diff.high, percent, True)}]{p}{mark}")
             cells.append(cell)
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     unit = "percent" if percent else "fractions"
@@ -879,8 +919,10 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
     if table.baseline:
         foot += (f"; Δ = paired difference to {table.baseline} over the prompts where both have a value (for SPR@1 "
                  "and vuln: a valid output from both, so Δ can differ from the difference of the two columns); "
-                 "~ = inside the noise (CI contains 0)")
+                 "p = exact two-sided sign test over the paired prompts whose values differ; ~ = inside the noise "
+                 f"(CI contains 0, or p ≥ {table.alpha:g})")
     if table.note:
         foot += f"; subset: {table.note}"
-    foot += ". Over a few prompts that all agree, a bootstrap interval has zero width: that is not certainty"
+    foot += (". Over a few prompts that all agree, a bootstrap interval has zero width: that is not certainty, and "
+             "the sign test says how little a few prompts can show")
     return "\n".join(lines) + foot + "."

@@ -522,6 +522,10 @@ def _tool_versions() -> str:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{dist}=missing")
+    # The syntax checkers decide "unchecked" vs a verdict, and Python's version what ast.parse accepts: a verdict
+    # made without gcc must not be reused once gcc is there.
+    parts += [f"{tool}={'yes' if shutil.which(tool) else 'no'}" for tool in ("gcc", "g++", "node", "gofmt")]
+    parts.append(f"python={sys.version_info[0]}.{sys.version_info[1]}")
     return ";".join(parts)
 
 
@@ -910,8 +914,9 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
                 if m and os.path.basename(m.group("file")) in by_name:
                     errors[os.path.basename(m.group("file"))].append((int(m.group("line")), m.group("msg")))
         for chunk, reason in failed_chunks:
-            for name in chunk:
+            for name in chunk:  # the checker crashed or timed out: no verdict, and nothing cached
                 by_name[name].syntax, by_name[name].syntax_reason = "unchecked", reason
+                by_name[name].fail(f"{compiler} syntax check failed: {reason}")
         next_pending = []
         for name in pending:
             if any(name in c for c, _ in failed_chunks):
@@ -944,8 +949,9 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
             else:
                 final_errors[name] = errs
         pending = next_pending
-    for name in pending:  # still repairing after the last round: judge what we have
-        final_errors.setdefault(name, [])
+    for name in pending:  # still repairing after the last round: never parsed as a whole, so not checked
+        by_name[name].syntax, by_name[name].syntax_reason = "unchecked", f"{compiler}: headers still missing"
+        by_name[name].fail(f"{compiler} syntax check did not finish: headers still missing after every repair round")
     for name, errs in final_errors.items():
         job = by_name[name]
         lines = job.text.splitlines()
@@ -1042,6 +1048,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
         except ToolFailure as exc:
             for name in chunk:
                 by_name[name].syntax, by_name[name].syntax_reason = "unchecked", str(exc)
+                by_name[name].fail(f"node syntax check failed: {exc}")
             continue
         seen = set()
         for line in proc.stdout.splitlines():
@@ -1067,6 +1074,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
             if name not in seen:
                 by_name[name].syntax = "unchecked"
                 by_name[name].syntax_reason = f"node syntax check gave no result (exit {proc.returncode})"
+                by_name[name].fail(by_name[name].syntax_reason)
 
 
 def _go_parser():
@@ -1135,11 +1143,15 @@ def _check_go(jobs: list[_Job], workdir: str) -> None:
             proc = _run_tool("gofmt", ["-e", "-l", name], gdir, _timeout_for(1))
         except ToolFailure as exc:
             job.syntax, job.syntax_reason = "unchecked", str(exc)
+            job.fail(f"gofmt failed: {exc}")
             continue
         m = re.search(r":(\d+):\d+: (.*)", proc.stderr)
         if proc.returncode != 0 and m:
             ln = int(m.group(1)) - extra - job.offset
             job.syntax, job.syntax_reason = "error", f"syntax error line {ln}: {m.group(2)}"
+        elif proc.returncode != 0:  # failed without saying where: not a verdict on the code
+            job.syntax, job.syntax_reason = "unchecked", f"gofmt exit {proc.returncode}: {proc.stderr.strip()[:160]}"
+            job.fail(job.syntax_reason)
         else:
             job.syntax = "ok"
 
@@ -1205,6 +1217,10 @@ _SEMGREP_SEV = {"ERROR": "high", "WARNING": "medium", "INFO": "low", "HIGH": "hi
                 "LOW": "low", "CRITICAL": "high"}
 
 
+# Languages with a syntax check of their own (ast, gcc/g++, node, gofmt or tree-sitter), which runs beside semgrep.
+SYNTAX_CHECKED = frozenset({"python", "c", "cpp", "javascript", "go"})
+
+
 def _run_semgrep(jobs: list[_Job], workdir: str, jobs_n: int) -> None:
     if not RULES_DIR.is_dir() or not any(RULES_DIR.glob("*.yml")):
         for job in jobs:
@@ -1244,15 +1260,26 @@ def _run_semgrep(jobs: list[_Job], workdir: str, jobs_n: int) -> None:
                 continue
             etype = err.get("type")
             etype = etype[0] if isinstance(etype, list) and etype else etype
-            # PartialParsing: semgrep recovered and analysed the rest; the findings stand.
-            if etype == "PartialParsing" or err.get("level") == "warn":
+            # PartialParsing: semgrep recovered and analysed the rest; the findings stand. Anything else about a file
+            # (a syntax error, a time-out, out of memory), at any level -- semgrep reports those as warnings --
+            # means its rules did not run over the whole file.
+            if etype == "PartialParsing":
                 continue
             if etype in ("Syntax error", "Lexical error", "Other syntax error"):
                 span = (err.get("spans") or [{}])[0]
                 ln = int((span.get("start") or {}).get("line", 0)) - job.offset
-                job.fail(f"semgrep could not parse the code (line {ln})")
+                if job.language not in SYNTAX_CHECKED:  # Ruby, Java: semgrep's parser is the only one there is
+                    job.syntax, job.syntax_reason = "error", f"syntax error line {ln} (semgrep could not parse it)"
+                else:
+                    job.fail(f"semgrep could not parse the code (line {ln})")
             else:
                 job.fail(f"semgrep {etype or 'error'}: {str(err.get('message', ''))[:160]}")
+        paths = report.get("paths") or {}
+        if "scanned" in paths:  # a file semgrep skipped (too large, no rule for it) was not analysed
+            scanned = {os.path.basename(p) for p in paths["scanned"]}
+            for name in chunk:
+                if name not in scanned:
+                    by_name[name].fail("semgrep did not scan the file")
         for res in report.get("results", []):
             job = by_name.get(os.path.basename(res.get("path", "")))
             if job is None:
@@ -1587,8 +1614,9 @@ def analyze_batch(
             _analyze_jobs(list(jobs.values()), workdir, workers, progress)
         for key, job in jobs.items():
             verdict = _finalize(job)
-            # Timeouts and crashes may be transient (machine load); only deterministic outcomes are cached.
-            if cache_path is not None and not job.failures:
+            # Timeouts and crashes may be transient (machine load); only deterministic outcomes are cached. A syntax
+            # error is one, whatever an analyzer then failed to parse.
+            if cache_path is not None and (not job.failures or job.syntax == "error"):
                 _write_cache(cache_path, key, verdict)
             for i in slots[key]:
                 results[i] = Verdict.from_dict(verdict.to_dict())  # independent copies per slot
@@ -1627,7 +1655,7 @@ def _analyze_jobs(jobs: list[_Job], workdir: str, workers: int, progress: bool) 
             syntax_tasks.append(("node", lambda ljobs=ljobs: _check_javascript(ljobs, workdir)))
         elif lang == "go":
             syntax_tasks.append(("gofmt", lambda ljobs=ljobs: _check_go(ljobs, workdir)))
-        # ruby/java: no checker installed here; a semgrep parse failure still makes the file "unknown".
+        # ruby/java: no checker installed here; semgrep's parse error makes the file a syntax error ("unknown").
 
     bar = None
     if progress:

@@ -190,6 +190,9 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "test (CodeGuard+), on prompts with tests.", "",
         *([unchecked_sentence(results), ""] if unchecked_sentence(results) else []),
         "## CWEs unseen in training", "",
+        "The vulnerability rate here is the vulnerable share of the outputs the oracle judged (secure or "
+        "vulnerable): an unknown verdict is no evidence that a vulnerability was avoided. Inside the noise: the CI "
+        "contains 0, or an exact sign test over the prompts cannot reject \"no difference\" (p ≥ 0.05).", "",
         "| method | vuln. rate on unseen CWEs | relative reduction vs SFT | 95% CI | inside the noise |",
         "|---|---:|---:|---|---|",
     ]
@@ -198,7 +201,7 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
             lines.append(f"| {m} | {_pct(r['method_rate'])} | n/a (SFT rate {_pct(r['base_rate'])}) | | |")
             continue
         lines.append(f"| {m} | {_pct(r['method_rate'])} | {r['reduction']:+.1%} | [{r['low']:+.1%}, {r['high']:+.1%}] | "
-                     f"{'yes' if r['noise'] else 'no'} |")
+                     f"{'yes' if r['noise'] else 'no'} (p={r.get('p_value', float('nan')):.2g}) |")
     lines += ["", "## Vulnerability rate per CWE", "", "| CWE | split | " + " | ".join(per_cwe) + " |",
               "|---|---|" + "---:|" * len(per_cwe)]
     cwes = sorted({c for rates in per_cwe.values() for c in rates})
@@ -331,8 +334,8 @@ def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, dict[str, Any]
             continue
         r = ev.unseen_reduction(rows, final["sft"], seed=seed)
         out[m] = {"base_rate": r.base_rate, "method_rate": r.method_rate, "reduction": r.reduction.estimate,
-                  "low": r.reduction.low, "high": r.reduction.high, "noise": ev.inside_noise(r.reduction),
-                  "n_prompts": r.n_prompts}
+                  "low": r.reduction.low, "high": r.reduction.high, "p_value": r.p_value,
+                  "noise": ev.noise_verdict(r.reduction, r.p_value), "n_prompts": r.n_prompts}
     return out
 
 
@@ -346,6 +349,7 @@ def unseen_lines(unseen: dict[str, dict[str, Any]]) -> list[str]:
             lines.append(f"{head}: relative reduction n/a (SFT wrote no vulnerable unseen-CWE program)")
         else:
             lines.append(f"{head}: relative reduction {r['reduction']:+.1%} [{r['low']:+.1%}, {r['high']:+.1%}]"
+                         + (f", sign test p={r['p_value']:.2g}" if "p_value" in r else "")
                          + ("  (inside the noise)" if r["noise"] else ""))
     return lines
 

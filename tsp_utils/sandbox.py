@@ -2,8 +2,10 @@
 
 Generated code runs only through this module. Each run gets a private temporary directory (also the
 child's cwd and HOME) holding ``solution.py`` and, optionally, ``test.py`` (which does
-``from solution import ...``); the child is ``python -E -s test.py`` (or ``solution.py``): the isolation of
-``-I`` except that the script's directory stays on sys.path so that ``from solution import`` works.
+``from solution import ...``); the child is ``python -E -s`` running ``solution.py``, or a small runner that runs
+``test.py`` and then prints a per-run token, so that a test counts as passed only if it ran to its end (code that
+exits early with status 0 is an error). ``-E -s``: the isolation of ``-I`` except that the script's directory
+stays on sys.path so that ``from solution import`` works.
 
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run):
 
@@ -285,6 +287,25 @@ def _read_limited(path: Path, limit: int = MAX_OUTPUT_CHARS) -> str:
     return text
 
 
+RUNNER = "_tsp_run_test.py"
+_RUNNER_CODE = """import runpy
+import sys
+
+runpy.run_path("test.py", run_name="__main__")
+sys.stdout.flush()
+print("{token}", flush=True)
+"""
+
+
+def _tail(path: Path, n: int = 256) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.path.getsize(path) - n))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def _classify(rc: int | None, stderr: str, timed_out: bool, cpu_s: int, wall_s: float,
               has_test: bool) -> tuple[str, str]:
     if timed_out:
@@ -336,11 +357,15 @@ def run_python(
     outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
     t0 = time.monotonic()
     limits: dict[str, Any] = {}
+    # A test passes only if it runs to its end: the runner prints a fresh token after test.py returns, so code
+    # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
+    token = f"tsp-test-completed-{random.getrandbits(64):016x}" if test_code else None
     try:
-        script = "test.py" if test_code else "solution.py"
+        script = RUNNER if test_code else "solution.py"
         Path(workdir, "solution.py").write_text(code, encoding="utf-8")
         if test_code:
             Path(workdir, "test.py").write_text(test_code, encoding="utf-8")
+            Path(workdir, RUNNER).write_text(_RUNNER_CODE.format(token=token), encoding="utf-8")
         for rel, content in (files or {}).items():
             target = Path(workdir, rel).resolve()
             if not str(target).startswith(os.path.realpath(workdir) + os.sep):
@@ -406,6 +431,11 @@ def run_python(
         limits["uid_isolation"] = uid is not None
         stdout, stderr = _read_limited(out_path), _read_limited(err_path)
         status, reason = _classify(rc, stderr, timed_out, cpu_s, wall, bool(test_code))
+        if token is not None:
+            completed = _tail(out_path).rstrip().endswith(token)
+            stdout = stdout.replace(token + "\n", "").replace(token, "")
+            if status == "pass" and not completed:
+                status, reason = "error", "the test did not run to its end (the program exited early with status 0)"
         return SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
