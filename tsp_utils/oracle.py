@@ -607,6 +607,10 @@ def _tool_env() -> dict[str, str]:
     return env
 
 
+MEMORY_CAPPED = ("gcc", "g++", "cppcheck")  # not node: V8 reserves far more address space than it uses
+TOOL_MEMORY_MB = 4096
+
+
 def _run_tool(name: str, args: list[str], cwd: str, timeout_s: float) -> subprocess.CompletedProcess:
     """Run one analyzer process; raise ToolFailure (with a human reason) if it cannot run or times out.
 
@@ -619,6 +623,10 @@ def _run_tool(name: str, args: list[str], cwd: str, timeout_s: float) -> subproc
     env = _tool_env()
     if name in ("gcc", "g++"):
         env["LC_ALL"] = env["LANG"] = "C"  # ASCII quotes in diagnostics: our patterns match on them
+    if name in MEMORY_CAPPED and shutil.which("sh"):
+        # The code is untrusted: `#include "/dev/zero"` would make gcc read until the machine runs out of memory.
+        # A shell sets the cap before gcc forks its compiler (a preexec_fn is unsafe beside the oracle's threads).
+        cmd = ["sh", "-c", f'ulimit -v {TOOL_MEMORY_MB * 1024} && exec "$0" "$@"', *cmd]
     try:
         proc = subprocess.Popen(
             cmd + args,

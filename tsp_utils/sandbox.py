@@ -357,6 +357,7 @@ def run_python(
     outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
     t0 = time.monotonic()
     limits: dict[str, Any] = {}
+    proc: subprocess.Popen | None = None
     # A test passes only if it runs to its end: the runner prints a fresh token after test.py returns, so code
     # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
     token = f"tsp-test-completed-{random.getrandbits(64):016x}" if test_code else None
@@ -438,6 +439,13 @@ def run_python(
                 status, reason = "error", "the test did not run to its end (the program exited early with status 0)"
         return SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
     finally:
+        if proc is not None and proc.poll() is None:  # interrupted (Ctrl-C, an error): the child must not outlive us
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if uid is not None:
+                _kill_uid(uid)
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(outdir, ignore_errors=True)
         if uid is not None:
