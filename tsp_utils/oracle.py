@@ -609,6 +609,7 @@ def _tool_env() -> dict[str, str]:
 
 MEMORY_CAPPED = ("gcc", "g++", "cppcheck")  # not node: V8 reserves far more address space than it uses
 TOOL_MEMORY_MB = 4096
+TOOL_CPU_S = 600
 
 
 def _run_tool(name: str, args: list[str], cwd: str, timeout_s: float) -> subprocess.CompletedProcess:
@@ -625,8 +626,9 @@ def _run_tool(name: str, args: list[str], cwd: str, timeout_s: float) -> subproc
         env["LC_ALL"] = env["LANG"] = "C"  # ASCII quotes in diagnostics: our patterns match on them
     if name in MEMORY_CAPPED and shutil.which("sh"):
         # The code is untrusted: `#include "/dev/zero"` would make gcc read until the machine runs out of memory.
-        # A shell sets the cap before gcc forks its compiler (a preexec_fn is unsafe beside the oracle's threads).
-        cmd = ["sh", "-c", f'ulimit -v {TOOL_MEMORY_MB * 1024} && exec "$0" "$@"', *cmd]
+        # A shell sets the caps before gcc forks its compiler (a preexec_fn is unsafe beside the oracle's threads);
+        # the CPU cap also ends a tool whose parent was killed before its time-out could.
+        cmd = ["sh", "-c", f'ulimit -v {TOOL_MEMORY_MB * 1024} && ulimit -t {TOOL_CPU_S} && exec "$0" "$@"', *cmd]
     try:
         proc = subprocess.Popen(
             cmd + args,
