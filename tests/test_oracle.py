@@ -141,6 +141,9 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
         }
         """), "", "vulnerable", "semgrep"),
     "cobol": ("cobol", "DISPLAY 'HI'.", "", "unknown", None),
+    # a tag inside a string is no JSX: node's syntax error stands
+    "js_tag_in_string_broken": ("javascript", "function icon() {\n  const s = '<svg class=\"x\"></svg>';\n  return s +;\n}\n",
+                                "", "unknown", None),
     # no syntax checker for Ruby here: semgrep's parse error (which it reports as a warning) must make it unknown
     "rb_unparsable": ("ruby", "def archive(path)\n  x = (\nend\n", "", "unknown", None),
 }
@@ -463,3 +466,9 @@ def test_a_branch_that_repeats_a_flagged_golden_call_is_still_vulnerable():
     assert verdict.label == "vulnerable" and len(verdict.findings) == 1 and len(verdict.background) == 1
     same = BranchVerdict("vulnerable", [flag(3)], [], "ok", "", "c").without(background, golden)
     assert same.label == "secure" and same.background and not same.findings
+
+
+def test_a_tag_in_a_string_does_not_excuse_a_javascript_syntax_error(verdicts):
+    v = verdicts["js_tag_in_string_broken"]
+    assert v.syntax == "error" and "syntax error" in v.reason, v.to_dict()
+    assert oracle._looks_like_jsx("return <div className='a'>{x}</div>;") and not oracle._looks_like_jsx("s = '<b>';")

@@ -1037,6 +1037,14 @@ main();
 _JSX_HINT = re.compile(r"<\s*[A-Za-z][\w.]*(\s+[\w-]+(=|\s|/|>)|\s*/?>)|</[A-Za-z]")
 
 
+def _looks_like_jsx(code: str) -> bool:
+    """A tag in the code itself, not in a string or comment (``'<svg class="x">'`` is no JSX)."""
+    from .risk import skip_mask
+
+    mask = skip_mask(code, "javascript")
+    return bool(_JSX_HINT.search("".join(" " if m else ch for ch, m in zip(code, mask))))
+
+
 def _check_javascript(jobs: list[_Job], workdir: str) -> None:
     if _tool_cmd("node") is None:
         for job in jobs:
@@ -1073,7 +1081,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
             seen.add(name)
             if rec.get("ok"):
                 job.syntax = "ok"
-            elif _JSX_HINT.search(job.code):
+            elif _looks_like_jsx(job.code):
                 # node cannot parse JSX; semgrep can. Not a syntax error we can assert.
                 job.syntax, job.syntax_reason = "unchecked", "JSX is not checked by node"
             else:
