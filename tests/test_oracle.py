@@ -472,3 +472,10 @@ def test_a_tag_in_a_string_does_not_excuse_a_javascript_syntax_error(verdicts):
     v = verdicts["js_tag_in_string_broken"]
     assert v.syntax == "error" and "syntax error" in v.reason, v.to_dict()
     assert oracle._looks_like_jsx("return <div className='a'>{x}</div>;") and not oracle._looks_like_jsx("s = '<b>';")
+
+
+def test_bad_snippets_get_a_clear_answer():
+    with pytest.raises(TypeError, match=r"snippet 1 \(b\): code must be a str, got float"):
+        analyze_batch([Snippet("x = 1\n", "python", id="a"), Snippet(float("nan"), "python", id="b")], progress=False)
+    (v,) = analyze_batch([Snippet("x = 1\n", float("nan"))], progress=False)
+    assert v.label == "unknown" and "unsupported language" in v.reason

@@ -157,3 +157,11 @@ def test_code_that_exits_early_with_status_0_does_not_pass_its_test():
         assert r.status == "error" and "did not run to its end" in r.reason, r
     ok = run_python("def f():\n    return 2\n", test + "print('done')\n", timeout_s=20)
     assert ok.status == "pass" and ok.stdout.strip() == "done"  # the runner's token is not shown
+
+
+def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    with pytest.raises(OSError, match="Linux only"):
+        run_python("print(1)\n")

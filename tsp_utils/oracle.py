@@ -438,7 +438,7 @@ class ToolFailure(RuntimeError):
 
 def normalize_language(language: str | None) -> str | None:
     """Map names and file extensions ("py", ".jsx", "c++", "golang") to our language ids, or None."""
-    if not language:
+    if not language or not isinstance(language, str):
         return None
     key = language.strip().lower().lstrip(".")
     if key in SUPPORTED_LANGUAGES:
@@ -576,8 +576,8 @@ def ruleset_version() -> str:
     codeql = codeql_version()
     if codeql is not None:
         h.update(("codeql=" + codeql).encode())
-    for path in sorted(RULES_DIR.glob("*.y*ml")):
-        h.update(path.name.encode())
+    for path in sorted(RULES_DIR.rglob("*.y*ml")):  # semgrep reads the rule folder recursively
+        h.update(str(path.relative_to(RULES_DIR)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -1240,7 +1240,7 @@ SYNTAX_CHECKED = frozenset({"python", "c", "cpp", "javascript", "go"})
 
 
 def _run_semgrep(jobs: list[_Job], workdir: str, jobs_n: int) -> None:
-    if not RULES_DIR.is_dir() or not any(RULES_DIR.glob("*.yml")):
+    if not RULES_DIR.is_dir() or not any(RULES_DIR.rglob("*.y*ml")):
         for job in jobs:
             job.fail(f"semgrep rules missing in {RULES_DIR}")
         return
@@ -1614,8 +1614,13 @@ def analyze_batch(
             results[i] = Verdict("unknown", str(sn.language), [], "unchecked",
                                  f"unsupported language: {sn.language!r}")
             continue
-        code = sn.code if isinstance(sn.code, str) else ""
-        context = sn.context or ""
+        for field_name in ("code", "context"):
+            if not isinstance(getattr(sn, field_name) or "", str):
+                where = f"snippet {i}" + (f" ({sn.id})" if sn.id else "")
+                raise TypeError(f"{where}: {field_name} must be a str, got {type(getattr(sn, field_name)).__name__}")
+        # A lone surrogate (from a decoder's errors="surrogateescape") cannot be written to a file: it becomes "?"
+        code = sn.code.encode("utf-8", "replace").decode("utf-8")
+        context = (sn.context or "").encode("utf-8", "replace").decode("utf-8")
         key = _cache_key(lang, context, code, version)
         if key not in jobs and key not in slots:
             cached = _read_cache(cache_path, key)

@@ -351,6 +351,10 @@ def run_python(
     ``files`` maps extra relative paths to contents (fixtures for the tests). ``isolate_network`` /
     ``isolate_fs`` switch the namespace isolation off (for debugging only; the result records it).
     """
+    if not sys.platform.startswith("linux"):
+        # The limits rest on Linux: /proc to count processes, namespaces for the network and the file system.
+        raise OSError(f"the sandbox runs generated code on Linux only (this is {sys.platform}): use a Linux machine, "
+                      "a container or WSL, or evaluate with run_tests=False")
     is_root = os.geteuid() == 0
     uid = _alloc_uid() if is_root else None
     workdir = tempfile.mkdtemp(prefix="tsp_sandbox_")
