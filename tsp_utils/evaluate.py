@@ -41,8 +41,8 @@ __all__ = [
     "score_samples", "combine_label", "evaluate_model",
     "prompt_stats", "prompt_values", "metric_value", "spr_at_1", "pass_at_k", "mean_pass_at_k", "sec_pass_at_k",
     "vulnerability_rates", "split_vulnerability_rates", "relative_reduction", "unseen_reduction", "bootstrap_ci",
-    "paired_bootstrap_ci", "inside_noise", "sign_test", "noise_verdict", "compare_methods", "results_table", "to_markdown", "filter_samples",
-    "save_scored", "load_scored",
+    "paired_bootstrap_ci", "inside_noise", "sign_test", "noise_verdict", "compare_methods", "results_table",
+    "to_markdown", "filter_samples", "save_scored", "load_scored",
 ]
 
 LANGUAGE_NAMES = {"python": "Python", "c": "C", "cpp": "C++", "javascript": "JavaScript", "go": "Go",
@@ -877,9 +877,9 @@ def results_table(methods: Mapping[str, Iterable[ScoredSample]], metrics: Sequen
             ci = bootstrap_ci(values, n_boot=n_boot, alpha=alpha, seed=seed)
             row = ResultRow(method, metric, ci.estimate, ci.low, ci.high, int(np.sum(~np.isnan(values))))
             if baseline is not None and method != baseline:
-                row.diff = compare_methods(rows, subsets[baseline], metric, label=label, n_boot=n_boot, alpha=alpha,
-                                           seed=seed)
-                row.p_value = sign_test(*_aligned(rows, subsets[baseline], metric, label))
+                a, b = _aligned(rows, subsets[baseline], metric, label)  # what compare_methods pairs, once
+                row.diff = paired_bootstrap_ci(a, b, n_boot=n_boot, alpha=alpha, seed=seed)
+                row.p_value = sign_test(a, b)
                 row.noise = noise_verdict(row.diff, row.p_value, alpha)
             out.append(row)
     note = ", ".join(f"{k}={v}" for k, v in (("split", split), ("language", language)) if v)

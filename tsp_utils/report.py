@@ -170,6 +170,7 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
     n_lang = defaultdict(int)
     for p in prompts:
         n_lang[p.language] += 1
+    unchecked = unchecked_sentence(results)
     lines = [
         "# TSP reproduction: results", "",
         f"Profile `{cfg.profile}`, model `{cfg.model_id}` ({cfg.quantization}), seed {cfg.seed}, {len(prompts)} "
@@ -190,7 +191,7 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "completion is cut where the prompt's function ends, as SafeCoder's evaluator does, so code the model "
         "wrote after it (a second copy, a main()) is not judged. sec-pass@1: secure and passing its functional "
         "test (CodeGuard+), on prompts with tests.", "",
-        *([unchecked_sentence(results), ""] if unchecked_sentence(results) else []),
+        *([unchecked, ""] if unchecked else []),
         "## CWEs unseen in training", "",
         "The vulnerability rate here is the vulnerable share of the outputs the oracle judged (secure or "
         "vulnerable): an unknown verdict is no evidence that a vulnerability was avoided. Inside the noise: the CI "

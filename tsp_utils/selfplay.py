@@ -32,6 +32,7 @@ from .artifacts import atomic_write_json, atomic_write_jsonl, read_jsonl
 
 METHODS = ("sft", "spin", "tsp-paper", "tsp-oracle")
 IGNORE = -100
+MIN_PROMPT = 16  # prompt tokens a sequence keeps when its completion alone would fill max_len (build_sequence)
 
 
 @dataclass
@@ -240,15 +241,15 @@ DROP_PAST_CUT = "the two sides differ only after the max_seq_len cut"
 
 
 def drop_undivided(pairs: list[PreferencePair], stats: PairStats, max_len: int,
-                   min_prompt: int = 16) -> list[PreferencePair]:
+                   min_prompt: int = MIN_PROMPT) -> list[PreferencePair]:
     """The pairs whose two sides still differ after :func:`build_sequence` cuts completions to ``max_len -
     min_prompt`` tokens. TSP-paper's and SPIN's sides share the start of their completions; when they diverge
     only past the cut, both sides are the same tokens and the pair would train nothing: it is dropped and counted
     rather than spent from the data budget."""
     keep = []
     for p in pairs:
-        room = max_len - min_prompt
-        if p.rejected_ids and p.chosen_ids[:room] == p.rejected_ids[:room]:
+        if p.rejected_ids and (cut_completion(p.chosen_ids, max_len, min_prompt)
+                               == cut_completion(p.rejected_ids, max_len, min_prompt)):
             stats.drop(p, DROP_PAST_CUT)
         else:
             keep.append(p)
@@ -307,14 +308,19 @@ def load_pairs(path) -> list[PreferencePair]:
 # --------------------------------------------------------------------------------------------- tensors
 
 
-def build_sequence(prompt_ids: list[int], completion_ids: list[int], max_len: int, min_prompt: int = 16):
+def cut_completion(completion_ids: Sequence[int], max_len: int, min_prompt: int = MIN_PROMPT) -> list[int]:
+    """A completion as it enters a sequence of ``max_len`` tokens: its tail is lost past ``max_len - min_prompt``."""
+    ids, room = list(completion_ids), max_len - min_prompt
+    return ids[:room] if len(ids) > room else ids
+
+
+def build_sequence(prompt_ids: list[int], completion_ids: list[int], max_len: int, min_prompt: int = MIN_PROMPT):
     """Token ids of prompt + completion, and the prompt length (everything before it is masked out of the loss).
 
     Too long? Cut the *left* of the prompt first, so the divergence point (the prompt/completion boundary) and the
-    completion survive; only a completion longer than ``max_len - min_prompt`` loses its tail.
+    completion survive; only a completion longer than ``max_len - min_prompt`` loses its tail (:func:`cut_completion`).
     """
-    if len(completion_ids) > max_len - min_prompt:
-        completion_ids = completion_ids[: max_len - min_prompt]
+    completion_ids = cut_completion(completion_ids, max_len, min_prompt)
     room = max_len - len(completion_ids)
     prompt_ids = prompt_ids[-room:] if room > 0 else []
     return prompt_ids + completion_ids, len(prompt_ids)

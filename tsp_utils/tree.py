@@ -673,8 +673,8 @@ class TreeBuilder:
 
     def _split_at_uncertainty(self, tree: TaskTree, leaf_id: str, min_entropy: float = 0.5) -> str | None:
         """When the flagged line starts right at the branch point (in local mode, where a branch is one
-        statement, whenever the flagged line is the statement's first), branch again inside it, at the token where the policy was most uncertain (outside
-        comments: a statement that is only a comment does not branch again)."""
+        statement, whenever the flagged line is the statement's first), branch again inside it, at the token where
+        the policy was most uncertain (outside comments: a statement that is only a comment does not branch again)."""
         from . import risk
 
         node = tree.nodes[leaf_id]

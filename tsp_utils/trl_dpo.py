@@ -64,7 +64,7 @@ from .selfplay import PreferencePair, TrainConfig, TrainLog
 
 PAIR_COLUMNS = ("prompt_ids", "chosen_ids", "rejected_ids")
 REF_ADAPTER = "ref"  # the name TRL 1.16 gives the frozen copy of the adapter it uses as the reference
-MIN_PROMPT = 16  # selfplay.build_sequence's default: prompt tokens kept when a completion is cut
+MIN_PROMPT = selfplay.MIN_PROMPT  # prompt tokens kept when a completion is cut, as in selfplay.build_sequence
 
 # TRL's metric names -> selfplay.dpo_loss's
 _METRICS = {"rewards/chosen": "chosen_reward", "rewards/rejected": "rejected_reward", "rewards/margins": "margin",
@@ -76,10 +76,7 @@ _METRICS = {"rewards/chosen": "chosen_reward", "rewards/rejected": "rejected_rew
 
 def _fit_completion(ids: Sequence[int], max_len: int | None, min_prompt: int) -> list[int]:
     """The first cut of ``selfplay.build_sequence``: an over-long completion loses its tail."""
-    ids = list(ids)
-    if max_len is not None and len(ids) > max_len - min_prompt:
-        ids = ids[: max_len - min_prompt]
-    return ids
+    return list(ids) if max_len is None else selfplay.cut_completion(ids, max_len, min_prompt)
 
 
 def pair_rows(pairs: Sequence[PreferencePair], max_len: int | None = None,
