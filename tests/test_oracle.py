@@ -144,6 +144,10 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
     # a tag inside a string is no JSX: node's syntax error stands
     "js_tag_in_string_broken": ("javascript", "function icon() {\n  const s = '<svg class=\"x\"></svg>';\n  return s +;\n}\n",
                                 "", "unknown", None),
+    # code that closes node's CommonJS wrapper and opens a call of its own parses only inside that wrapper
+    "js_wrapper_breakout": ("javascript", "const x = 1;\n}\n)(function () {\n", "", "unknown", None),
+    # a method cut out of its class needs a wrapper, and its brackets match
+    "js_class_method": ("javascript", "render() {\n  return this.name;\n}\n", "", "secure", None),
     # no syntax checker for Ruby here: semgrep's parse error (which it reports as a warning) must make it unknown
     "rb_unparsable": ("ruby", "def archive(path)\n  x = (\nend\n", "", "unknown", None),
 }
@@ -474,8 +478,74 @@ def test_a_tag_in_a_string_does_not_excuse_a_javascript_syntax_error(verdicts):
     assert oracle._looks_like_jsx("return <div className='a'>{x}</div>;") and not oracle._looks_like_jsx("s = '<b>';")
 
 
+def test_code_cannot_break_out_of_nodes_wrapper(verdicts):
+    v = verdicts["js_wrapper_breakout"]
+    assert v.syntax == "error" and "brackets do not match" in v.reason, v.to_dict()
+    assert verdicts["js_class_method"].syntax == "ok"
+
+
 def test_bad_snippets_get_a_clear_answer():
     with pytest.raises(TypeError, match=r"snippet 1 \(b\): code must be a str, got float"):
         analyze_batch([Snippet("x = 1\n", "python", id="a"), Snippet(float("nan"), "python", id="b")], progress=False)
     (v,) = analyze_batch([Snippet("x = 1\n", float("nan"))], progress=False)
     assert v.label == "unknown" and "unsupported language" in v.reason
+
+
+# --------------------------------------------------------------------------------------------------
+# compile_check: complete evaluation programs must compile
+# --------------------------------------------------------------------------------------------------
+
+
+def test_compile_check_tells_programs_that_build_from_those_that_only_parse():
+    import shutil
+
+    if shutil.which("gcc") is None or shutil.which("g++") is None:
+        pytest.skip("gcc/g++ are not installed")
+    c = oracle.compile_check([
+        "#include <string.h>\nint f(const char *s) { return (int)strlen(s); }\n",
+        "int f(void) {\n    return count_count;\n}\n",  # undeclared: parses, does not build
+        "int f(char *s) {\n    return strcpy_r(s);\n}\n",  # implicit declaration: an error since C99
+        "int f(char *s) {\n    double d = s;\n    return 0;\n}\n",
+        "int f( {\n",
+        '#include "/dev/zero"\n',  # gcc runs out of its memory cap: no verdict, not "ok"
+    ], "c")
+    assert [r.status for r in c] == ["ok", "error", "error", "error", "error", "unchecked"]
+    assert c[1].message.startswith("line 2:") and "count_count" in c[1].message
+    assert "strcpy_r" in c[2].message and "memory" in c[5].message
+    cpp = oracle.compile_check(["#include <vector>\nstd::size_t n(const std::vector<int> &v) { return v.size(); }\n",
+                                "int g() { return h(); }\n"], "cpp")
+    assert [r.status for r in cpp] == ["ok", "error"]
+    with pytest.raises(ValueError, match="only C and C\\+\\+"):
+        oracle.compile_check(["x = 1\n"], "python")
+
+
+def test_every_c_reference_solution_compiles():
+    import shutil
+
+    from tsp_utils.data import load_eval_prompts
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    prompts = [p for p in load_eval_prompts() if p.language in ("c", "cpp")]
+    for language in {p.language for p in prompts}:
+        programs = [(p.id, kind, getattr(p, kind)) for p in prompts if p.language == language
+                    for kind in ("reference_secure", "reference_insecure")]
+        results = oracle.compile_check([prog for _, _, prog in programs], language)
+        assert [(i, k, r.message) for (i, k, _), r in zip(programs, results) if r.status != "ok"] == []
+
+
+def test_a_gcc_that_dies_without_naming_the_file_gives_no_verdict(tmp_path):
+    import shutil
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    codes = ['#include "/dev/zero"\nint f(void) { return 0; }\n',  # cc1 runs out of its memory cap
+             "int g(void) { return 1; }\n", "int h(void) { return x +; }\n", "int k(void) { return 2; }\n"]
+    jobs = []
+    for code in codes:
+        job = oracle._Job(key=code, language="c", code=code, context="")
+        job.text = code
+        jobs.append(job)
+    oracle._check_c_family(jobs, str(tmp_path), "c", workers=1)  # one chunk: gcc's exit status covers all four
+    assert [j.syntax for j in jobs] == ["unchecked", "ok", "error", "ok"]
+    assert "memory" in jobs[0].syntax_reason and jobs[0].failures and not jobs[1].failures

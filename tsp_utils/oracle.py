@@ -97,6 +97,8 @@ __all__ = [
     "FidelityRow",
     "analyze",
     "analyze_batch",
+    "compile_check",
+    "CompileResult",
     "attribute",
     "attribute_batch",
     "fidelity_report",
@@ -707,6 +709,12 @@ class _Job:
             if reason not in self.failures:
                 self.failures.append(reason)
 
+    def check_failed(self, checker: str, reason: str) -> None:
+        """The syntax checker itself failed (crashed, timed out, gave no answer): the syntax is unchecked and the
+        verdict unknown, never "ok", and an unknown verdict is not cached, so the next run checks again."""
+        self.syntax, self.syntax_reason = "unchecked", f"{checker}: {reason}"
+        self.fail(f"{checker} syntax check failed: {reason}")
+
 
 def _join_context(context: str, code: str) -> tuple[str, int]:
     if not context:
@@ -854,6 +862,44 @@ def _scope_repair(msg: str, source: str, declaration_line: str | None = None) ->
     return leaf
 
 
+def _run_gcc(compiler: str, args: list[str], names: list[str], cwd: str,
+             workers: int) -> dict[str, tuple[str | None, list[tuple[int, str]]]]:
+    """gcc or g++ over many files, a chunk of them per process. Per file: (why there is no result, or None; the
+    (line, message) of its errors).
+
+    gcc exits non-zero for a whole chunk when any of its files has an error, and a file it says nothing about
+    passed, unless gcc died (out of memory on ``#include "/dev/zero"``, a crash) without naming the file. So the
+    files of a failed chunk that got no diagnostic are checked again, the group halved until the file gcc dies on
+    is alone; that one has no result. Before, it passed."""
+
+    def check(chunk: list[str]) -> list[tuple[list[str], str | None, list[tuple[str, int, str]]]]:
+        try:
+            proc = _run_tool(compiler, args + chunk, cwd, _timeout_for(len(chunk)))
+        except ToolFailure as exc:
+            return [(chunk, str(exc), [])]
+        diags = [(os.path.basename(m.group("file")), int(m.group("line")), m.group("msg"))
+                 for m in map(_GCC_DIAG.match, map(str.strip, proc.stderr.splitlines())) if m]
+        named = {name for name, _, _ in diags}
+        silent = [name for name in chunk if name not in named]
+        if proc.returncode == 0 or not silent:
+            return [(chunk, None, diags)]
+        if len(chunk) == 1:
+            return [(chunk, f"exit {proc.returncode} without an error line: {proc.stderr.strip()[-160:]}", [])]
+        loud = [name for name in chunk if name in named]
+        if loud:
+            return [(loud, None, diags)] + check(silent)
+        return check(chunk[:len(chunk) // 2]) + check(chunk[len(chunk) // 2:])
+
+    size = min(MAX_FILES_PER_PROCESS["gcc"], max(20, math.ceil(len(names) / max(1, workers))))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        outcomes = [out for part in pool.map(check, _chunks(names, size)) for out in part]
+    results: dict[str, tuple[str | None, list[tuple[int, str]]]] = {}
+    for chunk, failure, diags in outcomes:
+        for name in chunk:
+            results[name] = (failure, [(ln, msg) for file, ln, msg in diags if file == name])
+    return results
+
+
 def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int = 1) -> None:
     """gcc/g++ -fsyntax-only with repair rounds for what a cut-out snippet cannot contain.
 
@@ -900,38 +946,16 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
     for _round in range(4):
         if not pending:
             break
-        errors: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        failed_chunks: list[tuple[list[str], str]] = []
         args = ["-fsyntax-only", "-w", "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret",
                 "-fmax-errors=50", "-I", stub, "-include", prelude,
                 "-std=gnu11" if language == "c" else "-std=gnu++17"]
-        size = min(MAX_FILES_PER_PROCESS["gcc"], max(20, math.ceil(len(pending) / max(1, workers))))
-
-        def check(chunk: list[str]) -> tuple[list[str], str | None, str]:
-            try:
-                return chunk, None, _run_tool(compiler, args + chunk, cdir, _timeout_for(len(chunk))).stderr
-            except ToolFailure as exc:
-                return chunk, str(exc), ""
-
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes = list(pool.map(check, _chunks(pending, size)))
-        for chunk, failure, stderr in outcomes:
-            if failure:
-                failed_chunks.append((chunk, failure))
-                continue
-            for line in stderr.splitlines():
-                m = _GCC_DIAG.match(line.strip())
-                if m and os.path.basename(m.group("file")) in by_name:
-                    errors[os.path.basename(m.group("file"))].append((int(m.group("line")), m.group("msg")))
-        for chunk, reason in failed_chunks:
-            for name in chunk:  # the checker crashed or timed out: no verdict, and nothing cached
-                by_name[name].syntax, by_name[name].syntax_reason = "unchecked", reason
-                by_name[name].fail(f"{compiler} syntax check failed: {reason}")
+        checked = _run_gcc(compiler, args, pending, cdir, workers)
         next_pending = []
         for name in pending:
-            if any(name in c for c, _ in failed_chunks):
+            failure, errs = checked[name]
+            if failure:  # the checker crashed or timed out: no verdict, and nothing cached
+                by_name[name].check_failed(compiler, failure)
                 continue
-            errs = errors.get(name, [])
             repaired = False
             src_lines = by_name[name].text.splitlines()
             declaration_lines = {ln for ln, msg in errs if _DECLARATION_ERROR.search(msg)}
@@ -960,8 +984,7 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
                 final_errors[name] = errs
         pending = next_pending
     for name in pending:  # still repairing after the last round: never parsed as a whole, so not checked
-        by_name[name].syntax, by_name[name].syntax_reason = "unchecked", f"{compiler}: headers still missing"
-        by_name[name].fail(f"{compiler} syntax check did not finish: headers still missing after every repair round")
+        by_name[name].check_failed(compiler, "headers still missing after every repair round")
     for name, errs in final_errors.items():
         job = by_name[name]
         lines = job.text.splitlines()
@@ -998,9 +1021,11 @@ def _check_brackets(jobs: list[_Job], language: str) -> None:
             job.syntax, job.syntax_reason = "error", f"syntax error line {found[0]}: brackets do not match: {found[1]}"
 
 
-# Runs inside node: tries the snippet as a CommonJS script, then wrapped as class members / object literal
-# members (dataset functions are often methods cut out of a class), then as an ES module. Prints one JSON
-# line per file: {"file":..., "ok":bool, "line":n, "msg":...}.
+# Runs inside node: tries the snippet as a plain script, then wrapped as a CommonJS module body / class members /
+# object literal members (dataset functions are often methods cut out of a class) / an async function body, then as
+# an ES module. Prints one JSON line per file: {"file":..., "ok":bool, "wrapped":bool, "line":n, "msg":...}.
+# "wrapped": only a wrapper made it parse, and code can close a wrapper and open another of its own ("}\n)(function
+# () {" turns the CommonJS wrapper into a call), so the caller also checks that the code's brackets match.
 _NODE_CHECKER = r"""
 const fs = require('fs');
 const vm = require('vm');
@@ -1016,18 +1041,18 @@ async function main() {
   const files = process.argv.slice(2);
   for (const f of files) {
     const src = fs.readFileSync(f, 'utf8');
-    const variants = [Module.wrap(src), Module.wrap('(class {\n' + src + '\n})'),
+    const variants = [src, Module.wrap(src), Module.wrap('(class {\n' + src + '\n})'),
                       Module.wrap('({\n' + src + '\n})'), Module.wrap('(async () => {\n' + src + '\n})')];
-    let first = null, ok = false;
+    let first = null, ok = false, wrapped = false;
     for (let i = 0; i < variants.length; i++) {
       const e = tryCompile(variants[i], f);
-      if (!e) { ok = true; break; }
-      if (first === null) first = e;
+      if (!e) { ok = true; wrapped = i > 0; break; }
+      if (first === null || i === 1) first = e;  // report the CommonJS body's error: its lines are the file's
     }
     if (!ok && vm.SourceTextModule) {
       try { new vm.SourceTextModule(src, {identifier: f}); ok = true; } catch (e) {}
     }
-    if (ok) { console.log(JSON.stringify({file: f, ok: true})); continue; }
+    if (ok) { console.log(JSON.stringify({file: f, ok: true, wrapped})); continue; }
     console.log(JSON.stringify({file: f, ok: false, line: lineOf(first, f), msg: String(first.message)}));
   }
 }
@@ -1046,6 +1071,8 @@ def _looks_like_jsx(code: str) -> bool:
 
 
 def _check_javascript(jobs: list[_Job], workdir: str) -> None:
+    from .risk import bracket_mismatch
+
     if _tool_cmd("node") is None:
         for job in jobs:
             job.syntax, job.syntax_reason = "unchecked", "node not available"
@@ -1065,8 +1092,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
                              _timeout_for(len(chunk)))
         except ToolFailure as exc:
             for name in chunk:
-                by_name[name].syntax, by_name[name].syntax_reason = "unchecked", str(exc)
-                by_name[name].fail(f"node syntax check failed: {exc}")
+                by_name[name].check_failed("node", str(exc))
             continue
         seen = set()
         for line in proc.stdout.splitlines():
@@ -1079,7 +1105,11 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
             if job is None:
                 continue
             seen.add(name)
-            if rec.get("ok"):
+            mismatch = rec.get("ok") and rec.get("wrapped") and bracket_mismatch(job.code, "javascript")
+            if mismatch:
+                job.syntax, job.syntax_reason = "error", (f"syntax error line {mismatch[0]}: brackets do not "
+                                                          f"match: {mismatch[1]}")
+            elif rec.get("ok"):
                 job.syntax = "ok"
             elif _looks_like_jsx(job.code):
                 # node cannot parse JSX; semgrep can. Not a syntax error we can assert.
@@ -1090,9 +1120,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
                 job.syntax, job.syntax_reason = "error", f"syntax error {where}: {rec.get('msg', '')}"
         for name in chunk:
             if name not in seen:
-                by_name[name].syntax = "unchecked"
-                by_name[name].syntax_reason = f"node syntax check gave no result (exit {proc.returncode})"
-                by_name[name].fail(by_name[name].syntax_reason)
+                by_name[name].check_failed("node", f"no result (exit {proc.returncode})")
 
 
 def _go_parser():
@@ -1160,16 +1188,14 @@ def _check_go(jobs: list[_Job], workdir: str) -> None:
         try:
             proc = _run_tool("gofmt", ["-e", "-l", name], gdir, _timeout_for(1))
         except ToolFailure as exc:
-            job.syntax, job.syntax_reason = "unchecked", str(exc)
-            job.fail(f"gofmt failed: {exc}")
+            job.check_failed("gofmt", str(exc))
             continue
         m = re.search(r":(\d+):\d+: (.*)", proc.stderr)
         if proc.returncode != 0 and m:
             ln = int(m.group(1)) - extra - job.offset
             job.syntax, job.syntax_reason = "error", f"syntax error line {ln}: {m.group(2)}"
         elif proc.returncode != 0:  # failed without saying where: not a verdict on the code
-            job.syntax, job.syntax_reason = "unchecked", f"gofmt exit {proc.returncode}: {proc.stderr.strip()[:160]}"
-            job.fail(job.syntax_reason)
+            job.check_failed("gofmt", f"exit {proc.returncode}: {proc.stderr.strip()[:160]}")
         else:
             job.syntax = "ok"
 
@@ -1739,6 +1765,56 @@ def _run_parallel(tasks: list[tuple[str, Callable[[], None]]], workers: int, bar
 def analyze(code: str, language: str, context: str = "") -> Verdict:
     """Label one snippet. For many snippets use ``analyze_batch`` (analyzer start-up dominates)."""
     return analyze_batch([Snippet(code=code, language=language, context=context)], progress=False)[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# does a complete C/C++ program compile?
+# --------------------------------------------------------------------------------------------------
+
+# gcc 14 rejects these by default (C99 dropped implicit declarations and implicit int); gcc 12 only warns. As
+# errors here, "compiles" means the same with every gcc.
+_C_STRICT = ("-Werror=implicit-function-declaration", "-Werror=implicit-int", "-Werror=incompatible-pointer-types",
+             "-Werror=int-conversion")
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    status: str  # "ok" | "error" | "unchecked" (no compiler, or it crashed or timed out)
+    message: str = ""  # the first error, or why nothing was checked
+
+
+def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> list[CompileResult]:
+    """Whether each complete C or C++ program compiles: ``gcc``/``g++ -fsyntax-only`` with the real system headers.
+
+    The syntax check of :func:`analyze_batch` forgives what a function cut out of its project cannot have (headers,
+    declarations). A generated *evaluation* program has no such excuse: the prompt gives it its includes, so an
+    undeclared name or a call to a function that does not exist is a broken program. SafeCoder's evaluator also
+    counts a C output as parsed only if ``gcc -c`` compiles it (``try_parse`` in safecoder/utils.py)."""
+    language = normalize_language(language)
+    if language not in ("c", "cpp"):
+        raise ValueError(f"compile_check: only C and C++ are compiled, not {language!r}")
+    compiler = "gcc" if language == "c" else "g++"
+    if _tool_cmd(compiler) is None:
+        return [CompileResult("unchecked", f"{compiler} not available")] * len(programs)
+    ext = ".c" if language == "c" else ".cpp"
+    args = ["-fsyntax-only", "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret", "-fmax-errors=5",
+            "-std=gnu11" if language == "c" else "-std=gnu++17", *(_C_STRICT if language == "c" else ())]
+    with tempfile.TemporaryDirectory(prefix="tsp_compile_") as workdir:
+        names = [f"p{i:06d}{ext}" for i in range(len(programs))]
+        for name, program in zip(names, programs):
+            Path(workdir, name).write_text(program, encoding="utf-8", errors="replace")
+
+        checked = _run_gcc(compiler, args, names, workdir, workers)
+    results = []
+    for name in names:
+        failure, errors = checked[name]
+        if failure:
+            results.append(CompileResult("unchecked", failure))
+        elif errors:
+            results.append(CompileResult("error", f"line {errors[0][0]}: {errors[0][1]}"))
+        else:
+            results.append(CompileResult("ok"))
+    return results
 
 
 # --------------------------------------------------------------------------------------------------
