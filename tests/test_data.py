@@ -174,3 +174,26 @@ def test_paper_data_is_skipped_with_the_reason_when_it_cannot_be_had(capsys):
     assert data.paper_data(unreachable, download=True) is None
     assert "no network" in capsys.readouterr().out
     assert data.paper_data(lambda download: ["row"], download=False) == ["row"]
+
+
+def test_a_garbled_download_is_deleted_so_the_next_run_fetches_it_again(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TSP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared")
+    cached = tmp_path / "cache" / "data" / "safecoder-train-sec-new-desc.jsonl"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("<html>proxy error</html>\n")
+    assert data.paper_data(data.load_safecoder, download=True) is None
+    assert "was deleted" in capsys.readouterr().out and not cached.exists()
+
+    annotated = tmp_path / "cache" / "data" / "tsp-sec-new-desc_annotated.json"
+    annotated.write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(data.DataError, match="was deleted"):
+        data.load_annotated(download=True)
+    assert not annotated.exists()
+
+    # a file the user passed (or one in ../shared/data) is theirs: it is reported, never deleted
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text("<html>\n")
+    with pytest.raises(data.DataError, match="mine.jsonl:1") as info:
+        data.load_safecoder(mine)
+    assert mine.exists() and "deleted" not in str(info.value)

@@ -12,6 +12,7 @@ node in the wrong spot and teach the model the wrong lesson.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
@@ -330,6 +331,25 @@ def _download(url: str, name: str) -> Path:
     return target
 
 
+def _is_download(path: Path) -> bool:
+    from .models import cache_root
+
+    return path.parent == cache_root() / "data"
+
+
+@contextlib.contextmanager
+def _drop_if_garbled(path: Path):
+    """A downloaded file that does not parse (a proxy's error page, a changed format) is deleted, so that the next
+    call downloads it again instead of failing on the cached copy until someone deletes it by hand."""
+    try:
+        yield
+    except (DataError, UnicodeDecodeError) as exc:
+        if not _is_download(path):
+            raise
+        path.unlink(missing_ok=True)
+        raise DataError(f"{exc} (the downloaded copy {path} was deleted: the next call downloads it again)") from exc
+
+
 def _locate(path, shared_rel: str, url: str, name: str, download: bool) -> Path:
     if path:
         return Path(path)
@@ -363,9 +383,10 @@ def load_safecoder(path: str | os.PathLike | None = None, download: bool = False
     test with); those are recomputed and marked ``extra["changes_recomputed"]``."""
     path = _locate(path, "safecoder/train-sec-new-desc.jsonl", SAFECODER_URL, "safecoder-train-sec-new-desc.jsonl", download)
     pairs = []
-    for where, row in _read_rows(path):
-        ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""
-        pairs.append(pair_from_row(row, where, language=EXTENSION_LANGUAGE.get(ext), repair=True))
+    with _drop_if_garbled(path):
+        for where, row in _read_rows(path):
+            ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""
+            pairs.append(pair_from_row(row, where, language=EXTENSION_LANGUAGE.get(ext), repair=True))
     return pairs
 
 
@@ -386,18 +407,19 @@ def parse_risk_annotations(text: str) -> list[RiskAnnotation]:
 def load_annotated(path: str | os.PathLike | None = None, download: bool = False) -> list[AnnotatedPair]:
     """The TSP authors' risk-node annotations of SafeCoder's pairs (a JSON list; GPT-4o text in ``output``)."""
     path = _locate(path, "tsp_annotated/sec-new-desc_annotated.json", ANNOTATED_URL, "tsp-sec-new-desc_annotated.json", download)
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(rows, list):
-        raise DataError(f"{path}: expected a JSON list of rows")
     out = []
-    for k, row in enumerate(rows):
-        where = f"{path}:[{k}]"
-        ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""
-        pair = pair_from_row(row, where, language=EXTENSION_LANGUAGE.get(ext), repair=True)
-        out.append(AnnotatedPair(pair, parse_risk_annotations(row.get("output", ""))))
+    with _drop_if_garbled(path):
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(rows, list):
+            raise DataError(f"{path}: expected a JSON list of rows")
+        for k, row in enumerate(rows):
+            where = f"{path}:[{k}]"
+            ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""
+            pair = pair_from_row(row, where, language=EXTENSION_LANGUAGE.get(ext), repair=True)
+            out.append(AnnotatedPair(pair, parse_risk_annotations(row.get("output", ""))))
     return out
 
 
