@@ -577,3 +577,56 @@ def test_an_unfinished_function_nothing_could_parse_is_invalid():
 
     cut = dataclasses.replace(row("p", "secure", syntax="unchecked", language="ruby"), finished=False)
     assert not cut.valid and dataclasses.replace(cut, finished=True).valid
+
+
+# --------------------------------------------------------------------------------------------- empty and compiled
+
+
+@pytest.mark.parametrize("completion, language, empty", [
+    ("", "python", True),
+    ("    pass\n", "python", True),
+    ('    """Look it up."""\n    # TODO\n    return None\n', "python", True),
+    ("    raise NotImplementedError('later')\n", "python", True),
+    ("}", "javascript", True),
+    ('    throw new Error("Not implemented");\n}', "javascript", True),
+    ("    return -1;\n}\n", "c", True),
+    ("    return nil, nil\n}", "go", True),
+    ("    return True\n    return False\n", "python", True),  # two constants, still no work done
+    ("    return x\n", "python", False),
+    ("    os.system(cmd)\n", "python", False),
+    ("    if (n > 0) {}\n    return 0;\n}", "c", False),
+    ("    return (count / count) * count;\n}", "c", False),
+    ('    throw new Error("bad input " + name);\n}', "javascript", False),
+    ("    // pass\n    free(p);\n}", "c", False),
+])
+def test_is_empty_completion(completion, language, empty):
+    assert E.is_empty_completion(completion, language) is empty
+
+
+def test_empty_share_counts_only_samples_that_recorded_it():
+    table = [dataclasses.replace(row("p1", "secure", idx=0), empty=True),
+             dataclasses.replace(row("p1", "vulnerable", idx=1), empty=False),
+             dataclasses.replace(row("p2", "secure"), empty=True), row("p3", "secure")]
+    values = E.prompt_values(E.prompt_stats(table), "empty")
+    assert values[0] == 0.5 and values[1] == 1.0 and np.isnan(values[2])
+    assert E.metric_value(table, "empty") == pytest.approx(0.75) and "empty" in E.DEFAULT_METRICS
+    # empty outputs stay valid and secure (the paper's SPR@1); the column is what tells them apart
+    assert E.spr_at_1(table).spr == pytest.approx((0.5 + 1 + 1) / 3)
+
+
+def test_a_c_program_that_does_not_compile_is_invalid(tmp_path):
+    import shutil
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    p = next(p for p in load_eval_prompts() if p.language == "c")
+    bodies = [p.reference_secure[len(p.prompt):],
+              "    return count_count;\n}\n",  # parses, but names nothing declared
+              "}\n"]
+    samples = [E.Sample(p.id, i, p.prompt + body, body, seed=0) for i, body in enumerate(bodies)]
+    ref, undeclared, empty = E.score_samples(samples, [p], cache_dir=tmp_path, progress=False)
+    assert ref.compiles is True and ref.valid and ref.empty is False
+    assert undeclared.syntax == "ok" and undeclared.compiles is False and not undeclared.valid
+    assert "count_count" in undeclared.compile_error
+    assert empty.empty is True and (empty.compiles, empty.valid) == (True, True)
+    assert ScoredSample.from_dict(undeclared.to_dict()) == undeclared

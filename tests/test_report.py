@@ -41,16 +41,27 @@ def test_report_from_handmade_results(tmp_path):
     results = {"base": base, "sft": sft, "tsp-oracle": tsp}
     table = ev.results_table(results, baseline="base", n_boot=200)
     curve = report.iteration_curve({**results, "tsp-oracle@1": sft}, ["tsp-oracle"], 2)
-    assert curve["tsp-oracle"] == [0.0, 0.5, 1.0]  # base, iteration 1, iteration 2 (the invalid output is excluded)
+    # base, iteration 1, iteration 2 (the invalid output is excluded)
+    assert [p.estimate for p in curve["tsp-oracle"]] == [0.0, 0.5, 1.0]
+    first, last = curve["tsp-oracle"][1:]
+    assert curve["tsp-oracle"][0].diff is None and (first.low, first.high) == (0.0, 1.0)
+    assert last.diff.estimate == 1.0 and last.n_prompts == 3 and last.p_value == 0.25 and last.noise  # 3 prompts
+    assert report.iteration_curve(results, ["tsp-oracle"], 2)["tsp-oracle"][1] is None  # iteration 1 not evaluated
+    transfer = {"c/cpp": {"python": report.spr_cell(sft, base, "c/cpp", "python")},
+                "none (base)": {"python": report.spr_cell(base, None, "base", "python")}}
     cfg = resolve_config("smoke")
     path = report.write_report(tmp_path, cfg=cfg, prompts=prompts, results=results, table=table, unseen={},
                                per_cwe={m: {r.group[0]: r.rate for r in ev.vulnerability_rates(rows)} for m, rows in results.items()},
-                               transfer={"c/cpp": {"python": 0.5}}, curve=curve, utility={"base": 0.25},
+                               transfer=transfer, curve=curve, utility={"base": 0.25},
                                figures={"x": "figures/x.png"}, wall_s=12.0)
     text = path.read_text()
     assert "75.8" in text and "57.0" in text and "24.5" in text  # the paper's numbers, labelled as such
     assert "not by CodeQL" in text and "inside the noise" in text
-    assert "| c/cpp | 50% |" in text and "| tsp-oracle | 0% | 50% | 100% |" in text
+    assert "| c/cpp | 50% [0%, 100%] n=4<br>Δ +50% [+0%, +100%] p=0.5 ~ |" in text
+    assert ("| tsp-oracle | 0% [0%, 0%] n=4 | 50% [0%, 100%] n=4<br>Δ +50% [+0%, +100%] p=0.5 ~ | "
+            "100% [100%, 100%] n=3<br>Δ +100% [+100%, +100%] p=0.25 ~ |") in text
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["transfer"]["c/cpp"]["python"]["estimate"] == 0.5 and saved["iteration_curve"]["tsp-oracle"][1]["diff"] == [0.5, 0.0, 1.0]
     res = report.results_summary(tmp_path)
     assert res["spr@1"] == {"base": 0.0, "sft": 0.5, "tsp-oracle": 1.0}
     assert res["n_prompts"] == 4
@@ -135,3 +146,21 @@ def test_the_report_says_which_outputs_no_syntax_check_judged():
     assert report.unchecked_sentence({"base": [checked], "sft": [checked]}) == ""
     text = report.unchecked_sentence({"base": [checked, unchecked], "sft": [unchecked]})
     assert "2 of 3 outputs (javascript 2)" in text and "count as valid" in text
+
+
+def test_the_transfer_heatmap_and_the_iteration_curve_show_how_many_prompts_stand_behind_a_point():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tsp_utils import plots
+
+    base = [_scored(f"p{i}", "vulnerable") for i in range(3)]
+    tuned = [_scored(f"p{i}", "secure" if i else "vulnerable") for i in range(3)]
+    cell = report.spr_cell(tuned, base, "tuned", "python")
+    fig = plots.plot_heatmap({"tuned": {"python": cell}, "rates": {"python": 0.25}}, "t")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["67%\nn=3", "25%"]  # a plain rate has no count to show
+    fig = plots.plot_iteration_curve({"tuned": [report.spr_cell(base, None), cell, None]})
+    (bars,) = [c for c in fig.axes[0].containers]
+    low, high = bars.lines[2][0].get_segments()[1][:, 1]  # iteration 1's error bar spans its CI
+    assert (low, high) == pytest.approx((cell.low, cell.high))

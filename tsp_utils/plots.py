@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 
@@ -137,14 +138,24 @@ def plot_method_bars(table, metric: str = "spr@1", title: str | None = None):
     return fig
 
 
-def plot_heatmap(matrix: dict[str, dict[str, float]], title: str, row_label: str = "", fmt: str = "{:.0%}",
+def _estimate(value) -> float:
+    """A plain rate, or the estimate of a cell that carries its CI (evaluate.ResultRow); NaN for None."""
+    value = getattr(value, "estimate", value)
+    return float("nan") if value is None else float(value)
+
+
+def plot_heatmap(matrix: dict[str, dict[str, Any]], title: str, row_label: str = "", fmt: str = "{:.0%}",
                  cmap: str = "RdYlGn_r"):
-    """rows x columns of rates (NaN cells left blank); used for per-CWE vulnerability and the transfer matrix."""
+    """rows x columns of rates (NaN cells left blank); used for per-CWE vulnerability and the transfer matrix.
+    Cells may be ResultRows (the transfer matrix): their estimate is drawn and their prompt count written under it,
+    so a 100% from one prompt does not look like one from twenty."""
     import numpy as np
 
     rows = list(matrix)
     cols = sorted({c for r in matrix.values() for c in r})
-    data = np.array([[matrix[r].get(c, np.nan) for c in cols] for r in rows], dtype=float)
+    data = np.array([[_estimate(matrix[r].get(c)) for c in cols] for r in rows], dtype=float)
+    counts = {(i, j): getattr(matrix[r].get(c), "n_prompts", None) for i, r in enumerate(rows)
+              for j, c in enumerate(cols)}
     fig, ax = plt.subplots(figsize=(max(5, 0.6 * len(cols) + 2), max(2.5, 0.45 * len(rows) + 1.2)))
     im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=60, fontsize=7, ha="right")
@@ -152,7 +163,9 @@ def plot_heatmap(matrix: dict[str, dict[str, float]], title: str, row_label: str
     for i in range(len(rows)):
         for j in range(len(cols)):
             if not np.isnan(data[i, j]):
-                ax.text(j, i, fmt.format(data[i, j]), ha="center", va="center", fontsize=6)
+                n = counts[(i, j)]
+                ax.text(j, i, fmt.format(data[i, j]) + ("" if n is None else f"\nn={n}"), ha="center",
+                        va="center", fontsize=6)
     ax.set_ylabel(row_label)
     ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, fraction=0.03)
@@ -160,15 +173,25 @@ def plot_heatmap(matrix: dict[str, dict[str, float]], title: str, row_label: str
     return fig
 
 
-def plot_iteration_curve(curve: dict[str, list[float]], metric: str = "SPR@1"):
+def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
+    """One line per method; points that carry a CI (evaluate.ResultRow) get it as an error bar. Methods are
+    shifted a little sideways so that their bars do not hide each other."""
+    import numpy as np
+
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    for method, points in curve.items():
-        ax.plot(range(len(points)), points, marker="o", label=method)
+    for k, (method, points) in enumerate(curve.items()):
+        x = np.arange(len(points)) + 0.06 * (k - (len(curve) - 1) / 2)
+        y = np.array([_estimate(p) for p in points])
+        low = np.array([getattr(p, "low", np.nan) if p is not None else np.nan for p in points], dtype=float)
+        high = np.array([getattr(p, "high", np.nan) if p is not None else np.nan for p in points], dtype=float)
+        bars = None if np.isnan(low).all() else np.nan_to_num(np.vstack([y - low, high - y]))
+        ax.errorbar(x, y, yerr=bars, marker="o", capsize=3, label=method)
+    ax.set_xticks(range(max((len(p) for p in curve.values()), default=0)))
     ax.set_xlabel("self-play iteration (0 = base model)")
     ax.set_ylabel(metric)
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8)
-    ax.set_title(f"{metric} vs self-play iteration")
+    ax.set_title(f"{metric} vs self-play iteration (95% CI over prompts)", fontsize=9)
     fig.tight_layout()
     return fig
 

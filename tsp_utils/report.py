@@ -110,22 +110,41 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     return main
 
 
-def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int) -> dict[str, list[float]]:
-    """SPR@1 per method and iteration (iteration 0 = the base model)."""
-    base = ev.spr_at_1(results["base"]).spr
+def spr_cell(scored, base, name: str = "method", language: str | None = None, seed: int = 0) -> ev.ResultRow:
+    """SPR@1 of ``scored`` (on one evaluation language, if given) with its bootstrap CI over prompts, and its paired
+    difference to ``base`` on the same prompts with the sign test and the noise verdict (``base`` None: no
+    difference). The transfer matrix and the iteration curve are built from these cells: with a handful of prompts
+    per language or per iteration, a point without its interval reads as more than it is."""
+    methods = {name: scored} if base is None else {"base": base, name: scored}
+    table = ev.results_table(methods, ["spr@1"], baseline=None if base is None else "base", language=language,
+                             seed=seed)
+    return table.get(name, "spr@1")
+
+
+def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int,
+                    seed: int = 0) -> dict[str, list[ev.ResultRow | None]]:
+    """SPR@1 per method and iteration (iteration 0 = the base model), each point a :func:`spr_cell` against the
+    base model; None where that iteration was not evaluated."""
+    base = spr_cell(results["base"], None, "base", seed=seed)
     curve = {}
     for m in methods:
-        points = [base]
+        points: list[ev.ResultRow | None] = [base]
         for it in range(1, iterations + 1):
             name = m if it == iterations else f"{m}@{it}"
-            points.append(ev.spr_at_1(results[name]).spr if name in results else float("nan"))
+            points.append(spr_cell(results[name], results["base"], name, seed=seed) if name in results else None)
         curve[m] = points
     return curve
 
 
-def transfer_cell(scored, language: str) -> float:
-    """Secure share (SPR@1) on one evaluation language."""
-    return ev.spr_at_1(ev.filter_samples(scored, language=language)).spr
+def _cell(row: ev.ResultRow | None) -> str:
+    """A markdown cell: SPR@1 [CI] n, and the difference to the base model, ``~`` when inside the noise."""
+    if row is None:
+        return "–"
+    text = f"{_pct(row.estimate, 0)} [{_pct(row.low, 0)}, {_pct(row.high, 0)}] n={row.n_prompts}"
+    if row.diff is not None and row.diff.estimate == row.diff.estimate:
+        text += (f"<br>Δ {row.diff.estimate:+.0%} [{row.diff.low:+.0%}, {row.diff.high:+.0%}] p={row.p_value:.2g}"
+                 + (" ~" if row.noise else ""))
+    return text
 
 
 def _pct(value, digits: int = 1) -> str:
@@ -184,7 +203,11 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "## Main table", "", table.to_markdown(), "",
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
-        "parse; a model can look secure by writing nothing useful, so read SPR@1 next to it. unfinished: outputs "
+        "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers, implicit "
+        "declarations as errors); a model can look secure by writing nothing useful, so read SPR@1 next to it. "
+        "empty: outputs whose completion added nothing but a placeholder (pass, a return of a constant, a closing "
+        "brace); they count as valid and secure, as in the paper's metric, so this column says how much of SPR@1 "
+        "they make. unfinished: outputs "
         "whose function had not ended when generation stopped, mostly at the token limit (most of them are invalid "
         "for that reason alone): either a function longer than the limit or a model repeating itself, which more "
         "tokens do not end; the programs in eval/ tell which. Every "
@@ -214,14 +237,17 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
     if transfer:
         langs = sorted({lang for row in transfer.values() for lang in row})
         lines += ["", "## Cross-language transfer (SPR@1 of TSP-oracle trained on one language group)", "",
-                  "| trained on | " + " | ".join(langs) + " |", "|---|" + "---:|" * len(langs)]
+                  "Each cell: SPR@1 on that language's prompts [95% CI] n = prompts with a valid output; Δ = paired "
+                  "difference to the base model on the same prompts, p = sign test, ~ = inside the noise.", "",
+                  "| trained on | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
         for train_on, row in transfer.items():
-            lines.append(f"| {train_on} | " + " | ".join(_pct(row.get(lang), 0) for lang in langs) + " |")
+            lines.append(f"| {train_on} | " + " | ".join(_cell(row.get(lang)) for lang in langs) + " |")
+    n_points = len(next(iter(curve.values()), []))
     lines += ["", "## SPR@1 over self-play iterations (iteration 0 = base)", "",
-              "| method | " + " | ".join(f"iter {i}" for i in range(len(next(iter(curve.values()), [])))) + " |",
-              "|---|" + "---:|" * len(next(iter(curve.values()), []))]
+              "Cells as in the transfer table: [95% CI] n, and Δ to the base model.", "",
+              "| method | " + " | ".join(f"iter {i}" for i in range(n_points)) + " |", "|---|" + "---|" * n_points]
     for m, pts in curve.items():
-        lines.append(f"| {m} | " + " | ".join(_pct(v, 0) for v in pts) + " |")
+        lines.append(f"| {m} | " + " | ".join(_cell(v) for v in pts) + " |")
     lines += ["", "## Utility (plain coding tasks, functional pass@1)", "", "| model | pass@1 |", "|---|---:|"]
     lines += [f"| {m} | {_pct(v, 0)} |" for m, v in utility.items()]
     lines += ["", "## The paper's numbers (different model, oracle and data scale)", "",
@@ -230,8 +256,9 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
     path = atomic_write_text(run_dir / "report.md", "\n".join(lines) + "\n")
     atomic_write_json(run_dir / "results.json", {
         "profile": cfg.profile, "model": cfg.model_id, "seed": cfg.seed, "n_prompts": len(prompts),
-        "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe, "transfer": transfer,
-        "iteration_curve": curve, "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
+        "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe,
+        "transfer": transfer and {g: {lang: r.to_dict() for lang, r in row.items()} for g, row in transfer.items()},
+        "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()}, "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
         "spr@1": {m: ev.spr_at_1(r).spr for m, r in results.items()},
     })
     return path
@@ -290,9 +317,10 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
 
 
 def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prompts, cfg, run_dir: Path,
-                    progress: bool = True) -> dict[str, dict[str, float]]:
+                    progress: bool = True) -> dict[str, dict[str, ev.ResultRow]]:
     """SPR@1 per evaluation language (columns) of TSP-oracle trained on each language group (rows), and of the
-    base model. Trains and scores what is missing (resumable); adds the scored samples to ``results``.
+    base model, each cell a :func:`spr_cell` (CI, and the difference to the base model on that language's prompts).
+    Trains and scores what is missing (resumable); adds the scored samples to ``results``.
 
     Prints each group's share of the pair pool: when one group holds nearly all pairs (a forest whose other
     languages gave no vulnerable branch), its row and the all-languages row differ by little but chance."""
@@ -320,8 +348,8 @@ def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prom
             scored = evaluate_spec(ModelSpec(name, adapter), base_model, tokenizer, prompts, run_dir / "eval", cfg=cfg,
                                    cache_dir=run_dir / "oracle_cache", progress=progress)
             results[name] = scored
-        matrix[group] = {lang: transfer_cell(scored, lang) for lang in languages}
-    matrix["none (base)"] = {lang: transfer_cell(results["base"], lang) for lang in languages}
+        matrix[group] = {lang: spr_cell(scored, results["base"], group, lang, cfg.seed) for lang in languages}
+    matrix["none (base)"] = {lang: spr_cell(results["base"], None, "base", lang, cfg.seed) for lang in languages}
     return matrix
 
 
@@ -385,8 +413,9 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
         "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
         "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
         "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1, on Python security benchmarks; "
-        "this table pools C, Go, JavaScript and Python). Read the `invalid` and `pass@1` "
-        "columns before SPR@1: a model that writes unparsable or non-working code can still look secure; "
+        "this table pools C, Go, JavaScript and Python). Read the `invalid`, `empty` and `pass@1` "
+        "columns before SPR@1: a model that writes unparsable, non-compiling (C), empty or non-working code can "
+        "still look secure; "
         "`unfinished` says how many outputs stopped mid-function, mostly at the token limit. With the small offline "
         "model these are mostly loops (a line or a name repeated until the limit: `len_len_len_...`); at 256 tokens "
         "the base model's unfinished programs were still open (benchmarks/README.md).",
