@@ -165,3 +165,268 @@ def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     with pytest.raises(OSError, match="Linux only"):
         run_python("print(1)\n")
+
+
+# --- not root: the launcher's user, PID, network and mount namespaces ------------------------------------------
+# The suite usually runs as root, so these run the sandbox as user nobody (65534) through tests/sandbox_as_user.py,
+# with a copy of sandbox.py that user can read and an interpreter it can run.
+
+NOBODY = 65534
+
+
+def _proc_cmdlines_with(token: str) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if token.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+@pytest.fixture
+def daemon_token():
+    """A distinctive argv word for a test's would-be daemon; whatever still carries it at the end is killed."""
+    token = f"tsp-daemon-{uuid.uuid4().hex}"
+    yield token
+    for pid in _proc_cmdlines_with(token):
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def as_nobody():
+    """run(code, deny_userns=False, **kwargs) -> result dict of run_python executed by an unprivileged user."""
+    import json
+    import pwd
+    import shutil
+    import sys
+    import tempfile
+
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwuid(NOBODY)
+        except KeyError:
+            pytest.skip(f"no user {NOBODY} to run the unprivileged sandbox as")
+        as_user = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+    else:
+        as_user = {}  # already unprivileged
+    # sys.executable may sit under a directory the user cannot enter (/root/.pyenv behind /root, mode 0700)
+    def runnable(exe: str | None) -> bool:
+        try:
+            return exe is not None and subprocess.run(
+                [exe, "-I", "-c", "import sys; assert sys.version_info >= (3, 9)"], **as_user, cwd="/",
+                capture_output=True, timeout=60).returncode == 0
+        except OSError:  # PermissionError when the user cannot reach it
+            return False
+
+    candidates = [sys.executable, "/usr/bin/python3", shutil.which("python3")]
+    python = next((exe for exe in candidates if runnable(exe)), None)
+    if python is None:
+        pytest.skip(f"no Python >= 3.9 that uid {NOBODY} can run among {candidates}")
+    code_dir = Path(tempfile.mkdtemp(prefix="tsp_sandbox_as_user_"))
+    code_dir.chmod(0o755)
+    for src in (REPO / "tsp_utils" / "sandbox.py", REPO / "tests" / "sandbox_as_user.py"):
+        shutil.copy(src, code_dir / src.name)
+        (code_dir / src.name).chmod(0o644)
+
+    def run(code: str, deny_userns: bool = False, **kwargs) -> dict:
+        job = json.dumps({"code": code, "kwargs": kwargs, "deny_userns": deny_userns})
+        done = subprocess.run([python, "-I", str(code_dir / "sandbox_as_user.py"), str(code_dir), job], **as_user,
+                              cwd="/", capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    try:
+        yield run
+    finally:
+        shutil.rmtree(code_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def nobody_userns(as_nobody):
+    probe = as_nobody("pass\n")
+    assert probe["status"] == "pass", probe
+    if not probe["limits"]["user_namespace"].startswith("yes"):
+        pytest.skip(f"unprivileged user namespaces unavailable here: {probe['limits']['user_namespace']}")
+    return as_nobody
+
+
+@pytest.fixture
+def world_writable_dir():
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="tsp_sandbox_shared_"))
+    path.chmod(0o777)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_unprivileged_run_has_no_network_no_writes_and_sees_no_other_process(nobody_userns, world_writable_dir):
+    import json
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        target = world_writable_dir / "escaped.txt"
+        code = (
+            "import json, os, socket\n"
+            "out = {}\n"
+            "try:\n"
+            f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
+            "    out['connect'] = 'ok'\n"
+            "except OSError as exc:\n"
+            "    out['connect'] = repr(exc)\n"
+            "out['ifaces'] = [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]]\n"
+            "try:\n"
+            f"    open({str(target)!r}, 'w').write('x')\n"
+            "    out['write'] = 'ok'\n"
+            "except OSError as exc:\n"
+            "    out['write'] = repr(exc)\n"
+            "try:\n"
+            f"    os.kill({os.getpid()}, 0)\n"  # the test process itself
+            "    out['signal'] = 'ok'\n"
+            "except OSError as exc:\n"
+            "    out['signal'] = repr(exc)\n"
+            "out['pids'] = sorted(int(e) for e in os.listdir('/proc') if e.isdigit())\n"
+            "print(json.dumps(out))\n"
+        )
+        r = nobody_userns(code)
+        assert r["status"] == "pass", r
+        out = json.loads(r["stdout"])
+        assert out["connect"] != "ok" and out["ifaces"] == ["lo"], out
+        assert out["write"] != "ok" and "Read-only" in out["write"] and not target.exists(), out
+        assert out["signal"] != "ok" and "ProcessLookupError" in out["signal"], out
+        assert out["pids"] == [1, 2], out  # the namespace's init and the program
+        limits = r["limits"]
+        assert limits["network"].startswith("isolated") and limits["pid_namespace"].startswith("yes"), limits
+        assert limits["filesystem"].startswith("read-only except") and limits["proc"] == "private to the run", limits
+
+        # the same probes, isolation switched off: they do detect a reachable listener and a writable path
+        r = nobody_userns(code, isolate_network=False, isolate_fs=False)
+        out = json.loads(r["stdout"])
+        assert out["connect"] == "ok" and len(out["ifaces"]) > 1 and out["write"] == "ok", (out, r["limits"])
+        assert r["limits"]["network"].startswith("not isolated")
+
+
+def _setsid_daemon(token: str, marker_dir: Path) -> str:
+    # the grandchild leaves the session and the process group, says it started, and would write `survived` 1 s later
+    return (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        f"    os.execv(sys.executable, [sys.executable, '-c', 'import os, sys, time; "
+        f"open(sys.argv[2] + \"/started\", \"w\").close(); time.sleep(1); "
+        f"open(sys.argv[2] + \"/survived\", \"w\").close(); time.sleep(30)', {token!r}, {str(marker_dir)!r}])\n"
+        f"while not os.path.exists({str(marker_dir / 'started')!r}):\n"
+        "    time.sleep(0.01)\n"
+        "print('parent exits')\n"
+    )
+
+
+def test_unprivileged_setsid_grandchild_does_not_outlive_the_run(nobody_userns, world_writable_dir, daemon_token):
+    import time
+
+    token = daemon_token
+    # isolate_fs off so that the grandchild can leave markers outside the run directory
+    r = nobody_userns(_setsid_daemon(token, world_writable_dir), isolate_fs=False, timeout_s=20)
+    assert r["status"] == "pass" and r["limits"]["pid_namespace"].startswith("yes"), r
+    assert (world_writable_dir / "started").exists()
+    time.sleep(1.5)
+    assert not (world_writable_dir / "survived").exists()
+    assert _proc_cmdlines_with(token) == []
+
+
+def test_unprivileged_daemon_is_killed_on_timeout(nobody_userns, daemon_token):
+    import time
+
+    token = daemon_token
+    code = ("import os, sys, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {token!r}])\n"
+            "def up():\n"
+            "    for e in filter(str.isdigit, os.listdir('/proc')):\n"
+            "        try:\n"
+            f"            if {token!r} in open('/proc/' + e + '/cmdline').read():\n"
+            "                return True\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "while not up():\n"
+            "    time.sleep(0.01)\n"
+            "print('daemon up', flush=True)\n"
+            "time.sleep(60)\n")
+    r = nobody_userns(code, timeout_s=3)
+    assert r["status"] == "timeout" and r["stdout"] == "daemon up\n", r
+    deadline = time.monotonic() + 2  # the namespace's init may still be reaping when the launcher is gone
+    while _proc_cmdlines_with(token) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _proc_cmdlines_with(token) == []
+
+
+def test_unprivileged_run_ends_as_the_program_ended(nobody_userns):
+    # the program is not the launcher's child but its grandchild (under the namespace's init): the launcher must
+    # hand on its exit status and signal death for _classify to see them
+    cpu = nobody_userns("while True:\n    pass\n", timeout_s=10, cpu_s=1)
+    assert (cpu["status"], cpu["reason"], cpu["returncode"]) == ("timeout", "CPU time limit", -9), cpu
+    aborted = nobody_userns("import os\nos.abort()\n")
+    assert (aborted["status"], aborted["returncode"], aborted["reason"]) == ("error", -6, "killed by SIGABRT")
+    assert nobody_userns("raise SystemExit(3)\n")["returncode"] == 3
+    assert nobody_userns("x = bytearray(10 * 1024 ** 3)\n", memory_mb=512)["reason"] == "memory limit (MemoryError)"
+
+
+def test_unprivileged_nproc_counts_only_the_run(nobody_userns):
+    # a dozen other processes of the same user: a per-user count would refuse every fork under a limit of 10
+    others = [subprocess.Popen(["sleep", "30"], user=NOBODY, group=NOBODY, extra_groups=[])
+              for _ in range(12)] if os.geteuid() == 0 else []
+    try:
+        code = ("import os, time\n"
+                "n = 0\n"
+                "try:\n"
+                "    while True:\n"
+                "        if os.fork() == 0:\n"
+                "            time.sleep(5)\n"
+                "            os._exit(0)\n"
+                "        n += 1\n"
+                "except OSError:\n"
+                "    print(n)\n")
+        r = nobody_userns(code, max_procs=8)
+    finally:
+        for p in others:
+            p.kill()
+            p.wait()
+    assert r["status"] == "pass", r
+    assert r["limits"]["RLIMIT_NPROC"] == 10 and r["limits"]["RLIMIT_NPROC_counts"] == "this run's user namespace"
+    assert int(r["stdout"]) == 7  # the program and 7 children: max_procs processes, as under root's per-run uid
+
+
+def test_unprivileged_fallback_without_user_namespaces(as_nobody, daemon_token):
+    """Where user namespaces are refused the run still works, and limits say what did not take effect.
+
+    It also shows the gap the namespaces close: the setsid grandchild survives (and the check used above sees it)."""
+    import time
+
+    code = ("import os, sys, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(30)', {daemon_token!r}])\n"
+            "time.sleep(0.3)\n")
+    # where the host refuses user namespaces already, the plain run is the fallback
+    refuse = as_nobody("pass\n")["limits"]["user_namespace"].startswith("yes")
+    r = as_nobody(code, deny_userns=refuse, max_procs=8)
+    time.sleep(0.3)
+    survivors = _proc_cmdlines_with(daemon_token)
+    assert r["status"] == "pass", r
+    limits = r["limits"]
+    assert limits["user_namespace"].startswith("unavailable: unshare(CLONE_NEWUSER) failed"), limits
+    assert limits["pid_namespace"].startswith("no") and limits["network"].startswith("not isolated: unshare"), limits
+    assert limits["filesystem"].startswith("not isolated") and "proc" not in limits, limits
+    assert limits["RLIMIT_NPROC_counts"] == "all of the user's processes" and limits["RLIMIT_NPROC"] > 8, limits
+    assert survivors, "without a PID namespace a setsid grandchild outlives the run (documented gap)"

@@ -7,35 +7,52 @@ child's cwd and HOME) holding ``solution.py`` and, optionally, ``test.py`` (whic
 exits early with status 0 is an error). ``-E -s``: the isolation of ``-I`` except that the script's directory
 stays on sys.path so that ``from solution import`` works.
 
-What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run):
+What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
+the child runs under a fresh, unused uid/gid (one per run). Not root, it enters a new user namespace when the
+kernel allows unprivileged ones (our uid mapped to itself, so the code holds no capabilities there), which
+brings the namespaces below; where that is refused (e.g. Ubuntu's AppArmor restriction, some containers),
+``limits["user_namespace"]`` says why and the rows marked "no user namespace" apply.
 
 ==========================  =====================================================================
 control                     mechanism
 ==========================  =====================================================================
-wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group and every
-                            process of the run's uid (catches children that called setsid)
+wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group, then
+                            as root every process of the run's uid; not root, the run's PID
+                            namespace: its init is in that process group (and has the launcher
+                            as death signal), and when it dies the kernel kills every process
+                            in the namespace. Both catch children that called setsid; with no
+                            user namespace, such children outlive the run
 CPU time                    RLIMIT_CPU (SIGXCPU / SIGKILL)
 memory                      RLIMIT_AS (allocations beyond it raise MemoryError)
 file size                   RLIMIT_FSIZE (also bounds stdout/stderr, which go to files)
-processes (fork bombs)      RLIMIT_NPROC. The kernel does not enforce it for root, so when we are
-                            root the child switches to a fresh, unused uid/gid (one per run): the
-                            limit then counts only that run's processes, and the child cannot signal
-                            the parent (different uid) or other runs
+processes (fork bombs)      RLIMIT_NPROC = max_procs, counting only the run's processes: the kernel
+                            does not enforce it for root, hence the per-run uid; in a user
+                            namespace on Linux >= 5.14 it counts that namespace's processes (the
+                            launcher and the namespace's init count too, so it is max_procs + 2).
+                            No user namespace, or an older kernel: it counts all of the user's
+                            processes, so it is set to (their current count + max_procs), which is
+                            racy and weaker
+other processes             as root the run's uid cannot signal or trace the parent or other runs.
+                            In a user namespace: new PID namespace (the code can signal only the
+                            run's processes), a /proc listing only those (unless ``isolate_fs`` is
+                            off) and a new IPC namespace.
+                            No user namespace: the code can signal the user's other processes
 core dumps                  RLIMIT_CORE = 0
 open files                  RLIMIT_NOFILE = 256
 environment                 scrubbed: PATH, HOME=<tmpdir>, LANG only
 session                     new session / process group (start_new_session)
-network                     new empty network namespace (unshare CLONE_NEWNET) when permitted,
-                            else ``limits["network"] == "not isolated"``
-filesystem                  as root: new mount namespace where every mount except the run's
-                            directory (and /proc, /dev) is remounted read-only, so the code cannot
-                            write /tmp, the repository or anything else. Without that privilege the
-                            run's uid only keeps it out of root-owned paths (``limits["filesystem"]``
-                            says which)
+network                     new empty network namespace (as root, or in the user namespace),
+                            else ``limits["network"]`` says "not isolated" and why
+filesystem                  as root or in a user namespace: new mount namespace where every mount
+                            except the run's directory (and /proc, /dev) is remounted read-only,
+                            so the code cannot write /tmp, the repository or anything else (the
+                            code cannot remount: it lacks the capability, and a namespace it
+                            creates inherits the mounts locked). Otherwise the run's uid keeps it
+                            out of root-owned paths (root), or nothing beyond the user's own
+                            permissions (no user namespace); ``limits["filesystem"]`` says which.
+                            Not covered: Unix sockets on the file system (e.g. a session bus)
+                            stay connectable if the uid may
 ==========================  =====================================================================
-
-When we are not root, uid switching and mount isolation are unavailable: RLIMIT_NPROC then counts all
-of the user's processes, so it is set to (current count + max_procs); the result says so.
 """
 
 from __future__ import annotations
@@ -91,15 +108,18 @@ class SandboxJob:
 
 
 # The launcher runs as the child's first program (a fresh, single-threaded interpreter, so no fork-in-
-# threaded-parent hazards). It isolates network and filesystem while still root, sets the rlimits, drops
-# to the run's uid and execs the real program. It reports what took effect on fd REPORT_FD as JSON.
+# threaded-parent hazards). It isolates network and filesystem while still root (or, not root, inside a new
+# user namespace), sets the rlimits, drops to the run's uid and execs the real program. It reports what took
+# effect on fd REPORT_FD as JSON.
 _LAUNCHER = r'''
-import ctypes, json, os, resource, sys
+import ctypes, json, os, re, resource, signal, sys
 cfg = json.loads(sys.argv[1])
 rep = {}
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+PR_SET_PDEATHSIG = 1
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -109,15 +129,32 @@ def err():
     return os.strerror(ctypes.get_errno())
 work = cfg["workdir"]
 root = os.geteuid() == 0
-if cfg["isolate_network"]:
-    if libc.unshare(CLONE_NEWNET) == 0:
-        rep["network"] = "isolated (empty network namespace)"
+userns = False
+if not root:
+    # A user namespace gives an unprivileged user the namespaces root uses. It maps our uid to itself, not to
+    # root, so the program holds no capabilities in it once exec'd and cannot undo what is set up here.
+    uid, gid = os.getuid(), os.getgid()  # read before unshare: until the maps exist they read as overflow ids
+    flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC
+    flags |= (CLONE_NEWNET if cfg["isolate_network"] else 0) | (CLONE_NEWNS if cfg["isolate_fs"] else 0)
+    if libc.unshare(flags) == 0:
+        for name, text in (("uid_map", "%d %d 1" % (uid, uid)), ("setgroups", "deny"),
+                           ("gid_map", "%d %d 1" % (gid, gid))):
+            with open("/proc/self/" + name, "w") as fh:
+                fh.write(text)
+        userns = True
+        rep["user_namespace"] = "yes (uid %d mapped to itself)" % uid
+        rep["pid_namespace"] = "yes (its init ends every process of the run)"
     else:
-        rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
-else:
+        rep["user_namespace"] = "unavailable: unshare(CLONE_NEWUSER) failed: " + err()
+        rep["pid_namespace"] = "no (needs the user namespace)"
+if not cfg["isolate_network"]:
     rep["network"] = "not isolated (disabled by caller)"
-if root and cfg["isolate_fs"]:
-    ok = libc.unshare(CLONE_NEWNS) == 0
+elif userns or libc.unshare(CLONE_NEWNET) == 0:
+    rep["network"] = "isolated (empty network namespace)"
+else:
+    rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
+if (root or userns) and cfg["isolate_fs"]:
+    ok = userns or libc.unshare(CLONE_NEWNS) == 0
     ok = ok and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0
     ok = ok and libc.mount(work.encode(), work.encode(), None, MS_BIND, None) == 0
     if not ok:
@@ -158,14 +195,20 @@ if root and cfg["isolate_fs"]:
             rep["filesystem"] = "read-only except the run directory (mount namespace)"
 elif root:
     rep["filesystem"] = "uid only (mount isolation disabled by caller)"
+elif userns:
+    rep["filesystem"] = "not isolated (disabled by caller)"
 else:
-    rep["filesystem"] = "not isolated beyond the user's own permissions (not root)"
+    rep["filesystem"] = "not isolated beyond the user's own permissions (not root, no user namespace)"
+# Since Linux 5.14 RLIMIT_NPROC counts per user namespace (before, per user across all of them): in ours it
+# counts only this run's processes, of which the launcher and the namespace's init are two.
+kernel = tuple(int(n) for n in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+nproc_per_ns = userns and kernel >= (5, 14)
 MB = 1024 * 1024
 limits = {
     "RLIMIT_CPU": (resource.RLIMIT_CPU, cfg["cpu_s"]),
     "RLIMIT_AS": (resource.RLIMIT_AS, cfg["memory_mb"] * MB),
     "RLIMIT_FSIZE": (resource.RLIMIT_FSIZE, cfg["max_file_mb"] * MB),
-    "RLIMIT_NPROC": (resource.RLIMIT_NPROC, cfg["nproc"]),
+    "RLIMIT_NPROC": (resource.RLIMIT_NPROC, cfg["max_procs"] + 2 if nproc_per_ns else cfg["nproc"]),
     "RLIMIT_CORE": (resource.RLIMIT_CORE, 0),
     "RLIMIT_NOFILE": (resource.RLIMIT_NOFILE, 256),
 }
@@ -175,6 +218,10 @@ for name, (res, val) in limits.items():
         rep[name] = val
     except (ValueError, OSError) as exc:
         rep[name] = "not set: %s" % exc
+if root:
+    rep["RLIMIT_NPROC_counts"] = "the run's own uid"
+else:
+    rep["RLIMIT_NPROC_counts"] = "this run's user namespace" if nproc_per_ns else "all of the user's processes"
 if root and cfg.get("uid") is not None:
     uid = cfg["uid"]
     os.setgroups([])
@@ -183,11 +230,53 @@ if root and cfg.get("uid") is not None:
     rep["uid"] = os.getuid()
 rep["pid"] = os.getpid()
 os.chdir(work)
-os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
+
+def report():
+    os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
+    os.close(cfg["report_fd"])
+
+def run_program():
+    # -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
+    # from sys.path, and test.py must be able to `from solution import ...`.
+    os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
+
+if not userns:
+    report()
+    run_program()
+# The first child forked into the new PID namespace is its init; when init exits the kernel kills everything
+# left in the namespace, setsid daemons included. The program runs as init's child rather than as init
+# because init ignores signals it sends itself (abort(), os.kill(os.getpid(), ...)).
+status_r, status_w = os.pipe()
+init = os.fork()
+if init == 0:
+    os.close(status_r)
+    # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if cfg["isolate_fs"]:
+        # the host's /proc would list every process on the machine; this one lists only the run's
+        if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
+            rep["proc"] = "private to the run"
+        else:
+            rep["proc"] = "the host's (mounting a private /proc failed: " + err() + ")"
+    report()
+    program = os.fork()
+    if program == 0:
+        run_program()
+    while True:  # reap orphans (init inherits them) until the program ends
+        pid, status = os.wait()
+        if pid == program:
+            os.write(status_w, b"%d" % status)
+            os._exit(0)
 os.close(cfg["report_fd"])
-# -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
-# from sys.path, and test.py must be able to `from solution import ...`.
-os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
+os.close(status_w)
+status = os.waitpid(init, 0)[1]
+status = int(os.read(status_r, 32) or status)
+# end as the program ended, so that the parent classifies a signal death (SIGKILL, SIGXCPU) as before
+if os.WIFSIGNALED(status):
+    if os.WTERMSIG(status) != signal.SIGKILL:  # Python ignores SIGPIPE and SIGXFSZ, handles SIGINT
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 '''
 
 
@@ -226,6 +315,15 @@ def _pids_of_uid(uid: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return pids
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the run's process group: the launcher, its PID namespace's init (whose death ends the namespace)
+    and the program with the children it did not move to a session of their own."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _kill_uid(uid: int) -> int:
@@ -393,7 +491,7 @@ def run_python(
         cfg = {
             "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
-            "nproc": int(nproc), "report_fd": write_fd, "isolate_network": isolate_network,
+            "nproc": int(nproc), "max_procs": int(max_procs), "report_fd": write_fd, "isolate_network": isolate_network,
             "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
@@ -409,10 +507,7 @@ def run_python(
             rc = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _kill_group(proc.pid)
             rc = proc.wait()
         wall = time.monotonic() - t0
         with os.fdopen(read_fd, "rb") as rfh:
@@ -423,14 +518,10 @@ def run_python(
             limits = {}
         if not limits:
             limits["launcher"] = "failed before reporting (see stderr)"
-        if uid is not None:
-            leftovers = _kill_uid(uid)
-            limits["killed_leftover_rounds"] = leftovers
+        if uid is not None:  # every process of the run's uid, setsid ones included
+            limits["killed_leftover_rounds"] = _kill_uid(uid)
         else:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            _kill_group(proc.pid)
         limits.setdefault("network", "not isolated")
         limits["wall_timeout_s"] = timeout_s
         limits["uid_isolation"] = uid is not None
@@ -444,10 +535,7 @@ def run_python(
         return SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
     finally:
         if proc is not None and proc.poll() is None:  # interrupted (Ctrl-C, an error): the child must not outlive us
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            _kill_group(proc.pid)
             if uid is not None:
                 _kill_uid(uid)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -460,7 +548,8 @@ def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
              progress: bool = False) -> list[SandboxResult]:
     """Run many sandbox jobs, ``workers`` at a time; results in input order.
 
-    Each job runs under its own uid, so process limits and cleanup of one job never touch another.
+    Each job runs under its own uid (root) or in its own user and PID namespaces, so process limits and
+    cleanup of one job never touch another (without them, RLIMIT_NPROC is shared by the user's processes).
     """
     job_list: list[SandboxJob] = [j if isinstance(j, SandboxJob) else SandboxJob(**j) for j in jobs]
 
