@@ -191,9 +191,14 @@ def test_a_garbled_download_is_deleted_so_the_next_run_fetches_it_again(tmp_path
         data.load_annotated(download=True)
     assert not annotated.exists()
 
-    # a file the user passed (or one in ../shared/data) is theirs: it is reported, never deleted
-    mine = tmp_path / "mine.jsonl"
-    mine.write_text("<html>\n")
-    with pytest.raises(data.DataError, match="mine.jsonl:1") as info:
-        data.load_safecoder(mine)
-    assert mine.exists() and "deleted" not in str(info.value)
+    # a file the user passed (or one in ../shared/data) is theirs: it is reported, never deleted, even in the cache
+    for mine in (tmp_path / "mine.jsonl", cached):
+        mine.write_text("<html>\n")
+        with pytest.raises(data.DataError, match=f"{mine.name}:1") as info:
+            data.load_safecoder(mine)
+        assert mine.exists() and "deleted" not in str(info.value)
+    # JSON that breaks the schema would come back the same from a new download: reported, kept
+    cached.write_text('{"func_name": 3}\n')
+    with pytest.raises(data.DataError) as info:
+        data.load_safecoder(download=True)
+    assert cached.exists() and "deleted" not in str(info.value)

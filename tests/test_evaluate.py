@@ -598,6 +598,17 @@ def test_an_unfinished_function_nothing_could_parse_is_invalid():
     ("    return (count / count) * count;\n}", "c", False),
     ('    throw new Error("bad input " + name);\n}', "javascript", False),
     ("    // pass\n    free(p);\n}", "c", False),
+    ('    """Look it up.\n\n    Two lines.\n    """\n    pass\n', "python", True),  # a split must not land in a string
+    ('    panic("not implemented")\n}', "go", True),
+    ('    return nil, errors.New("not implemented")\n}', "go", True),
+    ("    return -EINVAL;\n}", "c", True),
+    ('    return b""\n', "python", True),
+    ("  });\n", "javascript", True),
+    ("    return (0);\n}", "c", True),
+    ('    return f"{os.system(cmd)}"\n', "python", False),  # an f-string runs code
+    ('    """x""" + os.system(cmd) + """y"""\n', "python", False),
+    ("    return compute();\n}", "c", False),
+    ("    return errors.New(msg)\n}", "go", False),
 ])
 def test_is_empty_completion(completion, language, empty):
     assert E.is_empty_completion(completion, language) is empty
@@ -606,7 +617,8 @@ def test_is_empty_completion(completion, language, empty):
 def test_empty_share_counts_only_samples_that_recorded_it():
     table = [dataclasses.replace(row("p1", "secure", idx=0), empty=True),
              dataclasses.replace(row("p1", "vulnerable", idx=1), empty=False),
-             dataclasses.replace(row("p2", "secure"), empty=True), row("p3", "secure")]
+             dataclasses.replace(row("p2", "secure"), empty=True), row("p3", "secure"),
+             dataclasses.replace(row("p2", "unknown", syntax="error", idx=1), empty=True)]  # invalid: not counted
     values = E.prompt_values(E.prompt_stats(table), "empty")
     assert values[0] == 0.5 and values[1] == 1.0 and np.isnan(values[2])
     assert E.metric_value(table, "empty") == pytest.approx(0.75) and "empty" in E.DEFAULT_METRICS
@@ -630,3 +642,38 @@ def test_a_c_program_that_does_not_compile_is_invalid(tmp_path):
     assert "count_count" in undeclared.compile_error
     assert empty.empty is True and (empty.compiles, empty.valid) == (True, True)
     assert ScoredSample.from_dict(undeclared.to_dict()) == undeclared
+
+
+def test_a_c_program_the_compiler_died_on_is_not_secure(tmp_path, monkeypatch):
+    from tsp_utils import oracle
+
+    p = next(p for p in load_eval_prompts() if p.language == "c")
+    body = p.reference_secure[len(p.prompt):]
+    monkeypatch.setattr(oracle, "compile_check",
+                        lambda programs, language, workers=2: [oracle.CompileResult("failed", "gcc timed out")])
+    (s,) = E.score_samples([E.Sample(p.id, 0, p.reference_secure, body, seed=0)], [p], cache_dir=tmp_path,
+                           progress=False)
+    assert s.oracle_label == "secure" and s.label == "unknown" and "gcc timed out" in s.reason
+    assert s.compiles is None and s.valid  # no evidence either way that it is broken
+
+
+def test_rows_saved_before_the_compile_check_are_brought_up_to_date_on_load(tmp_path):
+    import json
+    import shutil
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    p = next(p for p in load_eval_prompts() if p.language == "c")
+    old_rows = []
+    for i, body in enumerate(["    return count_count;\n}\n", "}\n"]):
+        d = row(p.id, "secure", idx=i, language="c", cwe=p.cwe).to_dict()
+        d["program"] = p.prompt + body
+        for key in ("compiles", "compile_error", "empty"):  # what a file written before them lacks
+            del d[key]
+        old_rows.append(d)
+    path = tmp_path / "base.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in old_rows))
+    assert [s.valid for s in E.load_scored(path)] == [True, True]  # as the old rule judged them
+    undeclared, empty = E.load_scored(path, [p])
+    assert undeclared.compiles is False and not undeclared.valid and "count_count" in undeclared.compile_error
+    assert (empty.compiles, empty.empty, undeclared.empty) == (True, True, False)

@@ -148,6 +148,9 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
     "js_wrapper_breakout": ("javascript", "const x = 1;\n}\n)(function () {\n", "", "unknown", None),
     # a method cut out of its class needs a wrapper, and its brackets match
     "js_class_method": ("javascript", "render() {\n  return this.name;\n}\n", "", "secure", None),
+    # methods that need the wrapper, where our lexer misreads a regex after ")" or a nested template: not broken
+    "js_method_regex": ("javascript", "check(s) {\n  if (s) /[(]/.test(s);\n  return 1;\n}\n", "", "secure", None),
+    "js_method_nested_template": ("javascript", "label(x) {\n  return `a${ `(` }b`;\n}\n", "", "secure", None),
     # no syntax checker for Ruby here: semgrep's parse error (which it reports as a warning) must make it unknown
     "rb_unparsable": ("ruby", "def archive(path)\n  x = (\nend\n", "", "unknown", None),
 }
@@ -482,6 +485,7 @@ def test_code_cannot_break_out_of_nodes_wrapper(verdicts):
     v = verdicts["js_wrapper_breakout"]
     assert v.syntax == "error" and "brackets do not match" in v.reason, v.to_dict()
     assert verdicts["js_class_method"].syntax == "ok"
+    assert verdicts["js_method_regex"].syntax == verdicts["js_method_nested_template"].syntax == "ok"
 
 
 def test_bad_snippets_get_a_clear_answer():
@@ -508,8 +512,9 @@ def test_compile_check_tells_programs_that_build_from_those_that_only_parse():
         "int f(char *s) {\n    double d = s;\n    return 0;\n}\n",
         "int f( {\n",
         '#include "/dev/zero"\n',  # gcc runs out of its memory cap: no verdict, not "ok"
+        '#line 1 "other.c"\nint f(void) { return undeclared_x; }\n',  # its error is put on another file
     ], "c")
-    assert [r.status for r in c] == ["ok", "error", "error", "error", "error", "unchecked"]
+    assert [r.status for r in c] == ["ok", "error", "error", "error", "error", "failed", "failed"]
     assert c[1].message.startswith("line 2:") and "count_count" in c[1].message
     assert "strcpy_r" in c[2].message and "memory" in c[5].message
     cpp = oracle.compile_check(["#include <vector>\nstd::size_t n(const std::vector<int> &v) { return v.size(); }\n",
@@ -549,3 +554,16 @@ def test_a_gcc_that_dies_without_naming_the_file_gives_no_verdict(tmp_path):
     oracle._check_c_family(jobs, str(tmp_path), "c", workers=1)  # one chunk: gcc's exit status covers all four
     assert [j.syntax for j in jobs] == ["unchecked", "ok", "error", "ok"]
     assert "memory" in jobs[0].syntax_reason and jobs[0].failures and not jobs[1].failures
+
+
+def test_gcc_runs_once_per_chunk_when_every_failure_is_explained(monkeypatch):
+    import shutil
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    calls = []
+    real = oracle._run_tool
+    monkeypatch.setattr(oracle, "_run_tool", lambda name, args, *a, **k: calls.append(args) or real(name, args, *a, **k))
+    programs = ["int f(void) { return 1; }\n", "int g(void) { return nope; }\n"] * 10
+    results = oracle.compile_check(programs, "c", workers=1)
+    assert [r.status for r in results] == ["ok", "error"] * 10 and len(calls) == 1

@@ -46,6 +46,10 @@ class DataError(ValueError):
     """A row that does not follow the schema; the message starts with ``file:line:``."""
 
 
+class GarbledFile(DataError):
+    """A file that is not JSON (or JSON Lines) at all: a download cut short, a proxy's error page."""
+
+
 # --------------------------------------------------------------------------------------------- records
 
 
@@ -308,7 +312,7 @@ def _read_rows(path: Path) -> Iterable[tuple[str, Any]]:
             try:
                 yield where, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+                raise GarbledFile(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
 
 
 def load_train_pairs(path: str | os.PathLike | None = None) -> list[TrainPair]:
@@ -338,13 +342,14 @@ def _is_download(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _drop_if_garbled(path: Path):
-    """A downloaded file that does not parse (a proxy's error page, a changed format) is deleted, so that the next
-    call downloads it again instead of failing on the cached copy until someone deletes it by hand."""
+def _drop_if_garbled(path: Path, passed: bool):
+    """A file we downloaded that is not JSON at all (a download cut short, a proxy's error page) is deleted, so that
+    the next call downloads it again instead of failing on the cached copy until someone deletes it by hand. A file
+    the caller ``passed`` is theirs, and a file that is JSON but breaks the schema would only come back the same."""
     try:
         yield
-    except (DataError, UnicodeDecodeError) as exc:
-        if not _is_download(path):
+    except (GarbledFile, UnicodeDecodeError) as exc:
+        if passed or not _is_download(path):
             raise
         path.unlink(missing_ok=True)
         raise DataError(f"{exc} (the downloaded copy {path} was deleted: the next call downloads it again)") from exc
@@ -381,9 +386,10 @@ def load_safecoder(path: str | os.PathLike | None = None, download: bool = False
 
     A few rows lack line/char changes or record them against slightly different text (10 of 421 in the copy we
     test with); those are recomputed and marked ``extra["changes_recomputed"]``."""
+    passed = path is not None
     path = _locate(path, "safecoder/train-sec-new-desc.jsonl", SAFECODER_URL, "safecoder-train-sec-new-desc.jsonl", download)
     pairs = []
-    with _drop_if_garbled(path):
+    with _drop_if_garbled(path, passed):
         for where, row in _read_rows(path):
             ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""
             pairs.append(pair_from_row(row, where, language=EXTENSION_LANGUAGE.get(ext), repair=True))
@@ -406,15 +412,16 @@ def parse_risk_annotations(text: str) -> list[RiskAnnotation]:
 
 def load_annotated(path: str | os.PathLike | None = None, download: bool = False) -> list[AnnotatedPair]:
     """The TSP authors' risk-node annotations of SafeCoder's pairs (a JSON list; GPT-4o text in ``output``)."""
+    passed = path is not None
     path = _locate(path, "tsp_annotated/sec-new-desc_annotated.json", ANNOTATED_URL, "tsp-sec-new-desc_annotated.json", download)
     out = []
-    with _drop_if_garbled(path):
+    with _drop_if_garbled(path, passed):
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            raise GarbledFile(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
         if not isinstance(rows, list):
-            raise DataError(f"{path}: expected a JSON list of rows")
+            raise GarbledFile(f"{path}: expected a JSON list of rows")
         for k, row in enumerate(rows):
             where = f"{path}:[{k}]"
             ext = str(row.get("file_name", "")).rsplit(".", 1)[-1].lower() if isinstance(row, dict) else ""

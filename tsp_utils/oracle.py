@@ -862,26 +862,34 @@ def _scope_repair(msg: str, source: str, declaration_line: str | None = None) ->
     return leaf
 
 
+# gcc's words for dying rather than reporting on a file
+_GCC_DIED = re.compile(r"out of memory|Killed signal|terminated signal|internal compiler error|Segmentation fault|"
+                       r"Bus error|Aborted")
+
+
 def _run_gcc(compiler: str, args: list[str], names: list[str], cwd: str,
              workers: int) -> dict[str, tuple[str | None, list[tuple[int, str]]]]:
     """gcc or g++ over many files, a chunk of them per process. Per file: (why there is no result, or None; the
     (line, message) of its errors).
 
     gcc exits non-zero for a whole chunk when any of its files has an error, and a file it says nothing about
-    passed, unless gcc died (out of memory on ``#include "/dev/zero"``, a crash) without naming the file. So the
-    files of a failed chunk that got no diagnostic are checked again, the group halved until the file gcc dies on
-    is alone; that one has no result. Before, it passed."""
+    passed, unless gcc died (out of memory on ``#include "/dev/zero"``, a crash) without naming the file, or
+    put an error on a file that is not one of ours (``#line 1 "other.c"``). Then the files of the chunk that got
+    no diagnostic are checked again, the group halved until the culprit is alone; that one has no result (it
+    used to pass)."""
 
     def check(chunk: list[str]) -> list[tuple[list[str], str | None, list[tuple[str, int, str]]]]:
         try:
             proc = _run_tool(compiler, args + chunk, cwd, _timeout_for(len(chunk)))
         except ToolFailure as exc:
             return [(chunk, str(exc), [])]
+        lines = [line.strip() for line in proc.stderr.splitlines()]
         diags = [(os.path.basename(m.group("file")), int(m.group("line")), m.group("msg"))
-                 for m in map(_GCC_DIAG.match, map(str.strip, proc.stderr.splitlines())) if m]
+                 for m in map(_GCC_DIAG.match, lines) if m]
         named = {name for name, _, _ in diags}
         silent = [name for name in chunk if name not in named]
-        if proc.returncode == 0 or not silent:
+        unexplained = named - set(chunk) or any(_GCC_DIED.search(line) for line in lines)
+        if proc.returncode == 0 or not silent or not unexplained:
             return [(chunk, None, diags)]
         if len(chunk) == 1:
             return [(chunk, f"exit {proc.returncode} without an error line: {proc.stderr.strip()[-160:]}", [])]
@@ -1025,7 +1033,8 @@ def _check_brackets(jobs: list[_Job], language: str) -> None:
 # object literal members (dataset functions are often methods cut out of a class) / an async function body, then as
 # an ES module. Prints one JSON line per file: {"file":..., "ok":bool, "wrapped":bool, "line":n, "msg":...}.
 # "wrapped": only a wrapper made it parse, and code can close a wrapper and open another of its own ("}\n)(function
-# () {" turns the CommonJS wrapper into a call), so the caller also checks that the code's brackets match.
+# () {" turns the CommonJS wrapper into a call), so the caller also checks that no bracket of the code closes
+# nothing. Only that: our lexer misreads some regexes and nested templates, which can look like other mismatches.
 _NODE_CHECKER = r"""
 const fs = require('fs');
 const vm = require('vm');
@@ -1106,7 +1115,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
                 continue
             seen.add(name)
             mismatch = rec.get("ok") and rec.get("wrapped") and bracket_mismatch(job.code, "javascript")
-            if mismatch:
+            if mismatch and mismatch[1].endswith("closes nothing"):
                 job.syntax, job.syntax_reason = "error", (f"syntax error line {mismatch[0]}: brackets do not "
                                                           f"match: {mismatch[1]}")
             elif rec.get("ok"):
@@ -1771,15 +1780,16 @@ def analyze(code: str, language: str, context: str = "") -> Verdict:
 # does a complete C/C++ program compile?
 # --------------------------------------------------------------------------------------------------
 
-# gcc 14 rejects these by default (C99 dropped implicit declarations and implicit int); gcc 12 only warns. As
-# errors here, "compiles" means the same with every gcc.
+# gcc 14 rejects these by default (C99 dropped implicit declarations and implicit int; the two conversions are
+# constraint violations); gcc 12 only warns. As errors here, "compiles" means nearly what it means for gcc 14
+# (which also rejects a bare "return;" in a function that returns a value; older gcc does not).
 _C_STRICT = ("-Werror=implicit-function-declaration", "-Werror=implicit-int", "-Werror=incompatible-pointer-types",
              "-Werror=int-conversion")
 
 
 @dataclass(frozen=True)
 class CompileResult:
-    status: str  # "ok" | "error" | "unchecked" (no compiler, or it crashed or timed out)
+    status: str  # "ok" | "error" | "failed" (the compiler crashed or timed out) | "unchecked" (no compiler)
     message: str = ""  # the first error, or why nothing was checked
 
 
@@ -1809,7 +1819,7 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     for name in names:
         failure, errors = checked[name]
         if failure:
-            results.append(CompileResult("unchecked", failure))
+            results.append(CompileResult("failed", failure))
         elif errors:
             results.append(CompileResult("error", f"line {errors[0][0]}: {errors[0][1]}"))
         else:

@@ -79,7 +79,7 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path
     analyzers start once."""
     path = out_dir / f"{spec.name}.jsonl"
     if path.exists():
-        return ev.load_scored(path)
+        return ev.load_scored(path, prompts)
     from .models import load_adapter, sampling_mode
 
     sets = {"": list(prompts)}
@@ -203,11 +203,12 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "## Main table", "", table.to_markdown(), "",
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
-        "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers, implicit "
-        "declarations as errors); a model can look secure by writing nothing useful, so read SPR@1 next to it. "
-        "empty: outputs whose completion added nothing but a placeholder (pass, a return of a constant, a closing "
-        "brace); they count as valid and secure, as in the paper's metric, so this column says how much of SPR@1 "
-        "they make. unfinished: outputs "
+        "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers; implicit "
+        "declarations and int/pointer conversions are errors, as in gcc 14); a model can look secure by writing "
+        "nothing useful, so read SPR@1 next to it. empty: share of the valid outputs whose completion added "
+        "nothing but a placeholder (pass, a return of a constant, a closing brace); every analyzer finds them "
+        "secure and the paper's metric counts them so, so this column says how much of SPR@1 they make. "
+        "unfinished: outputs "
         "whose function had not ended when generation stopped, mostly at the token limit (most of them are invalid "
         "for that reason alone): either a function longer than the limit or a model repeating itself, which more "
         "tokens do not end; the programs in eval/ tell which. Every "
