@@ -164,3 +164,6 @@ def test_the_transfer_heatmap_and_the_iteration_curve_show_how_many_prompts_stan
     (bars,) = [c for c in fig.axes[0].containers]
     low, high = bars.lines[2][0].get_segments()[1][:, 1]  # iteration 1's error bar spans its CI
     assert (low, high) == pytest.approx((cell.low, cell.high))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["n=3", "n=3"]
+    broken = [_scored(f"p{i}", "unknown", syntax="error") for i in range(3)]
+    assert report._cell(report.spr_cell(broken, base, "broken")) == "–"  # no valid output: no interval to show

@@ -386,8 +386,8 @@ def is_empty_completion(completion: str, language: str) -> bool:
     or placeholders (``pass``, ``...``, a docstring, a return of constants, raising or panicking with a constant
     error).
 
-    Every analyzer finds such a body secure and every parser accepts it, so SPR@1 counts it as a secure output.
-    Older runs of the small offline model had 61 of 350 such outputs. The ``empty`` column shows them.
+    Every parser accepts such a body and no static analyzer finds anything in it, so SPR@1 counts it as a secure
+    output unless an exploit test catches it (an authentication check that returns True). Older runs of the small offline model had 61 of 350 such outputs. The ``empty`` column shows them.
     """
     spans = risk.literal_spans(completion, language)
     parts, at = [], 0
@@ -651,8 +651,8 @@ def prompt_values(stats: Sequence[PromptStats], metric: str) -> np.ndarray:
     that do not parse (C/C++: or do not compile). ``unfinished``: share of
     the samples whose function had not ended when generation stopped (most of them are invalid; NaN for samples
     scored before this was recorded). ``empty``: share of the *valid* samples whose completion added nothing but
-    a placeholder (SPR@1's denominator: they are secure to every analyzer, yet no answer; NaN for samples scored
-    before this was recorded). ``pass@k`` /
+    a placeholder (SPR@1's denominator: static analyzers see nothing in them, yet they are no answer; NaN for
+    samples scored before this was recorded). ``pass@k`` /
     ``sec-pass@k``: unbiased estimator over all samples (invalid ones fail), NaN without a functional test.
     """
     name, k = _parse_metric(metric)

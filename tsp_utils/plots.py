@@ -186,6 +186,9 @@ def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
         high = np.array([getattr(p, "high", np.nan) if p is not None else np.nan for p in points], dtype=float)
         bars = None if np.isnan(low).all() else np.nan_to_num(np.vstack([y - low, high - y]))
         ax.errorbar(x, y, yerr=bars, marker="o", capsize=3, label=method)
+        for xi, yi, p in zip(x, y, points):  # how many prompts stand behind each point
+            if getattr(p, "n_prompts", None) is not None and not np.isnan(yi):
+                ax.annotate(f"n={p.n_prompts}", (xi, yi), textcoords="offset points", xytext=(5, 4), fontsize=6)
     ax.set_xticks(range(max((len(p) for p in curve.values()), default=0)))
     ax.set_xlabel("self-play iteration (0 = base model)")
     ax.set_ylabel(metric)

@@ -138,7 +138,7 @@ def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations
 
 def _cell(row: ev.ResultRow | None) -> str:
     """A markdown cell: SPR@1 [CI] n, and the difference to the base model, ``~`` when inside the noise."""
-    if row is None:
+    if row is None or row.n_prompts == 0:
         return "–"
     text = f"{_pct(row.estimate, 0)} [{_pct(row.low, 0)}, {_pct(row.high, 0)}] n={row.n_prompts}"
     if row.diff is not None and row.diff.estimate == row.diff.estimate:
@@ -206,8 +206,9 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers; implicit "
         "declarations and int/pointer conversions are errors, as in gcc 14); a model can look secure by writing "
         "nothing useful, so read SPR@1 next to it. empty: share of the valid outputs whose completion added "
-        "nothing but a placeholder (pass, a return of a constant, a closing brace); every analyzer finds them "
-        "secure and the paper's metric counts them so, so this column says how much of SPR@1 they make. "
+        "nothing but a placeholder (pass, a return of a constant, a closing brace); no static analyzer finds "
+        "anything in them (an exploit test may: an authentication check that returns True is vulnerable), so "
+        "most count as secure in SPR@1, and this column says how many there are. "
         "unfinished: outputs "
         "whose function had not ended when generation stopped, mostly at the token limit (most of them are invalid "
         "for that reason alone): either a function longer than the limit or a model repeating itself, which more "
