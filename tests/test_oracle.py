@@ -252,7 +252,7 @@ def test_cache_skips_analyzers(verdicts, cache_dir, monkeypatch):
     again = analyze_batch(snippets, cache_dir=cache_dir, progress=False)
     assert calls == []
     assert [v.label for v in again] == [verdicts[n].label for n in CASES]
-    assert list(cache_dir.glob("*/*.json"))
+    assert list(cache_dir.glob("verdicts-*.jsonl"))
 
 
 def test_a_change_to_the_decision_code_changes_every_cache_key(tmp_path, monkeypatch):
@@ -274,7 +274,7 @@ def test_failures_are_not_cached(tmp_path, monkeypatch):
     v = analyze_batch([Snippet(code, "python")], cache_dir=tmp_path / "c", progress=False)[0]
     assert v.label == "unknown"
     assert "bandit failed" in v.reason and "semgrep" in v.reason
-    assert not list((tmp_path / "c").glob("*/*.json"))
+    assert not list((tmp_path / "c").glob("verdicts-*.jsonl"))
 
 
 def test_missing_analyzer_is_unknown(tmp_path, monkeypatch):
@@ -567,3 +567,17 @@ def test_gcc_runs_once_per_chunk_when_every_failure_is_explained(monkeypatch):
     programs = ["int f(void) { return 1; }\n", "int g(void) { return nope; }\n"] * 10
     results = oracle.compile_check(programs, "c", workers=1)
     assert [r.status for r in results] == ["ok", "error"] * 10 and len(calls) == 1
+
+
+def test_the_cache_is_one_shard_per_batch_merged_when_many(tmp_path, monkeypatch):
+    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 3)
+    cache = tmp_path / "cache"
+    codes = [f"def f{i}(x):\n    return x + {i}\n" for i in range(5)]
+    for code in codes:
+        analyze_batch([Snippet(code, "python")], cache_dir=cache, progress=False)
+    shards = list(cache.glob("verdicts-*.jsonl"))
+    assert len(shards) <= 3 and not list(cache.glob("*/"))  # merged once past the limit; no per-verdict files
+    (cache / "verdicts-99999999999999999999-1.jsonl").write_text('{"key": "torn"')  # a write cut short
+    monkeypatch.setattr(oracle, "_run_tool", lambda *a, **k: pytest.fail("every verdict should come from the cache"))
+    assert [v.label for v in analyze_batch([Snippet(c, "python") for c in codes], cache_dir=cache,
+                                           progress=False)] == ["secure"] * 5

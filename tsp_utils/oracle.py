@@ -80,6 +80,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -1596,32 +1597,57 @@ def _finalize(job: _Job) -> Verdict:
                    advisories)
 
 
-def _read_cache(cache_dir: Path | None, key: str) -> Verdict | None:
-    if cache_dir is None:
-        return None
-    path = cache_dir / key[:2] / f"{key}.json"
-    try:
-        return Verdict.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent or torn: recompute
+# The verdict cache is a folder of JSON Lines shards, one written per analyze_batch call that judged something new,
+# not a file per verdict: on Colab, RUN_DIR (and so the cache) lives on Google Drive, where every file created is a
+# round trip, and a colab-t4 run labels thousands of snippets (a cpu run wrote 1,273 files). Past CACHE_SHARDS_MAX
+# shards they are merged into one.
+CACHE_SHARDS_MAX = 32
+_SHARD_GLOB = "verdicts-*.jsonl"
 
 
-def _write_cache(cache_dir: Path | None, key: str, verdict: Verdict) -> None:
-    if cache_dir is None:
-        return
-    sub = cache_dir / key[:2]
-    sub.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=sub, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(verdict.to_dict(), fh)
-        os.replace(tmp, sub / f"{key}.json")  # atomic: concurrent readers never see a partial file
-    except BaseException:
+def _load_cache(cache_dir: Path | None) -> dict[str, dict[str, Any]]:
+    """key -> verdict dict, from every shard; a torn or foreign line is skipped (its snippet is judged again)."""
+    entries: dict[str, dict[str, Any]] = {}
+    if cache_dir is None or not cache_dir.is_dir():
+        return entries
+    for shard in sorted(cache_dir.glob(_SHARD_GLOB)):
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            text = shard.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in text.splitlines():
+            try:
+                row = json.loads(line)
+                entries[row["key"]] = row["verdict"]
+            except (ValueError, KeyError, TypeError):
+                continue
+    return entries
+
+
+def _cached_verdict(entries: dict[str, dict[str, Any]], key: str) -> Verdict | None:
+    try:
+        return Verdict.from_dict(entries[key]) if key in entries else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # written by an older layout: judge again
+
+
+def _save_cache(cache_dir: Path | None, new: dict[str, Verdict]) -> None:
+    """One new shard with ``new``, written atomically (a concurrent reader sees all of it or none); then, if the
+    shards have become many, one merged shard in their place."""
+    from .artifacts import atomic_write_jsonl
+
+    if cache_dir is None or not new:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_jsonl(cache_dir / f"verdicts-{time.time_ns():020d}-{os.getpid()}.jsonl",
+                       ({"key": k, "verdict": v.to_dict()} for k, v in new.items()))
+    shards = sorted(cache_dir.glob(_SHARD_GLOB))
+    if len(shards) > CACHE_SHARDS_MAX:
+        merged = _load_cache(cache_dir)
+        atomic_write_jsonl(cache_dir / f"verdicts-{time.time_ns():020d}-{os.getpid()}-merged.jsonl",
+                           ({"key": k, "verdict": v} for k, v in merged.items()))
+        for shard in shards:  # only those read: a shard another process wrote meanwhile stays
+            shard.unlink(missing_ok=True)
 
 
 def analyze_batch(
@@ -1633,11 +1659,12 @@ def analyze_batch(
     """Label many snippets with one analyzer process per (analyzer, chunk of files).
 
     Results come back in input order. Identical snippets are analysed once. With ``cache_dir`` each verdict
-    is stored as JSON keyed by sha256(ruleset version, language, context, code); verdicts caused by analyzer
-    failures are not cached so that a transient timeout does not stick.
+    is stored keyed by sha256(ruleset version, language, context, code), in one JSON Lines shard per call; verdicts
+    caused by analyzer failures are not cached so that a transient timeout does not stick.
     """
     workers = max(1, workers or min(4, os.cpu_count() or 1))
     cache_path = Path(cache_dir) if cache_dir is not None else None
+    cache = _load_cache(cache_path)
     version = ruleset_version()
     results: list[Verdict | None] = [None] * len(snippets)
     jobs: dict[str, _Job] = {}
@@ -1658,7 +1685,7 @@ def analyze_batch(
         context = (sn.context or "").encode("utf-8", "replace").decode("utf-8")
         key = _cache_key(lang, context, code, version)
         if key not in jobs and key not in slots:
-            cached = _read_cache(cache_path, key)
+            cached = _cached_verdict(cache, key)
             if cached is not None:
                 results[i] = cached
                 continue
@@ -1670,14 +1697,16 @@ def analyze_batch(
     if jobs:
         with tempfile.TemporaryDirectory(prefix="tsp_oracle_") as workdir:
             _analyze_jobs(list(jobs.values()), workdir, workers, progress)
+        new = {}
         for key, job in jobs.items():
             verdict = _finalize(job)
             # Timeouts and crashes may be transient (machine load); only deterministic outcomes are cached. A syntax
             # error is one, whatever an analyzer then failed to parse.
-            if cache_path is not None and (not job.failures or job.syntax == "error"):
-                _write_cache(cache_path, key, verdict)
+            if not job.failures or job.syntax == "error":
+                new[key] = verdict
             for i in slots[key]:
                 results[i] = Verdict.from_dict(verdict.to_dict())  # independent copies per slot
+        _save_cache(cache_path, new)
     return [r for r in results]  # type: ignore[misc]
 
 
