@@ -577,7 +577,22 @@ def test_the_cache_is_one_shard_per_batch_merged_when_many(tmp_path, monkeypatch
         analyze_batch([Snippet(code, "python")], cache_dir=cache, progress=False)
     shards = list(cache.glob("verdicts-*.jsonl"))
     assert len(shards) <= 3 and not list(cache.glob("*/"))  # merged once past the limit; no per-verdict files
-    (cache / "verdicts-99999999999999999999-1.jsonl").write_text('{"key": "torn"')  # a write cut short
+    version = oracle.ruleset_version()
+    (cache / f"verdicts-{version}-99999999999999999999-1.jsonl").write_text('{"key": "torn"')  # a write cut short
+    (cache / "verdicts-0123456789abcdef-1-1.jsonl").write_text("not read: another version of the decision code\n")
     monkeypatch.setattr(oracle, "_run_tool", lambda *a, **k: pytest.fail("every verdict should come from the cache"))
     assert [v.label for v in analyze_batch([Snippet(c, "python") for c in codes], cache_dir=cache,
                                            progress=False)] == ["secure"] * 5
+
+
+def test_a_bad_line_costs_that_verdict_only_also_through_a_merge(tmp_path, monkeypatch):
+    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 2)
+    cache, version = tmp_path / "cache", "v1"
+    good = {f"k{i}": Verdict("secure", "python", [], "ok", "") for i in range(3)}
+    oracle._save_cache(cache, version, good)
+    (shard,) = cache.glob("verdicts-*.jsonl")
+    shard.write_bytes(shard.read_bytes() + b'{"key": "cut", "verdict": {"label": "s\xe2\x82')  # cut mid-character
+    for i in range(3):  # enough new shards to merge
+        oracle._save_cache(cache, version, {f"n{i}": Verdict("secure", "python", [], "ok", "")})
+    entries, _ = oracle._load_cache(cache, version)
+    assert set(entries) == {"k0", "k1", "k2", "n0", "n1", "n2"} and len(list(cache.glob("verdicts-*.jsonl"))) <= 2

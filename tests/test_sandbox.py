@@ -234,9 +234,21 @@ def as_nobody():
         shutil.copy(src, code_dir / src.name)
         (code_dir / src.name).chmod(0o644)
 
-    def run(code: str, deny_userns: bool = False, **kwargs) -> dict:
+    def run(code: str, deny_userns: bool = False, patch: tuple[str, str] | None = None, **kwargs) -> dict:
+        """``patch`` = (old, new): run a copy of sandbox.py with that text replaced (to stand in for a host that
+        refuses something this one allows)."""
+        where = code_dir
+        if patch is not None:
+            where = Path(tempfile.mkdtemp(prefix="tsp_sandbox_patched_", dir=code_dir))
+            where.chmod(0o755)
+            source = (code_dir / "sandbox.py").read_text()
+            assert source.count(patch[0]) == 1, patch[0]
+            (where / "sandbox.py").write_text(source.replace(*patch))
+            shutil.copy(code_dir / "sandbox_as_user.py", where / "sandbox_as_user.py")
+            for f in where.iterdir():
+                f.chmod(0o644)
         job = json.dumps({"code": code, "kwargs": kwargs, "deny_userns": deny_userns})
-        done = subprocess.run([python, "-I", str(code_dir / "sandbox_as_user.py"), str(code_dir), job], **as_user,
+        done = subprocess.run([python, "-I", str(where / "sandbox_as_user.py"), str(where), job], **as_user,
                               cwd="/", capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
@@ -430,3 +442,66 @@ def test_unprivileged_fallback_without_user_namespaces(as_nobody, daemon_token):
     assert limits["filesystem"].startswith("not isolated") and "proc" not in limits, limits
     assert limits["RLIMIT_NPROC_counts"] == "all of the user's processes" and limits["RLIMIT_NPROC"] > 8, limits
     assert survivors, "without a PID namespace a setsid grandchild outlives the run (documented gap)"
+
+
+def test_where_the_maps_are_refused_after_unshare_the_run_falls_back(nobody_userns):
+    """Ubuntu 23.10+ (AppArmor) lets unshare(CLONE_NEWUSER) succeed and refuses the uid map: the launcher probes in
+    a throwaway child, so the run falls back instead of failing. Stood in for by a map path that cannot be written."""
+    r = nobody_userns("print('ran')\n", patch=('with open("/proc/self/" + name, "w") as fh:',
+                                               'with open("/proc/self/" + name + "-refused", "w") as fh:'))
+    assert (r["status"], r["stdout"].strip()) == ("pass", "ran"), r
+    assert r["limits"]["user_namespace"].startswith("unavailable: writing the uid/gid maps was refused"), r["limits"]
+    assert r["limits"]["pid_namespace"].startswith("no"), r["limits"]
+
+
+def test_where_only_the_mounts_are_refused_the_other_namespaces_stay(nobody_userns):
+    r = nobody_userns("print('ran')\n", patch=('libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0',
+                                               '(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) or 1) != 0'))
+    assert (r["status"], r["stdout"].strip()) == ("pass", "ran"), r
+    limits = r["limits"]
+    assert limits["user_namespace"].startswith("yes") and limits["network"].startswith("isolated"), limits
+    assert limits["filesystem"].startswith("not isolated (the user namespace refused mounts"), limits
+
+
+def test_sigint_to_the_namespaces_init_does_not_end_the_run(nobody_userns):
+    r = nobody_userns("import os, signal\nos.kill(1, signal.SIGINT)\nprint('alive')\n")
+    assert (r["status"], r["stdout"].strip()) == ("pass", "alive"), r
+
+
+def test_the_program_dies_with_a_parent_that_was_killed(daemon_token):
+    """Nobody enforces the time limit once the parent is gone: the launcher asked to die with it."""
+    import sys
+    import time
+
+    code = f"import time\ntime.sleep(60)  # {daemon_token}\n"
+    parent = subprocess.Popen([sys.executable, "-c", "import sys; from tsp_utils.sandbox import run_python; "
+                               "run_python(sys.argv[1], timeout_s=60, cpu_s=60)", code], cwd=REPO)
+    try:
+        for _ in range(200):  # until the program runs
+            if _program_with(daemon_token):
+                break
+            time.sleep(0.05)
+        assert _program_with(daemon_token), "the sandboxed program never started"
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):
+        if not _program_with(daemon_token):
+            break
+        time.sleep(0.05)
+    survivors = _program_with(daemon_token)
+    for pid in survivors:
+        os.kill(pid, 9)
+    assert not survivors
+
+
+def _program_with(token: str) -> list[int]:
+    """The sandboxed programs whose solution.py holds ``token`` (their argv does not: it is solution.py)."""
+    pids = []
+    for pid in _proc_cmdlines_with("solution.py"):
+        try:
+            if token in Path(f"/proc/{pid}/cwd/solution.py").read_text():
+                pids.append(pid)
+        except OSError:
+            continue
+    return pids

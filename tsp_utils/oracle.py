@@ -1599,55 +1599,63 @@ def _finalize(job: _Job) -> Verdict:
 
 # The verdict cache is a folder of JSON Lines shards, one written per analyze_batch call that judged something new,
 # not a file per verdict: on Colab, RUN_DIR (and so the cache) lives on Google Drive, where every file created is a
-# round trip, and a colab-t4 run labels thousands of snippets (a cpu run wrote 1,273 files). Past CACHE_SHARDS_MAX
-# shards they are merged into one.
+# round trip, and a colab-t4 run labels thousands of snippets (a cpu run wrote 1,273 files). A shard's name carries
+# the ruleset version, so shards that another version of the decision code wrote are never read (none of their
+# keys could match). Past CACHE_SHARDS_MAX shards of the current version they are merged into one.
 CACHE_SHARDS_MAX = 32
-_SHARD_GLOB = "verdicts-*.jsonl"
 
 
-def _load_cache(cache_dir: Path | None) -> dict[str, dict[str, Any]]:
-    """key -> verdict dict, from every shard; a torn or foreign line is skipped (its snippet is judged again)."""
+def _shards(cache_dir: Path, version: str) -> list[Path]:
+    return sorted(cache_dir.glob(f"verdicts-{version}-*.jsonl"))
+
+
+def _load_cache(cache_dir: Path | None, version: str) -> tuple[dict[str, dict[str, Any]], list[Path]]:
+    """(key -> verdict dict, the shards read to the end). A line that does not parse (a write cut short, a bad byte)
+    is skipped alone: its snippet is judged again. A shard that could not be read is not in the list, so a merge
+    keeps it."""
     entries: dict[str, dict[str, Any]] = {}
+    read: list[Path] = []
     if cache_dir is None or not cache_dir.is_dir():
-        return entries
-    for shard in sorted(cache_dir.glob(_SHARD_GLOB)):
+        return entries, read
+    for shard in _shards(cache_dir, version):
         try:
-            text = shard.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = shard.read_bytes()
+        except OSError:
             continue
-        for line in text.splitlines():
+        for line in data.splitlines():
             try:
-                row = json.loads(line)
+                row = json.loads(line.decode("utf-8"))
                 entries[row["key"]] = row["verdict"]
             except (ValueError, KeyError, TypeError):
                 continue
-    return entries
+        read.append(shard)
+    return entries, read
 
 
 def _cached_verdict(entries: dict[str, dict[str, Any]], key: str) -> Verdict | None:
     try:
         return Verdict.from_dict(entries[key]) if key in entries else None
     except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # written by an older layout: judge again
+        return None  # a row we cannot read: judge again
 
 
-def _save_cache(cache_dir: Path | None, new: dict[str, Verdict]) -> None:
+def _save_cache(cache_dir: Path | None, version: str, new: dict[str, Verdict]) -> None:
     """One new shard with ``new``, written atomically (a concurrent reader sees all of it or none); then, if the
-    shards have become many, one merged shard in their place."""
+    shards have become many, one merged shard in place of those read whole."""
     from .artifacts import atomic_write_jsonl
 
     if cache_dir is None or not new:
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_jsonl(cache_dir / f"verdicts-{time.time_ns():020d}-{os.getpid()}.jsonl",
+    atomic_write_jsonl(cache_dir / f"verdicts-{version}-{time.time_ns():020d}-{os.getpid()}.jsonl",
                        ({"key": k, "verdict": v.to_dict()} for k, v in new.items()))
-    shards = sorted(cache_dir.glob(_SHARD_GLOB))
-    if len(shards) > CACHE_SHARDS_MAX:
-        merged = _load_cache(cache_dir)
-        atomic_write_jsonl(cache_dir / f"verdicts-{time.time_ns():020d}-{os.getpid()}-merged.jsonl",
-                           ({"key": k, "verdict": v} for k, v in merged.items()))
-        for shard in shards:  # only those read: a shard another process wrote meanwhile stays
-            shard.unlink(missing_ok=True)
+    if len(_shards(cache_dir, version)) > CACHE_SHARDS_MAX:
+        merged, read = _load_cache(cache_dir, version)
+        out = atomic_write_jsonl(cache_dir / f"verdicts-{version}-{time.time_ns():020d}-{os.getpid()}-merged.jsonl",
+                                 ({"key": k, "verdict": v} for k, v in merged.items()))
+        for shard in read:  # only shards read to the end: one another process wrote meanwhile stays
+            if shard != out:
+                shard.unlink(missing_ok=True)
 
 
 def analyze_batch(
@@ -1664,8 +1672,8 @@ def analyze_batch(
     """
     workers = max(1, workers or min(4, os.cpu_count() or 1))
     cache_path = Path(cache_dir) if cache_dir is not None else None
-    cache = _load_cache(cache_path)
     version = ruleset_version()
+    cache, _ = _load_cache(cache_path, version)
     results: list[Verdict | None] = [None] * len(snippets)
     jobs: dict[str, _Job] = {}
     slots: dict[str, list[int]] = defaultdict(list)
@@ -1706,7 +1714,7 @@ def analyze_batch(
                 new[key] = verdict
             for i in slots[key]:
                 results[i] = Verdict.from_dict(verdict.to_dict())  # independent copies per slot
-        _save_cache(cache_path, new)
+        _save_cache(cache_path, version, new)
     return [r for r in results]  # type: ignore[misc]
 
 

@@ -10,8 +10,10 @@ stays on sys.path so that ``from solution import`` works.
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
 the child runs under a fresh, unused uid/gid (one per run). Not root, it enters a new user namespace when the
 kernel allows unprivileged ones (our uid mapped to itself, so the code holds no capabilities there), which
-brings the namespaces below; where that is refused (e.g. Ubuntu's AppArmor restriction, some containers),
-``limits["user_namespace"]`` says why and the rows marked "no user namespace" apply.
+brings the namespaces below. A throwaway child tries it first, because where AppArmor restricts unprivileged
+user namespaces (Ubuntu 23.10 and later) unshare succeeds and the uid map or the mounts are then refused, and a
+process cannot leave a namespace it entered. Where it is refused (that, some containers), ``limits["user_namespace"]``
+says why and the rows marked "no user namespace" apply; where only the mounts are, the other namespaces stay.
 
 ==========================  =====================================================================
 control                     mechanism
@@ -21,7 +23,11 @@ wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process
                             namespace: its init is in that process group (and has the launcher
                             as death signal), and when it dies the kernel kills every process
                             in the namespace. Both catch children that called setsid; with no
-                            user namespace, such children outlive the run
+                            user namespace, such children outlive the run. If the parent itself
+                            dies, the launcher dies with it (PR_SET_PDEATHSIG), and in a PID
+                            namespace the whole run; as root the launcher is the program, which
+                            could clear that signal, and its children outlive it (nobody is left
+                            to kill the run's uid)
 CPU time                    RLIMIT_CPU (SIGXCPU / SIGKILL)
 memory                      RLIMIT_AS (allocations beyond it raise MemoryError)
 file size                   RLIMIT_FSIZE (also bounds stdout/stderr, which go to files)
@@ -130,22 +136,68 @@ def err():
 work = cfg["workdir"]
 root = os.geteuid() == 0
 userns = False
+mounts_refused = ""  # the user namespace works, but not its mounts
+
+def report():
+    os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
+    os.close(cfg["report_fd"])
+
+def enter_userns(flags, uid, gid):
+    """unshare, map uid and gid to themselves, and with a mount namespace make / private and bind the run dir.
+    Returns "" or what was refused."""
+    if libc.unshare(flags) != 0:
+        return "unshare(CLONE_NEWUSER) failed: " + err()
+    try:
+        for name, text in (("uid_map", "%d %d 1" % (uid, uid)), ("setgroups", "deny"),
+                           ("gid_map", "%d %d 1" % (gid, gid))):
+            with open("/proc/self/" + name, "w") as fh:
+                fh.write(text)
+    except OSError as exc:
+        return "writing the uid/gid maps was refused: %s" % exc
+    if flags & CLONE_NEWNS and (libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0
+                                or libc.mount(work.encode(), work.encode(), None, MS_BIND, None) != 0):
+        return "mounts: " + err()
+    return ""
+
+def probe(flags, uid, gid):
+    # Where AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later) unshare succeeds and the maps
+    # or the mounts are then refused, and a process that has unshared cannot go back: try it in a throwaway child.
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            why = enter_userns(flags, uid, gid) or "ok"
+        except BaseException as exc:
+            why = "the probe failed: %r" % exc
+        os.write(w, why.encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        why = fh.read().decode()
+    os.waitpid(pid, 0)
+    return "" if why == "ok" else (why or "the probe gave no answer")
+
 if not root:
     # A user namespace gives an unprivileged user the namespaces root uses. It maps our uid to itself, not to
     # root, so the program holds no capabilities in it once exec'd and cannot undo what is set up here.
     uid, gid = os.getuid(), os.getgid()  # read before unshare: until the maps exist they read as overflow ids
     flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC
     flags |= (CLONE_NEWNET if cfg["isolate_network"] else 0) | (CLONE_NEWNS if cfg["isolate_fs"] else 0)
-    if libc.unshare(flags) == 0:
-        for name, text in (("uid_map", "%d %d 1" % (uid, uid)), ("setgroups", "deny"),
-                           ("gid_map", "%d %d 1" % (gid, gid))):
-            with open("/proc/self/" + name, "w") as fh:
-                fh.write(text)
+    why = probe(flags, uid, gid)
+    if why.startswith("mounts") and probe(flags & ~CLONE_NEWNS, uid, gid) == "":
+        mounts_refused, flags, why = why, flags & ~CLONE_NEWNS, ""
+    if why == "":
+        why = enter_userns(flags, uid, gid)
+        if why:  # the probe passed, this did not: we are half inside, so stop here and say why
+            rep["user_namespace"] = "failed after the probe passed: " + why
+            report()
+            os._exit(125)
         userns = True
         rep["user_namespace"] = "yes (uid %d mapped to itself)" % uid
         rep["pid_namespace"] = "yes (its init ends every process of the run)"
     else:
-        rep["user_namespace"] = "unavailable: unshare(CLONE_NEWUSER) failed: " + err()
+        rep["user_namespace"] = "unavailable: " + why
         rep["pid_namespace"] = "no (needs the user namespace)"
 if not cfg["isolate_network"]:
     rep["network"] = "not isolated (disabled by caller)"
@@ -153,10 +205,12 @@ elif userns or libc.unshare(CLONE_NEWNET) == 0:
     rep["network"] = "isolated (empty network namespace)"
 else:
     rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
-if (root or userns) and cfg["isolate_fs"]:
-    ok = userns or libc.unshare(CLONE_NEWNS) == 0
-    ok = ok and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0
-    ok = ok and libc.mount(work.encode(), work.encode(), None, MS_BIND, None) == 0
+if mounts_refused:
+    rep["filesystem"] = "not isolated (the user namespace refused mounts: %s)" % mounts_refused
+elif (root or userns) and cfg["isolate_fs"]:
+    ok = userns  # enter_userns made / private and bound the run dir
+    ok = ok or (libc.unshare(CLONE_NEWNS) == 0 and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0
+                and libc.mount(work.encode(), work.encode(), None, MS_BIND, None) == 0)
     if not ok:
         rep["filesystem"] = "uid only (mount namespace unavailable: " + err() + ")"
     else:
@@ -230,10 +284,11 @@ if root and cfg.get("uid") is not None:
     rep["uid"] = os.getuid()
 rep["pid"] = os.getpid()
 os.chdir(work)
-
-def report():
-    os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
-    os.close(cfg["report_fd"])
+# If our parent dies (killed, crashed) nobody enforces the wall-clock limit any more: die with it. Set after the
+# uid change, which clears it, and checked once, for a parent that died before the call.
+libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+if os.getppid() != cfg["parent_pid"]:
+    os._exit(124)
 
 def run_program():
     # -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
@@ -250,6 +305,7 @@ status_r, status_w = os.pipe()
 init = os.fork()
 if init == 0:
     os.close(status_r)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 then ignores SIGINT from inside, as every other signal
     # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if cfg["isolate_fs"]:
@@ -491,7 +547,7 @@ def run_python(
         cfg = {
             "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
-            "nproc": int(nproc), "max_procs": int(max_procs), "report_fd": write_fd, "isolate_network": isolate_network,
+            "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd, "isolate_network": isolate_network,
             "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
