@@ -4,8 +4,9 @@ Generated code runs only through this module. Each run gets a private temporary 
 child's cwd and HOME) holding ``solution.py`` and, optionally, ``test.py`` (which does
 ``from solution import ...``); the child is ``python -E -s`` running ``solution.py``, or a small runner that runs
 ``test.py`` and then prints a per-run token, so that a test counts as passed only if it ran to its end (code that
-exits early with status 0 is an error). ``-E -s``: the isolation of ``-I`` except that the script's directory
-stays on sys.path so that ``from solution import`` works.
+exits early with status 0 is an error). That stops a program that ends early by accident (``sys.exit(0)`` at import),
+not one written to cheat: it runs in the runner's process and can read the token and print it. ``-E -s``: the
+isolation of ``-I`` except that the script's directory stays on sys.path so that ``from solution import`` works.
 
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
 the child runs under a fresh, unused uid/gid (one per run). Not root, it enters a new user namespace when the
