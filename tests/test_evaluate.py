@@ -677,3 +677,15 @@ def test_rows_saved_before_the_compile_check_are_brought_up_to_date_on_load(tmp_
     undeclared, empty = E.load_scored(path, [p])
     assert undeclared.compiles is False and not undeclared.valid and "count_count" in undeclared.compile_error
     assert (empty.compiles, empty.empty, undeclared.empty) == (True, True, False)
+
+
+def test_a_sandbox_failure_is_named_where_the_score_is_read(tmp_path, monkeypatch):
+    from tsp_utils import sandbox
+
+    p = next(p for p in load_eval_prompts() if p.language == "python" and p.functional_test)
+    failed = sandbox.SandboxResult("error", 125, "", "", 0.1, {}, "sandbox failed before the program ran: x")
+    monkeypatch.setattr(sandbox, "run_many", lambda jobs, **k: [failed for _ in jobs])
+    body = p.reference_secure[len(p.prompt):]
+    (s,) = E.score_samples([E.Sample(p.id, 0, p.reference_secure, body, seed=0)], [p], cache_dir=tmp_path,
+                           progress=False)
+    assert s.functional == "error" and s.reason.endswith("test: sandbox failed before the program ran: x")

@@ -596,3 +596,14 @@ def test_a_bad_line_costs_that_verdict_only_also_through_a_merge(tmp_path, monke
         oracle._save_cache(cache, version, {f"n{i}": Verdict("secure", "python", [], "ok", "")})
     entries, _ = oracle._load_cache(cache, version)
     assert set(entries) == {"k0", "k1", "k2", "n0", "n1", "n2"} and len(list(cache.glob("verdicts-*.jsonl"))) <= 2
+
+
+def test_a_merge_clears_what_other_code_versions_left(tmp_path, monkeypatch):
+    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 1)
+    cache = tmp_path / "cache"
+    (cache / "ab").mkdir(parents=True)
+    (cache / "ab" / "abcd.json").write_text("{}")  # the layout before shards
+    (cache / "verdicts-oldversion000000-1-1.jsonl").write_text("")
+    for i in range(2):
+        oracle._save_cache(cache, "v2", {f"k{i}": Verdict("secure", "python", [], "ok", "")})
+    assert [p.name.split("-")[1] for p in cache.iterdir()] == ["v2"] and set(oracle._load_cache(cache, "v2")[0]) == {"k0", "k1"}

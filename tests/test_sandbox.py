@@ -461,6 +461,19 @@ def test_where_only_the_mounts_are_refused_the_other_namespaces_stay(nobody_user
     limits = r["limits"]
     assert limits["user_namespace"].startswith("yes") and limits["network"].startswith("isolated"), limits
     assert limits["filesystem"].startswith("not isolated (the user namespace refused mounts"), limits
+    assert "mounts: mounts" not in limits["filesystem"] and limits["proc"].startswith("the host's"), limits
+
+
+@pytest.mark.parametrize("patch, why", [
+    (('        os.write(w, why.encode())\n        os._exit(0)', '        os._exit(0)'),
+     "the user namespace probe gave no answer, twice"),  # never fall open on a probe that died
+    (('        why = enter_userns(flags, uid, gid)\n        if why:', '        why = "simulated"\n        if why:'),
+     "the user namespace failed after its probe passed: simulated"),
+])
+def test_a_sandbox_that_fails_says_so_instead_of_blaming_the_program(nobody_userns, patch, why):
+    r = nobody_userns("print('ran')\n", patch=patch)
+    assert r["status"] == "error" and r["reason"] == "sandbox failed before the program ran: " + why, r
+    assert r["stdout"] == "", r
 
 
 def test_sigint_to_the_namespaces_init_does_not_end_the_run(nobody_userns):

@@ -466,6 +466,7 @@ def score_samples(
 
     # Sandbox jobs: (sample position, "functional" | "security", job)
     statuses: dict[tuple[int, str], str] = {}
+    sandbox_failures: dict[int, str] = {}
     jobs: list[tuple[int, str, dict[str, Any]]] = []
     for k, (s, v) in enumerate(zip(samples, verdicts)):
         p = index[s.prompt_id]
@@ -486,6 +487,8 @@ def score_samples(
         results = run_many([j for _, _, j in jobs], workers=workers, progress=progress)
         for (k, kind, _), res in zip(jobs, results):
             statuses[(k, kind)] = res.status
+            if res.reason.startswith("sandbox failed"):  # ours, not the program's: say so where it is read
+                sandbox_failures[k] = f"{kind} test: {res.reason}"
 
     compiled = {}
     for language in ("c", "cpp"):
@@ -502,7 +505,8 @@ def score_samples(
         row = ScoredSample(
             prompt_id=s.prompt_id, sample_index=s.sample_index, language=p.language, cwe=p.cwe, split=p.split,
             label=label, oracle_label=v.label, syntax=v.syntax, functional=statuses.get((k, "functional")),
-            security=security, oracle_cwes=v.cwes, reason=why or v.reason, program=s.program, finished=s.finished,
+            security=security, oracle_cwes=v.cwes, reason=sandbox_failures.get(k) or why or v.reason,
+            program=s.program, finished=s.finished,
             empty=is_empty_completion(s.completion, p.language))
         scored.append(_with_compile_result(row, compiled[k]) if k in compiled else row)
     return scored

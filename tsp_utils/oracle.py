@@ -1601,7 +1601,8 @@ def _finalize(job: _Job) -> Verdict:
 # not a file per verdict: on Colab, RUN_DIR (and so the cache) lives on Google Drive, where every file created is a
 # round trip, and a colab-t4 run labels thousands of snippets (a cpu run wrote 1,273 files). A shard's name carries
 # the ruleset version, so shards that another version of the decision code wrote are never read (none of their
-# keys could match). Past CACHE_SHARDS_MAX shards of the current version they are merged into one.
+# keys could match). Past CACHE_SHARDS_MAX shards of the current version they are merged into one, and the shards of
+# other versions (and the one-file-per-verdict folders of the layout before shards) are deleted then.
 CACHE_SHARDS_MAX = 32
 
 
@@ -1656,6 +1657,12 @@ def _save_cache(cache_dir: Path | None, version: str, new: dict[str, Verdict]) -
         for shard in read:  # only shards read to the end: one another process wrote meanwhile stays
             if shard != out:
                 shard.unlink(missing_ok=True)
+        for stale in cache_dir.glob("verdicts-*.jsonl"):
+            if not stale.name.startswith(f"verdicts-{version}-"):
+                stale.unlink(missing_ok=True)
+        for folder in cache_dir.glob("[0-9a-f][0-9a-f]"):
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def analyze_batch(

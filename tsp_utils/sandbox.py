@@ -177,7 +177,13 @@ def probe(flags, uid, gid):
     with os.fdopen(r, "rb") as fh:
         why = fh.read().decode()
     os.waitpid(pid, 0)
-    return "" if why == "ok" else (why or "the probe gave no answer")
+    return None if not why else "" if why == "ok" else why
+
+def stop(why):
+    # the sandbox itself failed: say so (the parent reports it as the sandbox's failure, not the program's)
+    rep["launcher_error"] = why
+    report()
+    os._exit(125)
 
 if not root:
     # A user namespace gives an unprivileged user the namespaces root uses. It maps our uid to itself, not to
@@ -186,14 +192,16 @@ if not root:
     flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC
     flags |= (CLONE_NEWNET if cfg["isolate_network"] else 0) | (CLONE_NEWNS if cfg["isolate_fs"] else 0)
     why = probe(flags, uid, gid)
-    if why.startswith("mounts") and probe(flags & ~CLONE_NEWNS, uid, gid) == "":
-        mounts_refused, flags, why = why, flags & ~CLONE_NEWNS, ""
+    if why is None:  # a probe killed before it answered (out of memory?): once more, then give up, never fall open
+        why = probe(flags, uid, gid)
+        if why is None:
+            stop("the user namespace probe gave no answer, twice")
+    if why.startswith("mounts: ") and probe(flags & ~CLONE_NEWNS, uid, gid) == "":
+        mounts_refused, flags, why = why[len("mounts: "):], flags & ~CLONE_NEWNS, ""
     if why == "":
         why = enter_userns(flags, uid, gid)
         if why:  # the probe passed, this did not: we are half inside, so stop here and say why
-            rep["user_namespace"] = "failed after the probe passed: " + why
-            report()
-            os._exit(125)
+            stop("the user namespace failed after its probe passed: " + why)
         userns = True
         rep["user_namespace"] = "yes (uid %d mapped to itself)" % uid
         rep["pid_namespace"] = "yes (its init ends every process of the run)"
@@ -289,7 +297,7 @@ os.chdir(work)
 # uid change, which clears it, and checked once, for a parent that died before the call.
 libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 if os.getppid() != cfg["parent_pid"]:
-    os._exit(124)
+    stop("its parent is gone (or the interpreter forked instead of running it)")
 
 def run_program():
     # -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
@@ -309,7 +317,9 @@ if init == 0:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 then ignores SIGINT from inside, as every other signal
     # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if cfg["isolate_fs"]:
+    if mounts_refused:
+        rep["proc"] = "the host's (the user namespace refused mounts)"
+    elif cfg["isolate_fs"]:
         # the host's /proc would list every process on the machine; this one lists only the run's
         if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
             rep["proc"] = "private to the run"
@@ -584,6 +594,11 @@ def run_python(
         limits["uid_isolation"] = uid is not None
         stdout, stderr = _read_limited(out_path), _read_limited(err_path)
         status, reason = _classify(rc, stderr, timed_out, cpu_s, wall, bool(test_code))
+        if "launcher_error" in limits or "launcher" in limits:
+            # the sandbox failed before the program ran: an error of ours, which the reason must not pin on the code
+            status = "error"
+            reason = "sandbox failed before the program ran: " + limits.get(
+                "launcher_error", "its launcher never reported (%s)" % (reason or "see stderr"))
         if token is not None:
             completed = _tail(out_path).rstrip().endswith(token)
             stdout = stdout.replace(token + "\n", "").replace(token, "")
