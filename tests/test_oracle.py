@@ -508,15 +508,17 @@ def test_compile_check_tells_programs_that_build_from_those_that_only_parse():
     c = oracle.compile_check([
         "#include <string.h>\nint f(const char *s) { return (int)strlen(s); }\n",
         "int f(void) {\n    return count_count;\n}\n",  # undeclared: parses, does not build
+        # a libc function whose header the prompt did not include: the completion could not have added it
+        "int n(const char *s) {\n    return (int)strlen(s) + isdigit(s[0]);\n}\n",
         "int f(char *s) {\n    return strcpy_r(s);\n}\n",  # implicit declaration: an error since C99
         "int f(char *s) {\n    double d = s;\n    return 0;\n}\n",
         "int f( {\n",
         '#include "/dev/zero"\n',  # gcc runs out of its memory cap: no verdict, not "ok"
         '#line 1 "other.c"\nint f(void) { return undeclared_x; }\n',  # its error is put on another file
     ], "c")
-    assert [r.status for r in c] == ["ok", "error", "error", "error", "error", "failed", "failed"]
+    assert [r.status for r in c] == ["ok", "error", "ok", "error", "error", "error", "failed", "failed"]
     assert c[1].message.startswith("line 2:") and "count_count" in c[1].message
-    assert "strcpy_r" in c[2].message and "memory" in c[5].message
+    assert "strcpy_r" in c[3].message and "memory" in c[6].message
     cpp = oracle.compile_check(["#include <vector>\nstd::size_t n(const std::vector<int> &v) { return v.size(); }\n",
                                 "int g() { return h(); }\n"], "cpp")
     assert [r.status for r in cpp] == ["ok", "error"]

@@ -1831,6 +1831,14 @@ _C_STRICT = ("-Werror=implicit-function-declaration", "-Werror=implicit-int", "-
              "-Werror=int-conversion")
 
 
+# A completion continues inside a function and cannot add an #include: a call to strlen in a file whose prompt did
+# not include <string.h> is the prompt's omission, not a broken program. These libc headers are force-included, so
+# only names that exist nowhere (strcpy_r, count_count) fail. Every reference solution compiles with them.
+_C_FORCED_HEADERS = ("stdio.h", "stdlib.h", "string.h", "strings.h", "ctype.h", "errno.h", "limits.h", "stdint.h",
+                     "stddef.h", "stdbool.h", "inttypes.h", "unistd.h", "sys/types.h", "sys/stat.h", "fcntl.h",
+                     "math.h", "time.h", "assert.h", "signal.h", "stdarg.h")
+
+
 @dataclass(frozen=True)
 class CompileResult:
     status: str  # "ok" | "error" | "failed" (the compiler crashed or timed out) | "unchecked" (no compiler)
@@ -1842,7 +1850,8 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
 
     The syntax check of :func:`analyze_batch` forgives what a function cut out of its project cannot have (headers,
     declarations). A generated *evaluation* program has no such excuse: the prompt gives it its includes, so an
-    undeclared name or a call to a function that does not exist is a broken program. SafeCoder's evaluator also
+    undeclared name or a call to a function that does not exist is a broken program (C: the common libc headers
+    are force-included, since a completion cannot add an ``#include``). SafeCoder's evaluator also
     counts a C output as parsed only if ``gcc -c`` compiles it (``try_parse`` in safecoder/utils.py)."""
     language = normalize_language(language)
     if language not in ("c", "cpp"):
@@ -1852,7 +1861,9 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
         return [CompileResult("unchecked", f"{compiler} not available")] * len(programs)
     ext = ".c" if language == "c" else ".cpp"
     args = ["-fsyntax-only", "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret", "-fmax-errors=5",
-            "-std=gnu11" if language == "c" else "-std=gnu++17", *(_C_STRICT if language == "c" else ())]
+            "-std=gnu11" if language == "c" else "-std=gnu++17"]
+    if language == "c":
+        args += [*_C_STRICT, *(arg for header in _C_FORCED_HEADERS for arg in ("-include", header))]
     with tempfile.TemporaryDirectory(prefix="tsp_compile_") as workdir:
         names = [f"p{i:06d}{ext}" for i in range(len(programs))]
         for name, program in zip(names, programs):
