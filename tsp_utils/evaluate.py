@@ -43,7 +43,7 @@ __all__ = [
     "prompt_stats", "prompt_values", "metric_value", "spr_at_1", "pass_at_k", "mean_pass_at_k", "sec_pass_at_k",
     "vulnerability_rates", "split_vulnerability_rates", "relative_reduction", "unseen_reduction", "bootstrap_ci",
     "paired_bootstrap_ci", "inside_noise", "sign_test", "noise_verdict", "compare_methods", "results_table",
-    "to_markdown", "filter_samples", "save_scored", "load_scored",
+    "to_markdown", "format_cell", "filter_samples", "save_scored", "load_scored",
 ]
 
 LANGUAGE_NAMES = {"python": "Python", "c": "C", "cpp": "C++", "javascript": "JavaScript", "go": "Go",
@@ -387,7 +387,8 @@ def is_empty_completion(completion: str, language: str) -> bool:
     error).
 
     Every parser accepts such a body and no static analyzer finds anything in it, so SPR@1 counts it as a secure
-    output unless an exploit test catches it (an authentication check that returns True). Older runs of the small offline model had 61 of 350 such outputs. The ``empty`` column shows them.
+    output unless an exploit test catches it (an authentication check that returns True). Older runs of the small
+    offline model had 61 of 350 such outputs. The ``empty`` column shows them.
     """
     spans = risk.literal_spans(completion, language)
     parts, at = [], 0
@@ -401,6 +402,20 @@ def is_empty_completion(completion: str, language: str) -> bool:
             continue
         return False
     return True
+
+
+def _compile_c_family(programs: Iterable[tuple[int, str, str]], workers: int) -> dict[int, Any]:
+    """{k: :class:`tsp_utils.oracle.CompileResult`} for each (k, language, program) in C or C++, one compiler
+    batch per language."""
+    from .oracle import compile_check
+
+    programs = list(programs)
+    out = {}
+    for language in ("c", "cpp"):
+        mine = [(k, program) for k, lang, program in programs if lang == language]
+        if mine:
+            out.update(zip([k for k, _ in mine], compile_check([p for _, p in mine], language, workers=workers)))
+    return out
 
 
 def _with_compile_result(s: ScoredSample, built) -> ScoredSample:
@@ -454,7 +469,7 @@ def score_samples(
     C and C++ programs that parse are also compiled (:func:`tsp_utils.oracle.compile_check`); one that does not
     compile is invalid.
     """
-    from .oracle import Snippet, analyze_batch, compile_check
+    from .oracle import Snippet, analyze_batch
 
     index = _prompt_index(prompts)
     missing = sorted({s.prompt_id for s in samples} - set(index))
@@ -490,12 +505,8 @@ def score_samples(
             if res.reason.startswith("sandbox failed"):  # ours, not the program's: say so where it is read
                 sandbox_failures[k] = f"{kind} test: {res.reason}"
 
-    compiled = {}
-    for language in ("c", "cpp"):
-        ks = [k for k, (s, v) in enumerate(zip(samples, verdicts))
-              if index[s.prompt_id].language == language and v.syntax != "error"]
-        if ks:
-            compiled.update(zip(ks, compile_check([samples[k].program for k in ks], language, workers=workers)))
+    compiled = _compile_c_family(((k, index[s.prompt_id].language, s.program)
+                                  for k, (s, v) in enumerate(zip(samples, verdicts)) if v.syntax != "error"), workers)
 
     scored = []
     for k, (s, v) in enumerate(zip(samples, verdicts)):
@@ -537,17 +548,15 @@ def load_scored(path, prompts: Sequence[EvalPrompt] | Mapping[str, EvalPrompt] |
     old = [k for k, r in enumerate(raw) if "compiles" not in r]
     if prompts is None or not old:
         return rows
-    from .oracle import compile_check
-
     index = _prompt_index(prompts)
     for k in old:
         p = index.get(rows[k].prompt_id)
         if p is not None and rows[k].program.startswith(p.prompt):
             rows[k].empty = is_empty_completion(rows[k].program[len(p.prompt):], p.language)
-    for language in ("c", "cpp"):
-        ks = [k for k in old if rows[k].language == language and rows[k].syntax != "error"]
-        for k, built in zip(ks, compile_check([rows[k].program for k in ks], language, workers=workers) if ks else []):
-            rows[k] = _with_compile_result(rows[k], built)
+    compiled = _compile_c_family(((k, rows[k].language, rows[k].program) for k in old if rows[k].syntax != "error"),
+                                 workers)
+    for k, built in compiled.items():
+        rows[k] = _with_compile_result(rows[k], built)
     return rows
 
 
@@ -989,6 +998,17 @@ def _fmt(x: float, percent: bool, signed: bool = False) -> str:
     return f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
 
 
+def format_cell(r: ResultRow, value: Callable[[float], str], signed: Callable[[float], str]) -> str:
+    """One table cell: ``estimate [low, high] n=prompts``, and with a baseline ``<br>Δ diff [low, high] p=...``,
+    marked ``~`` when the difference is inside the noise. ``value``/``signed`` format a number."""
+    cell = f"{value(r.estimate)} [{value(r.low)}, {value(r.high)}] n={r.n_prompts}"
+    if r.diff is not None:
+        p = "" if r.p_value is None or r.noise is None else f" p={r.p_value:.2g}"
+        cell += (f"<br>Δ {signed(r.diff.estimate)} [{signed(r.diff.low)}, {signed(r.diff.high)}]{p}"
+                 + (" ~" if r.noise else ""))
+    return cell
+
+
 def to_markdown(table: ResultsTable, percent: bool = True) -> str:
     """A markdown table, methods as rows and metrics as columns: ``estimate [low, high] n=prompts`` (percent by
     default); with a baseline each cell adds ``Δ diff [low, high]``, marked ``~`` when the difference is inside the
@@ -998,14 +1018,8 @@ def to_markdown(table: ResultsTable, percent: bool = True) -> str:
     for method in table.methods:
         cells = []
         for metric in table.metrics:
-            r = table.get(method, metric)
-            cell = f"{_fmt(r.estimate, percent)} [{_fmt(r.low, percent)}, {_fmt(r.high, percent)}] n={r.n_prompts}"
-            if r.diff is not None:
-                mark = " ~" if r.noise else ""
-                p = "" if r.p_value is None or r.noise is None else f" p={r.p_value:.2g}"
-                cell += (f"<br>Δ {_fmt(r.diff.estimate, percent, True)} "
-                         f"[{_fmt(r.diff.low, percent, True)}, {_fmt(r.diff.high, percent, True)}]{p}{mark}")
-            cells.append(cell)
+            cells.append(format_cell(table.get(method, metric), lambda x: _fmt(x, percent),
+                                     lambda x: _fmt(x, percent, True)))
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     unit = "percent" if percent else "fractions"
     foot = (f"\n\nValues in {unit}, {100 * (1 - table.alpha):g}% percentile bootstrap CIs over prompts; n = the "

@@ -710,6 +710,10 @@ class _Job:
             if reason not in self.failures:
                 self.failures.append(reason)
 
+    def brackets_do_not_match(self, found: tuple[int, str]) -> None:
+        """A syntax error from :func:`tsp_utils.risk.bracket_mismatch`'s (line, what)."""
+        self.syntax, self.syntax_reason = "error", f"syntax error line {found[0]}: brackets do not match: {found[1]}"
+
     def check_failed(self, checker: str, reason: str) -> None:
         """The syntax checker itself failed (crashed, timed out, gave no answer): the syntax is unchecked and the
         verdict unknown, never "ok", and an unknown verdict is not cached, so the next run checks again."""
@@ -1027,7 +1031,7 @@ def _check_brackets(jobs: list[_Job], language: str) -> None:
             continue
         found = bracket_mismatch(job.code, language)  # the code alone: a context's #if must not switch it off
         if found is not None:
-            job.syntax, job.syntax_reason = "error", f"syntax error line {found[0]}: brackets do not match: {found[1]}"
+            job.brackets_do_not_match(found)
 
 
 # Runs inside node: tries the snippet as a plain script, then wrapped as a CommonJS module body / class members /
@@ -1117,8 +1121,7 @@ def _check_javascript(jobs: list[_Job], workdir: str) -> None:
             seen.add(name)
             mismatch = rec.get("ok") and rec.get("wrapped") and bracket_mismatch(job.code, "javascript")
             if mismatch and mismatch[1].endswith("closes nothing"):
-                job.syntax, job.syntax_reason = "error", (f"syntax error line {mismatch[0]}: brackets do not "
-                                                          f"match: {mismatch[1]}")
+                job.brackets_do_not_match(mismatch)
             elif rec.get("ok"):
                 job.syntax = "ok"
             elif _looks_like_jsx(job.code):

@@ -6,6 +6,7 @@ comes from files in RUN_DIR (scored samples per model, cached so a killed run re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections import Counter, defaultdict
@@ -140,11 +141,9 @@ def _cell(row: ev.ResultRow | None) -> str:
     """A markdown cell: SPR@1 [CI] n, and the difference to the base model, ``~`` when inside the noise."""
     if row is None or row.n_prompts == 0:
         return "–"
-    text = f"{_pct(row.estimate, 0)} [{_pct(row.low, 0)}, {_pct(row.high, 0)}] n={row.n_prompts}"
-    if row.diff is not None and row.diff.estimate == row.diff.estimate:
-        text += (f"<br>Δ {row.diff.estimate:+.0%} [{row.diff.low:+.0%}, {row.diff.high:+.0%}] p={row.p_value:.2g}"
-                 + (" ~" if row.noise else ""))
-    return text
+    if row.diff is not None and row.diff.estimate != row.diff.estimate:  # no prompt in common with the base
+        row = dataclasses.replace(row, diff=None)
+    return ev.format_cell(row, lambda x: _pct(x, 0), lambda x: f"{x:+.0%}")
 
 
 def _pct(value, digits: int = 1) -> str:
@@ -204,8 +203,8 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
         "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers and the common "
-        "libc headers force-included; implicit declarations and int/pointer conversions are errors, as in gcc 14); a model can look secure by writing "
-        "nothing useful, so read SPR@1 next to it. empty: share of the valid outputs whose completion added "
+        "libc headers force-included; implicit declarations and int/pointer conversions are errors, as in gcc 14); "
+        "a model can look secure by writing nothing useful, so read SPR@1 next to it. empty: share of the valid outputs whose completion added "
         "nothing but a placeholder (pass, a return of a constant, a closing brace); no static analyzer finds "
         "anything in them (an exploit test may: an authentication check that returns True is vulnerable), so "
         "most count as secure in SPR@1, and this column says how many there are. "
@@ -260,7 +259,8 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
         "profile": cfg.profile, "model": cfg.model_id, "seed": cfg.seed, "n_prompts": len(prompts),
         "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe,
         "transfer": transfer and {g: {lang: r.to_dict() for lang, r in row.items()} for g, row in transfer.items()},
-        "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()}, "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
+        "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()},
+        "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
         "spr@1": {m: ev.spr_at_1(r).spr for m, r in results.items()},
     })
     return path

@@ -558,8 +558,8 @@ def run_python(
         cfg = {
             "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
-            "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd, "isolate_network": isolate_network,
-            "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
+            "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd,
+            "isolate_network": isolate_network, "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
         with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
