@@ -486,35 +486,29 @@ def test_the_program_dies_with_a_parent_that_was_killed(daemon_token):
     import sys
     import time
 
-    code = f"import time\ntime.sleep(60)  # {daemon_token}\n"
-    parent = subprocess.Popen([sys.executable, "-c", "import sys; from tsp_utils.sandbox import run_python; "
-                               "run_python(sys.argv[1], timeout_s=60, cpu_s=60)", code], cwd=REPO)
+    # The program re-executes itself with the token in its argv: /proc/<pid>/cmdline is readable by anyone, while
+    # its cwd (where solution.py lies) is not readable without CAP_SYS_PTRACE once the run has its own uid. The
+    # code travels in the environment so that the parent's own argv does not carry the token.
+    code = ("import os, sys\n"
+            f"os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {daemon_token!r}])\n")
+    parent = subprocess.Popen([sys.executable, "-c", "import os; from tsp_utils.sandbox import run_python; "
+                               "print(run_python(os.environ['TSP_TEST_CODE'], timeout_s=60, cpu_s=60))"],
+                              cwd=REPO, env={**os.environ, "TSP_TEST_CODE": code},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        for _ in range(200):  # until the program runs
-            if _program_with(daemon_token):
-                break
+        deadline = time.monotonic() + 60  # a loaded CI machine may take long to import and launch
+        while not _proc_cmdlines_with(daemon_token) and parent.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _program_with(daemon_token), "the sandboxed program never started"
+        if parent.poll() is not None:
+            pytest.fail("the parent ended before it was killed: " + parent.stdout.read())
+        assert _proc_cmdlines_with(daemon_token), "the sandboxed program never started"
     finally:
         parent.kill()
         parent.wait()
-    for _ in range(100):
-        if not _program_with(daemon_token):
-            break
+    deadline = time.monotonic() + 5
+    while _proc_cmdlines_with(daemon_token) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = _program_with(daemon_token)
+    survivors = _proc_cmdlines_with(daemon_token)
     for pid in survivors:
         os.kill(pid, 9)
     assert not survivors
-
-
-def _program_with(token: str) -> list[int]:
-    """The sandboxed programs whose solution.py holds ``token`` (their argv does not: it is solution.py)."""
-    pids = []
-    for pid in _proc_cmdlines_with("solution.py"):
-        try:
-            if token in Path(f"/proc/{pid}/cwd/solution.py").read_text():
-                pids.append(pid)
-        except OSError:
-            continue
-    return pids
