@@ -124,6 +124,21 @@ def test_cannot_kill_parent():
     assert os.getpid() > 0  # we are still here
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="the root path (the tests below cover the user-namespace one)")
+def test_as_root_the_program_runs_under_an_init_of_its_own_that_it_cannot_signal():
+    code = ("import os, signal\n"
+            "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
+            "try:\n"
+            "    os.kill(1, signal.SIGKILL)\n"
+            "except PermissionError:\n"
+            "    print('init refused')\n")
+    r = run_python(code)
+    assert r.status == "pass", r
+    assert r.limits["pid_namespace"].startswith("yes") and r.limits["proc"] == "private to the run", r.limits
+    assert r.stdout.splitlines() == ["[1, 2]", "init refused"]  # init and the program: nothing of the host
+    assert r.limits["uid"] >= 200_000
+
+
 def test_network_is_isolated_when_reported():
     r = run_python("import socket\nsocket.create_connection(('10.255.255.1', 80), timeout=2)\n", timeout_s=8)
     if r.limits.get("network", "").startswith("isolated"):
@@ -481,34 +496,55 @@ def test_sigint_to_the_namespaces_init_does_not_end_the_run(nobody_userns):
     assert (r["status"], r["stdout"].strip()) == ("pass", "alive"), r
 
 
-def test_the_program_dies_with_a_parent_that_was_killed(daemon_token):
-    """Nobody enforces the time limit once the parent is gone: the launcher asked to die with it."""
+def _kill_the_parent_of_a_run(code: str, token: str, expected: int) -> list[int]:
+    """Start run_python in a parent process, wait until ``expected`` processes carry ``token`` in their argv, kill
+    the parent, and return what still carries it a few seconds later (killed then, so nothing outlives the test).
+
+    Programs here re-execute themselves with the token in their argv: /proc/<pid>/cmdline is readable by anyone,
+    while their cwd is not without CAP_SYS_PTRACE once the run has its own uid. The code travels in the
+    environment so that the parent's own argv does not carry the token."""
     import sys
     import time
 
-    # The program re-executes itself with the token in its argv: /proc/<pid>/cmdline is readable by anyone, while
-    # its cwd (where solution.py lies) is not readable without CAP_SYS_PTRACE once the run has its own uid. The
-    # code travels in the environment so that the parent's own argv does not carry the token.
-    code = ("import os, sys\n"
-            f"os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {daemon_token!r}])\n")
     parent = subprocess.Popen([sys.executable, "-c", "import os; from tsp_utils.sandbox import run_python; "
                                "print(run_python(os.environ['TSP_TEST_CODE'], timeout_s=60, cpu_s=60))"],
                               cwd=REPO, env={**os.environ, "TSP_TEST_CODE": code},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60  # a loaded CI machine may take long to import and launch
-        while not _proc_cmdlines_with(daemon_token) and parent.poll() is None and time.monotonic() < deadline:
+        while (len(_proc_cmdlines_with(token)) < expected and parent.poll() is None
+               and time.monotonic() < deadline):
             time.sleep(0.05)
         if parent.poll() is not None:
             pytest.fail("the parent ended before it was killed: " + parent.stdout.read())
-        assert _proc_cmdlines_with(daemon_token), "the sandboxed program never started"
+        assert len(_proc_cmdlines_with(token)) == expected, "the sandboxed program never started"
     finally:
         parent.kill()
         parent.wait()
     deadline = time.monotonic() + 5
-    while _proc_cmdlines_with(daemon_token) and time.monotonic() < deadline:
+    while _proc_cmdlines_with(token) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = _proc_cmdlines_with(daemon_token)
+    survivors = _proc_cmdlines_with(token)
     for pid in survivors:
         os.kill(pid, 9)
-    assert not survivors
+    return survivors
+
+
+def test_the_program_dies_with_a_parent_that_was_killed(daemon_token):
+    """Nobody enforces the time limit once the parent is gone: the launcher asked to die with it."""
+    code = ("import os, sys\n"
+            f"os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {daemon_token!r}])\n")
+    assert _kill_the_parent_of_a_run(code, daemon_token, expected=1) == []
+
+
+def test_a_program_that_clears_its_death_signal_and_leaves_a_daemon_still_dies_with_the_parent(daemon_token):
+    """The program may clear its own PR_SET_PDEATHSIG and start a setsid child: the run's init (root, or in the
+    user namespace) still has the death signal, and its end ends every process of the PID namespace."""
+    clear_and_sleep = "import ctypes, time; ctypes.CDLL(None).prctl(1, 0); time.sleep(60)"  # 1: PR_SET_PDEATHSIG
+    code = ("import ctypes, os, sys\n"
+            "ctypes.CDLL(None).prctl(1, 0)\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', {clear_and_sleep!r}, {daemon_token!r}, 'daemon'])\n"
+            f"os.execv(sys.executable, [sys.executable, '-c', {clear_and_sleep!r}, {daemon_token!r}])\n")
+    assert _kill_the_parent_of_a_run(code, daemon_token, expected=2) == []

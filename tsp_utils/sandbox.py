@@ -19,16 +19,14 @@ says why and the rows marked "no user namespace" apply; where only the mounts ar
 ==========================  =====================================================================
 control                     mechanism
 ==========================  =====================================================================
-wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group, then
-                            as root every process of the run's uid; not root, the run's PID
-                            namespace: its init is in that process group (and has the launcher
-                            as death signal), and when it dies the kernel kills every process
-                            in the namespace. Both catch children that called setsid; with no
-                            user namespace, such children outlive the run. If the parent itself
-                            dies, the launcher dies with it (PR_SET_PDEATHSIG), and in a PID
-                            namespace the whole run; as root the launcher is the program, which
-                            could clear that signal, and its children outlive it (nobody is left
-                            to kill the run's uid)
+wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group, which
+                            holds the run's PID namespace's init (it has the launcher as death
+                            signal): when init dies the kernel kills every process in the
+                            namespace, children that called setsid included. As root, every
+                            process of the run's uid is then killed as well. If the parent itself
+                            dies, the launcher dies with it (PR_SET_PDEATHSIG), and with it the
+                            whole run. The PID namespace needs root or a user namespace; without
+                            both, setsid children outlive the run
 CPU time                    RLIMIT_CPU (SIGXCPU / SIGKILL)
 memory                      RLIMIT_AS (allocations beyond it raise MemoryError)
 file size                   RLIMIT_FSIZE (also bounds stdout/stderr, which go to files)
@@ -39,11 +37,12 @@ processes (fork bombs)      RLIMIT_NPROC = max_procs, counting only the run's pr
                             No user namespace, or an older kernel: it counts all of the user's
                             processes, so it is set to (their current count + max_procs), which is
                             racy and weaker
-other processes             as root the run's uid cannot signal or trace the parent or other runs.
-                            In a user namespace: new PID namespace (the code can signal only the
-                            run's processes), a /proc listing only those (unless ``isolate_fs`` is
-                            off) and a new IPC namespace.
-                            No user namespace: the code can signal the user's other processes
+other processes             as root the run's uid cannot signal or trace the parent, other runs
+                            or the run's init (which stays root). As root or in a user namespace:
+                            new PID namespace (the code can signal only the run's processes), a
+                            /proc listing only those (unless ``isolate_fs`` is off) and a new IPC
+                            namespace. No user namespace and not root: the code can signal the
+                            user's other processes
 core dumps                  RLIMIT_CORE = 0
 open files                  RLIMIT_NOFILE = 256
 environment                 scrubbed: PATH, HOME=<tmpdir>, LANG only
@@ -137,6 +136,8 @@ def err():
 work = cfg["workdir"]
 root = os.geteuid() == 0
 userns = False
+pidns = False  # the program runs under an init of its own, whose death ends every process of the run
+mount_ns = False  # only then may init mount a /proc of its own: otherwise that would be the host's /proc
 mounts_refused = ""  # the user namespace works, but not its mounts
 
 def report():
@@ -202,12 +203,21 @@ if not root:
         why = enter_userns(flags, uid, gid)
         if why:  # the probe passed, this did not: we are half inside, so stop here and say why
             stop("the user namespace failed after its probe passed: " + why)
-        userns = True
+        userns = pidns = True
         rep["user_namespace"] = "yes (uid %d mapped to itself)" % uid
         rep["pid_namespace"] = "yes (its init ends every process of the run)"
     else:
         rep["user_namespace"] = "unavailable: " + why
         rep["pid_namespace"] = "no (needs the user namespace)"
+else:
+    # Root needs no user namespace for these. Without a PID namespace the program would be the launcher itself:
+    # it could clear its own death signal, and its children would outlive a killed parent (the parent's sweep of
+    # the run's uid never comes). Here init stays root, which the program's uid can neither signal nor trace.
+    if libc.unshare(CLONE_NEWPID | CLONE_NEWIPC) == 0:
+        pidns = True
+        rep["pid_namespace"] = "yes (its init, root, ends every process of the run)"
+    else:
+        rep["pid_namespace"] = "no: unshare(CLONE_NEWPID) failed: " + err()
 if not cfg["isolate_network"]:
     rep["network"] = "not isolated (disabled by caller)"
 elif userns or libc.unshare(CLONE_NEWNET) == 0:
@@ -223,6 +233,7 @@ elif (root or userns) and cfg["isolate_fs"]:
     if not ok:
         rep["filesystem"] = "uid only (mount namespace unavailable: " + err() + ")"
     else:
+        mount_ns = True
         # The interpreter may live under a directory the run's uid cannot enter (e.g. /root/.pyenv).
         # Replace that directory, in this namespace only, by an empty tmpfs exposing just the needed child.
         for parent, child in cfg["expose"]:
@@ -285,16 +296,24 @@ if root:
     rep["RLIMIT_NPROC_counts"] = "the run's own uid"
 else:
     rep["RLIMIT_NPROC_counts"] = "this run's user namespace" if nproc_per_ns else "all of the user's processes"
+
+def drop_to_run_uid():
+    # the uid change clears the death signal: set it again after
+    if root and cfg.get("uid") is not None:
+        uid = cfg["uid"]
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
 if root and cfg.get("uid") is not None:
-    uid = cfg["uid"]
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    rep["uid"] = os.getuid()
+    rep["uid"] = cfg["uid"]
+if not pidns:
+    drop_to_run_uid()
 rep["pid"] = os.getpid()
 os.chdir(work)
-# If our parent dies (killed, crashed) nobody enforces the wall-clock limit any more: die with it. Set after the
-# uid change, which clears it, and checked once, for a parent that died before the call.
+# If our parent dies (killed, crashed) nobody enforces the wall-clock limit any more: die with it. Checked once,
+# for a parent that died before the call.
 libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 if os.getppid() != cfg["parent_pid"]:
     stop("its parent is gone (or the interpreter forked instead of running it)")
@@ -304,7 +323,7 @@ def run_program():
     # from sys.path, and test.py must be able to `from solution import ...`.
     os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
 
-if not userns:
+if not pidns:
     report()
     run_program()
 # The first child forked into the new PID namespace is its init; when init exits the kernel kills everything
@@ -319,7 +338,7 @@ if init == 0:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if mounts_refused:
         rep["proc"] = "the host's (the user namespace refused mounts)"
-    elif cfg["isolate_fs"]:
+    elif mount_ns:
         # the host's /proc would list every process on the machine; this one lists only the run's
         if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
             rep["proc"] = "private to the run"
@@ -328,6 +347,7 @@ if init == 0:
     report()
     program = os.fork()
     if program == 0:
+        drop_to_run_uid()
         run_program()
     while True:  # reap orphans (init inherits them) until the program ends
         pid, status = os.wait()
