@@ -679,6 +679,38 @@ def test_rows_saved_before_the_compile_check_are_brought_up_to_date_on_load(tmp_
     assert (empty.compiles, empty.empty, undeclared.empty) == (True, True, False)
 
 
+def test_c_rows_judged_by_another_compile_rule_are_compiled_again_on_load(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from tsp_utils import oracle
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    p = next(p for p in load_eval_prompts() if p.language == "c")
+    current = oracle.compile_rule("c")
+    rows = []
+    for i, (rule, compiles, reason) in enumerate([
+            ("", True, ""),  # saved before rules were recorded: compiled again
+            ("0123456789abcdef", None, "compile check failed: gcc timed out"),  # another rule's failure: judged anew
+            (current, True, "")]):  # today's rule: trusted as it is
+        d = row(p.id, "unknown" if reason else "secure", idx=i, language="c", cwe=p.cwe).to_dict()
+        d.update(program=p.prompt + "    return count_count;\n}\n", compiles=compiles, compile_rule=rule,
+                 reason=reason, oracle_label="secure")
+        rows.append(d)
+    path = tmp_path / "base.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in rows))
+    seen = []
+    real = oracle.compile_check
+    monkeypatch.setattr(oracle, "compile_check", lambda programs, *a, **k: seen.append(len(programs))
+                        or real(programs, *a, **k))
+    before, other_rule, trusted = E.load_scored(path, [p])
+    assert seen == [2]  # one batch: the two rows of other rules
+    assert before.compiles is False and before.compile_rule == current and "count_count" in before.compile_error
+    assert other_rule.compiles is False and (other_rule.label, other_rule.reason) == ("secure", "")
+    assert trusted.compiles is True and trusted.compile_rule == current  # not compiled: the file's word stands
+
+
 def test_a_sandbox_failure_is_named_where_the_score_is_read(tmp_path, monkeypatch):
     from tsp_utils import sandbox
 

@@ -96,6 +96,7 @@ class ScoredSample:
     finished: bool | None = None  # the function came to its end (None: not recorded, e.g. older result files)
     compiles: bool | None = None  # C/C++: the whole program compiles (None: not checked, or not C/C++)
     compile_error: str = ""  # the compiler's first error, or why it could not check
+    compile_rule: str = ""  # oracle.compile_rule at the time: a row judged by another rule is checked again on load
     empty: bool | None = None  # the completion adds nothing but a placeholder (see is_empty_completion)
 
     @property
@@ -421,8 +422,10 @@ def _compile_c_family(programs: Iterable[tuple[int, str, str]], workers: int) ->
 def _with_compile_result(s: ScoredSample, built) -> ScoredSample:
     """``s`` with a C/C++ compile check's result (:class:`tsp_utils.oracle.CompileResult`) recorded."""
     s = ScoredSample.from_dict(s.to_dict())
+    if s.reason.startswith("compile check failed: "):  # an earlier check's doing: judge the label afresh
+        s.label, s.reason = combine_label(s.oracle_label, s.security)
     s.compiles = None if built.status in ("unchecked", "failed") else built.status == "ok"
-    s.compile_error = built.message
+    s.compile_error, s.compile_rule = built.message, built.rule
     if built.status == "failed" and s.label == "secure":
         # the compiler died on it: nothing shows the program is whole, so nothing shows it is secure
         s.label, s.reason = "unknown", f"compile check failed: {built.message}"
@@ -538,23 +541,27 @@ def save_scored(path, scored: Iterable[ScoredSample]):
 
 def load_scored(path, prompts: Sequence[EvalPrompt] | Mapping[str, EvalPrompt] | None = None,
                 workers: int = 2) -> list[ScoredSample]:
-    """Scored samples saved by :func:`save_scored`. With ``prompts``, rows saved before the compile check and the
-    ``empty`` column existed are brought up to date (C/C++ programs that parse are compiled, ``empty`` is computed
-    from the program minus the prompt's code), so that a resumed run never compares methods judged by two rules."""
+    """Scored samples saved by :func:`save_scored`. With ``prompts``, rows are brought up to date, so that a resumed
+    run never compares methods judged by two rules: rows saved before the ``empty`` column existed get it (from the
+    program minus the prompt's code), and C/C++ programs that parse are compiled again wherever their compile check
+    is missing or was made under another :func:`tsp_utils.oracle.compile_rule` (an older version of this code, or
+    another machine's compiler)."""
     from .artifacts import read_jsonl
+    from .oracle import compile_rule
 
     raw = list(read_jsonl(path))
     rows = [ScoredSample.from_dict(r) for r in raw]
-    old = [k for k, r in enumerate(raw) if "compiles" not in r]
-    if prompts is None or not old:
+    if prompts is None:
         return rows
     index = _prompt_index(prompts)
-    for k in old:
+    for k, r in enumerate(raw):
         p = index.get(rows[k].prompt_id)
-        if p is not None and rows[k].program.startswith(p.prompt):
+        if "empty" not in r and p is not None and rows[k].program.startswith(p.prompt):
             rows[k].empty = is_empty_completion(rows[k].program[len(p.prompt):], p.language)
-    compiled = _compile_c_family(((k, rows[k].language, rows[k].program) for k in old if rows[k].syntax != "error"),
-                                 workers)
+    rules = {lang: compile_rule(lang) for lang in {s.language for s in rows} & {"c", "cpp"}}
+    stale = [k for k, s in enumerate(rows) if s.language in rules and s.syntax != "error"
+             and s.compile_rule != rules[s.language]]
+    compiled = _compile_c_family(((k, rows[k].language, rows[k].program) for k in stale), workers)
     for k, built in compiled.items():
         rows[k] = _with_compile_result(rows[k], built)
     return rows

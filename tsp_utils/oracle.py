@@ -1846,6 +1846,37 @@ _C_FORCED_HEADERS = ("stdio.h", "stdlib.h", "string.h", "strings.h", "ctype.h", 
 class CompileResult:
     status: str  # "ok" | "error" | "failed" (the compiler crashed or timed out) | "unchecked" (no compiler)
     message: str = ""  # the first error, or why nothing was checked
+    rule: str = ""  # compile_rule(language) at the time: what decided it
+
+
+def compile_rule(language: str) -> str:
+    """What decides whether a program of ``language`` compiles here: the compiler's version, the flags and the
+    forced headers, hashed. A result judged by another rule (an older version of this code, another machine's
+    gcc) is not the same judgement, and a resumed evaluation checks it again (:func:`tsp_utils.evaluate.load_scored`)."""
+    language = normalize_language(language)
+    compiler = "gcc" if language == "c" else "g++"
+    return _compile_rule(language, tuple(_tool_cmd(compiler) or ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _compile_rule(language: str, cmd: tuple[str, ...]) -> str:
+    if not cmd:
+        return "no compiler"
+    try:
+        version = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60,
+                                 env=_tool_env()).stdout.splitlines()[:1]
+    except (OSError, subprocess.TimeoutExpired):
+        version = []
+    args = _compile_args(language)
+    return hashlib.sha256(json.dumps([version, args]).encode()).hexdigest()[:16]
+
+
+def _compile_args(language: str) -> list[str]:
+    args = ["-fsyntax-only", "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret", "-fmax-errors=5",
+            "-std=gnu11" if language == "c" else "-std=gnu++17"]
+    if language == "c":
+        args += [*_C_STRICT, *(arg for header in _C_FORCED_HEADERS for arg in ("-include", header))]
+    return args
 
 
 def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> list[CompileResult]:
@@ -1860,13 +1891,11 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     if language not in ("c", "cpp"):
         raise ValueError(f"compile_check: only C and C++ are compiled, not {language!r}")
     compiler = "gcc" if language == "c" else "g++"
+    rule = compile_rule(language)
     if _tool_cmd(compiler) is None:
-        return [CompileResult("unchecked", f"{compiler} not available")] * len(programs)
+        return [CompileResult("unchecked", f"{compiler} not available", rule)] * len(programs)
     ext = ".c" if language == "c" else ".cpp"
-    args = ["-fsyntax-only", "-fdiagnostics-plain-output", "-fno-diagnostics-show-caret", "-fmax-errors=5",
-            "-std=gnu11" if language == "c" else "-std=gnu++17"]
-    if language == "c":
-        args += [*_C_STRICT, *(arg for header in _C_FORCED_HEADERS for arg in ("-include", header))]
+    args = _compile_args(language)
     with tempfile.TemporaryDirectory(prefix="tsp_compile_") as workdir:
         names = [f"p{i:06d}{ext}" for i in range(len(programs))]
         for name, program in zip(names, programs):
@@ -1877,11 +1906,11 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     for name in names:
         failure, errors = checked[name]
         if failure:
-            results.append(CompileResult("failed", failure))
+            results.append(CompileResult("failed", failure, rule))
         elif errors:
-            results.append(CompileResult("error", f"line {errors[0][0]}: {errors[0][1]}"))
+            results.append(CompileResult("error", f"line {errors[0][0]}: {errors[0][1]}", rule))
         else:
-            results.append(CompileResult("ok"))
+            results.append(CompileResult("ok", "", rule))
     return results
 
 
