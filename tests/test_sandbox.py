@@ -544,3 +544,46 @@ def test_a_program_that_clears_its_death_signal_and_leaves_a_daemon_still_dies_w
             f"    os.execv(sys.executable, [sys.executable, '-c', {clear_and_sleep!r}, {daemon_token!r}, 'daemon'])\n"
             f"os.execv(sys.executable, [sys.executable, '-c', {clear_and_sleep!r}, {daemon_token!r}])\n")
     assert _kill_the_parent_of_a_run(code, daemon_token, expected=2) == []
+
+
+def test_a_uid_held_by_another_process_is_never_handed_out(tmp_path, monkeypatch):
+    """Two processes running sandboxes (two notebooks, a notebook and the tests) must never share a run uid: one
+    run's sweep of its uid would kill the other's program."""
+    import sys
+
+    from tsp_utils import sandbox
+
+    locks, first = tmp_path / "locks", 300_000
+    monkeypatch.setattr(sandbox, "UID_LOCK_DIR", str(locks))
+    monkeypatch.setattr(sandbox, "_UID_RANGE", (first, first + 1))  # a single uid to hand out
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom tsp_utils import sandbox\n"
+         f"sandbox.UID_LOCK_DIR, sandbox._UID_RANGE = {str(locks)!r}, ({first}, {first + 1})\n"
+         "print(sandbox._alloc_uid(), flush=True)\ntime.sleep(60)\n"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == str(first)
+        with pytest.raises(RuntimeError, match="no free sandbox uid"):
+            sandbox._alloc_uid()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert sandbox._alloc_uid() == first  # the kernel dropped the dead holder's lock
+    sandbox._free_uid(first)
+    assert not (locks / str(first)).exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="starting a process under another uid needs root")
+def test_a_uid_that_owns_a_process_is_never_handed_out(tmp_path, monkeypatch):
+    from tsp_utils import sandbox
+
+    busy = 300_002
+    monkeypatch.setattr(sandbox, "UID_LOCK_DIR", str(tmp_path / "locks"))
+    monkeypatch.setattr(sandbox, "_UID_RANGE", (busy, busy + 1))
+    squatter = subprocess.Popen(["sleep", "60"], user=busy, group=busy, extra_groups=[])
+    try:
+        with pytest.raises(RuntimeError, match="no free sandbox uid"):
+            sandbox._alloc_uid()
+    finally:
+        squatter.kill()
+        squatter.wait()

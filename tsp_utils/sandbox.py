@@ -9,7 +9,8 @@ not one written to cheat: it runs in the runner's process and can read the token
 isolation of ``-I`` except that the script's directory stays on sys.path so that ``from solution import`` works.
 
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
-the child runs under a fresh, unused uid/gid (one per run). Not root, it enters a new user namespace when the
+the child runs under a fresh, unused uid/gid (one per run, reserved with a lock file so that runs in other
+processes never get it too). Not root, it enters a new user namespace when the
 kernel allows unprivileged ones (our uid mapped to itself, so the code holds no capabilities there), which
 brings the namespaces below. A throwaway child tries it first, because where AppArmor restricts unprivileged
 user namespaces (Ubuntu 23.10 and later) unshare succeeds and the uid map or the mounts are then refused, and a
@@ -68,6 +69,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -82,7 +84,8 @@ __all__ = ["SandboxResult", "SandboxJob", "run_python", "run_many"]
 
 MAX_OUTPUT_CHARS = 20_000
 _UID_RANGE = (200_000, 260_000)  # no passwd entries; far from system and login users
-_uids_in_use: set[int] = set()
+UID_LOCK_DIR = "/tmp/tsp-sandbox-uids"  # fixed, not $TMPDIR: every process on the machine must find the same one
+_uids_in_use: dict[int, int] = {}  # uid -> the fd of its lock file (-1 where there is no lock directory)
 _uid_lock = threading.Lock()
 
 
@@ -367,19 +370,73 @@ os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 '''
 
 
+def _uid_lock_dir() -> Path | None:
+    """Where runs of every process on the machine reserve their uids: a root-only directory, or None (then only this
+    process's own runs are kept apart)."""
+    path = Path(UID_LOCK_DIR)
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+        return None  # someone else's directory, or a link: trust nothing in it
+    return path
+
+
+def _reserve(uid: int) -> int | None:
+    """An fd holding an exclusive lock on ``uid``'s lock file (the kernel drops it if this process dies), or None
+    when another process holds it."""
+    import fcntl  # POSIX only, as the sandbox
+
+    folder = _uid_lock_dir()
+    if folder is None:
+        return -1
+    path = folder / str(uid)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_ino != os.stat(path, follow_symlinks=False).st_ino:
+            raise BlockingIOError  # its holder unlinked it as we opened it: that file reserves nothing any more
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _alloc_uid() -> int:
+    """A uid no other run uses, in this process or another (two notebooks, a notebook and the tests), and that owns
+    no process: one run's sweep of its uid must never reach another's program."""
     with _uid_lock:
         for _ in range(1000):
             uid = random.randrange(*_UID_RANGE)
-            if uid not in _uids_in_use:
-                _uids_in_use.add(uid)
-                return uid
+            if uid in _uids_in_use:
+                continue
+            fd = _reserve(uid)
+            if fd is None:
+                continue
+            if _pids_of_uid(uid):  # a leftover of a run whose process died, or some other program's
+                _release(uid, fd)
+                continue
+            _uids_in_use[uid] = fd
+            return uid
     raise RuntimeError("no free sandbox uid")
+
+
+def _release(uid: int, fd: int) -> None:
+    if fd >= 0:
+        try:
+            os.unlink(Path(UID_LOCK_DIR) / str(uid))  # while still locked: a waiter then sees the inode change
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def _free_uid(uid: int) -> None:
     with _uid_lock:
-        _uids_in_use.discard(uid)
+        fd = _uids_in_use.pop(uid, None)
+        if fd is not None:
+            _release(uid, fd)
 
 
 def _pids_of_uid(uid: int) -> list[int]:
