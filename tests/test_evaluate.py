@@ -691,8 +691,8 @@ def test_c_rows_judged_by_another_compile_rule_are_compiled_again_on_load(tmp_pa
     current = oracle.compile_rule("c")
     rows = []
     for i, (rule, compiles, reason) in enumerate([
-            ("", True, ""),  # saved before rules were recorded: compiled again
-            ("0123456789abcdef", None, "compile check failed: gcc timed out"),  # another rule's failure: judged anew
+            ("0123456789abcdef", True, ""),  # another rule (or saved before rules were recorded): compiled again
+            ("", None, "compile check failed: gcc timed out"),  # a failure judged nothing: tried again, judged anew
             (current, True, "")]):  # today's rule: trusted as it is
         d = row(p.id, "unknown" if reason else "secure", idx=i, language="c", cwe=p.cwe).to_dict()
         d.update(program=p.prompt + "    return count_count;\n}\n", compiles=compiles, compile_rule=rule,
@@ -709,6 +709,12 @@ def test_c_rows_judged_by_another_compile_rule_are_compiled_again_on_load(tmp_pa
     assert before.compiles is False and before.compile_rule == current and "count_count" in before.compile_error
     assert other_rule.compiles is False and (other_rule.label, other_rule.reason) == ("secure", "")
     assert trusted.compiles is True and trusted.compile_rule == current  # not compiled: the file's word stands
+
+    # where no compiler is at hand, a stored judgement stays: it is never replaced by "unchecked"
+    real_cmd = oracle._tool_cmd
+    monkeypatch.setattr(oracle, "_tool_cmd", lambda name: None if name in ("gcc", "g++") else real_cmd(name))
+    assert oracle.compile_rule("c") == ""
+    assert [s.compiles for s in E.load_scored(path, [p])] == [True, None, True] and seen == [2]
 
 
 def test_a_sandbox_failure_is_named_where_the_score_is_read(tmp_path, monkeypatch):

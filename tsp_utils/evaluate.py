@@ -96,7 +96,7 @@ class ScoredSample:
     finished: bool | None = None  # the function came to its end (None: not recorded, e.g. older result files)
     compiles: bool | None = None  # C/C++: the whole program compiles (None: not checked, or not C/C++)
     compile_error: str = ""  # the compiler's first error, or why it could not check
-    compile_rule: str = ""  # oracle.compile_rule at the time: a row judged by another rule is checked again on load
+    compile_rule: str = ""  # oracle.compile_rule at the time ("": none, or the check failed): another is checked again
     empty: bool | None = None  # the completion adds nothing but a placeholder (see is_empty_completion)
 
     @property
@@ -558,8 +558,9 @@ def load_scored(path, prompts: Sequence[EvalPrompt] | Mapping[str, EvalPrompt] |
         p = index.get(rows[k].prompt_id)
         if "empty" not in r and p is not None and rows[k].program.startswith(p.prompt):
             rows[k].empty = is_empty_completion(rows[k].program[len(p.prompt):], p.language)
+    # Without a compiler here nothing is checked again: a stored judgement is not replaced by "unchecked".
     rules = {lang: compile_rule(lang) for lang in {s.language for s in rows} & {"c", "cpp"}}
-    stale = [k for k, s in enumerate(rows) if s.language in rules and s.syntax != "error"
+    stale = [k for k, s in enumerate(rows) if rules.get(s.language) and s.syntax != "error"
              and s.compile_rule != rules[s.language]]
     compiled = _compile_c_family(((k, rows[k].language, rows[k].program) for k in stale), workers)
     for k, built in compiled.items():

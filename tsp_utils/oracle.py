@@ -1851,24 +1851,33 @@ class CompileResult:
 
 def compile_rule(language: str) -> str:
     """What decides whether a program of ``language`` compiles here: the compiler's version, the flags and the
-    forced headers, hashed. A result judged by another rule (an older version of this code, another machine's
-    gcc) is not the same judgement, and a resumed evaluation checks it again (:func:`tsp_utils.evaluate.load_scored`)."""
+    forced headers, hashed; "" when there is no usable compiler. A result judged by another rule (an older version
+    of this code, another machine's gcc) is not the same judgement, and a resumed evaluation checks it again
+    (:func:`tsp_utils.evaluate.load_scored`)."""
     language = normalize_language(language)
     compiler = "gcc" if language == "c" else "g++"
-    return _compile_rule(language, tuple(_tool_cmd(compiler) or ()))
+    cmd = tuple(_tool_cmd(compiler) or ())
+    return _compile_rule(language, cmd) if cmd and _compiler_version(cmd) else ""
 
 
 @functools.lru_cache(maxsize=8)
 def _compile_rule(language: str, cmd: tuple[str, ...]) -> str:
-    if not cmd:
-        return "no compiler"
-    try:
-        version = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60,
-                                 env=_tool_env()).stdout.splitlines()[:1]
-    except (OSError, subprocess.TimeoutExpired):
-        version = []
-    args = _compile_args(language)
-    return hashlib.sha256(json.dumps([version, args]).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps([_compiler_version(cmd), _compile_args(language)]).encode()).hexdigest()[:16]
+
+
+def _compiler_version(cmd: tuple[str, ...]) -> str:
+    if cmd not in _COMPILER_VERSIONS:  # only an answer is kept: a compiler that failed once is asked again
+        try:
+            proc = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60, env=_tool_env())
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        if proc.returncode != 0 or not proc.stdout.strip():
+            return ""
+        _COMPILER_VERSIONS[cmd] = proc.stdout.splitlines()[0]
+    return _COMPILER_VERSIONS[cmd]
+
+
+_COMPILER_VERSIONS: dict[tuple[str, ...], str] = {}
 
 
 def _compile_args(language: str) -> list[str]:
@@ -1891,9 +1900,9 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     if language not in ("c", "cpp"):
         raise ValueError(f"compile_check: only C and C++ are compiled, not {language!r}")
     compiler = "gcc" if language == "c" else "g++"
-    rule = compile_rule(language)
     if _tool_cmd(compiler) is None:
-        return [CompileResult("unchecked", f"{compiler} not available", rule)] * len(programs)
+        return [CompileResult("unchecked", f"{compiler} not available")] * len(programs)
+    rule = compile_rule(language)
     ext = ".c" if language == "c" else ".cpp"
     args = _compile_args(language)
     with tempfile.TemporaryDirectory(prefix="tsp_compile_") as workdir:
@@ -1906,7 +1915,7 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     for name in names:
         failure, errors = checked[name]
         if failure:
-            results.append(CompileResult("failed", failure, rule))
+            results.append(CompileResult("failed", failure))  # no rule: a failure judged nothing, retry it
         elif errors:
             results.append(CompileResult("error", f"line {errors[0][0]}: {errors[0][1]}", rule))
         else:
