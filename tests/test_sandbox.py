@@ -127,12 +127,16 @@ def test_as_root_the_program_runs_under_an_init_of_its_own_that_it_cannot_signal
             "try:\n"
             "    os.kill(1, signal.SIGKILL)\n"
             "except PermissionError:\n"
-            "    print('init refused')\n")
+            "    print('init refused')\n"
+            "print(open('/proc/self/status').read().split('NoNewPrivs:')[1].split()[0])\n")
     r = run_python(code)
     assert r.status == "pass", r
     assert r.limits["pid_namespace"].startswith("yes") and r.limits["proc"] == "private to the run", r.limits
-    assert r.stdout.splitlines() == ["[1, 2]", "init refused"]  # init and the program: nothing of the host
-    assert r.limits["uid"] >= 200_000
+    # init and the program, nothing of the host; and no setuid binary can give the program a privilege back
+    assert r.stdout.splitlines() == ["[1, 2]", "init refused", "1"]
+    assert r.limits["uid"] >= 200_000 and r.limits["uid_reservation"].startswith("across processes"), r.limits
+    # without a mount namespace of its own the run has the host's /proc, and says so
+    assert run_python("pass\n", isolate_fs=False).limits["proc"] == "the host's (no mount namespace of its own)"
 
 
 def test_network_is_isolated_when_reported():
@@ -559,7 +563,7 @@ def test_a_uid_held_by_another_process_is_never_handed_out(tmp_path, monkeypatch
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nfrom tsp_utils import sandbox\n"
          f"sandbox.UID_LOCK_DIR, sandbox._UID_RANGE = {str(locks)!r}, ({first}, {first + 1})\n"
-         "print(sandbox._alloc_uid(), flush=True)\ntime.sleep(60)\n"],
+         "print(sandbox._alloc_uid()[0], flush=True)\ntime.sleep(60)\n"],
         cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == str(first)
@@ -568,7 +572,7 @@ def test_a_uid_held_by_another_process_is_never_handed_out(tmp_path, monkeypatch
     finally:
         holder.kill()
         holder.wait()
-    assert sandbox._alloc_uid() == first  # the kernel dropped the dead holder's lock
+    assert sandbox._alloc_uid()[0] == first  # the kernel dropped the dead holder's lock
     sandbox._free_uid(first)
     assert not (locks / str(first)).exists()
 

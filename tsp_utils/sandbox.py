@@ -84,8 +84,8 @@ __all__ = ["SandboxResult", "SandboxJob", "run_python", "run_many"]
 
 MAX_OUTPUT_CHARS = 20_000
 _UID_RANGE = (200_000, 260_000)  # no passwd entries; far from system and login users
-UID_LOCK_DIR = "/tmp/tsp-sandbox-uids"  # fixed, not $TMPDIR: every process on the machine must find the same one
-_uids_in_use: dict[int, int] = {}  # uid -> the fd of its lock file (-1 where there is no lock directory)
+UID_LOCK_DIR: str | None = None  # None: /run/tsp-sandbox-uids (or /tmp/...), never $TMPDIR: every process must agree
+_uids_in_use: dict[int, tuple[int, Path | None]] = {}  # uid -> its lock file's fd and path (-1, None: no lock dir)
 _uid_lock = threading.Lock()
 
 
@@ -128,7 +128,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
-PR_SET_PDEATHSIG = 1
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -143,9 +143,12 @@ pidns = False  # the program runs under an init of its own, whose death ends eve
 mount_ns = False  # only then may init mount a /proc of its own: otherwise that would be the host's /proc
 mounts_refused = ""  # the user namespace works, but not its mounts
 
+reported = []
+
 def report():
     os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
     os.close(cfg["report_fd"])
+    reported.append(True)
 
 def enter_userns(flags, uid, gid):
     """unshare, map uid and gid to themselves, and with a mount namespace make / private and bind the run dir.
@@ -186,7 +189,10 @@ def probe(flags, uid, gid):
 def stop(why):
     # the sandbox itself failed: say so (the parent reports it as the sandbox's failure, not the program's)
     rep["launcher_error"] = why
-    report()
+    if reported:  # the program's own process, after init reported: its stderr is all that is left
+        os.write(2, ("sandbox failed before the program ran: %s\n" % why).encode())
+    else:
+        report()
     os._exit(125)
 
 if not root:
@@ -209,6 +215,7 @@ if not root:
         userns = pidns = True
         rep["user_namespace"] = "yes (uid %d mapped to itself)" % uid
         rep["pid_namespace"] = "yes (its init ends every process of the run)"
+        rep["ipc_namespace"] = "yes"
     else:
         rep["user_namespace"] = "unavailable: " + why
         rep["pid_namespace"] = "no (needs the user namespace)"
@@ -216,11 +223,12 @@ else:
     # Root needs no user namespace for these. Without a PID namespace the program would be the launcher itself:
     # it could clear its own death signal, and its children would outlive a killed parent (the parent's sweep of
     # the run's uid never comes). Here init stays root, which the program's uid can neither signal nor trace.
-    if libc.unshare(CLONE_NEWPID | CLONE_NEWIPC) == 0:
+    if libc.unshare(CLONE_NEWPID) == 0:
         pidns = True
         rep["pid_namespace"] = "yes (its init, root, ends every process of the run)"
     else:
         rep["pid_namespace"] = "no: unshare(CLONE_NEWPID) failed: " + err()
+    rep["ipc_namespace"] = "yes" if libc.unshare(CLONE_NEWIPC) == 0 else "no: unshare(CLONE_NEWIPC) failed: " + err()
 if not cfg["isolate_network"]:
     rep["network"] = "not isolated (disabled by caller)"
 elif userns or libc.unshare(CLONE_NEWNET) == 0:
@@ -308,9 +316,13 @@ def drop_to_run_uid():
         os.setgid(uid)
         os.setuid(uid)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # no setuid binary (mount, passwd, ...) can give the program back any privilege
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        stop("prctl(PR_SET_NO_NEW_PRIVS) failed: " + err())
 
 if root and cfg.get("uid") is not None:
     rep["uid"] = cfg["uid"]
+rep["no_new_privs"] = "yes"  # drop_to_run_uid stops the run where it cannot be set
 if not pidns:
     drop_to_run_uid()
 rep["pid"] = os.getpid()
@@ -333,12 +345,18 @@ if not pidns:
 # left in the namespace, setsid daemons included. The program runs as init's child rather than as init
 # because init ignores signals it sends itself (abort(), os.kill(os.getpid(), ...)).
 status_r, status_w = os.pipe()
+alive_r, alive_w = os.pipe()  # only the launcher keeps the write end: EOF on the read end means it is gone
 init = os.fork()
 if init == 0:
     os.close(status_r)
+    os.close(alive_w)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 then ignores SIGINT from inside, as every other signal
     # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    import select
+    if select.select([alive_r], [], [], 0)[0]:  # the launcher died before the death signal was set
+        os._exit(125)
+    os.close(alive_r)
     if mounts_refused:
         rep["proc"] = "the host's (the user namespace refused mounts)"
     elif mount_ns:
@@ -347,6 +365,8 @@ if init == 0:
             rep["proc"] = "private to the run"
         else:
             rep["proc"] = "the host's (mounting a private /proc failed: " + err() + ")"
+    else:
+        rep["proc"] = "the host's (no mount namespace of its own)"
     report()
     program = os.fork()
     if program == 0:
@@ -370,30 +390,32 @@ os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 '''
 
 
-def _uid_lock_dir() -> Path | None:
-    """Where runs of every process on the machine reserve their uids: a root-only directory, or None (then only this
-    process's own runs are kept apart)."""
-    path = Path(UID_LOCK_DIR)
+def _uid_lock_dir() -> tuple[Path | None, str]:
+    """Where runs of every process on the machine reserve their uids (a root-only directory, under /run where root
+    may write there: other users cannot create it first), and how far the reservation reaches."""
+    path = Path(UID_LOCK_DIR) if UID_LOCK_DIR else (
+        Path("/run" if os.access("/run", os.W_OK) else "/tmp") / "tsp-sandbox-uids")
     try:
         path.mkdir(mode=0o700, exist_ok=True)
         st = os.lstat(path)
-    except OSError:
-        return None
+    except OSError as exc:
+        return None, f"this process only ({path}: {exc.strerror})"
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
-        return None  # someone else's directory, or a link: trust nothing in it
-    return path
+        # someone else's directory, or a link: trust nothing in it
+        return None, f"this process only ({path} is not a directory of ours that only we may write)"
+    return path, f"across processes ({path})"
 
 
-def _reserve(uid: int) -> int | None:
+def _reserve(folder: Path, uid: int) -> int | None:
     """An fd holding an exclusive lock on ``uid``'s lock file (the kernel drops it if this process dies), or None
     when another process holds it."""
     import fcntl  # POSIX only, as the sandbox
 
-    folder = _uid_lock_dir()
-    if folder is None:
-        return -1
     path = folder / str(uid)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         if os.fstat(fd).st_ino != os.stat(path, follow_symlinks=False).st_ino:
@@ -404,61 +426,66 @@ def _reserve(uid: int) -> int | None:
     return fd
 
 
-def _alloc_uid() -> int:
+def _alloc_uid() -> tuple[int, str]:
     """A uid no other run uses, in this process or another (two notebooks, a notebook and the tests), and that owns
-    no process: one run's sweep of its uid must never reach another's program."""
+    no process: one run's sweep of its uid must never reach another's program. Returns it and how far the
+    reservation reaches (``limits["uid_reservation"]``)."""
+    folder, reach = _uid_lock_dir()
+    busy = _live_uids()  # leftovers of runs whose process died, or other programs'
     with _uid_lock:
         for _ in range(1000):
             uid = random.randrange(*_UID_RANGE)
-            if uid in _uids_in_use:
+            if uid in _uids_in_use or uid in busy:
                 continue
-            fd = _reserve(uid)
+            fd = _reserve(folder, uid) if folder is not None else -1
             if fd is None:
                 continue
-            if _pids_of_uid(uid):  # a leftover of a run whose process died, or some other program's
-                _release(uid, fd)
-                continue
-            _uids_in_use[uid] = fd
-            return uid
+            _uids_in_use[uid] = (fd, folder / str(uid) if folder is not None else None)
+            return uid, reach
     raise RuntimeError("no free sandbox uid")
-
-
-def _release(uid: int, fd: int) -> None:
-    if fd >= 0:
-        try:
-            os.unlink(Path(UID_LOCK_DIR) / str(uid))  # while still locked: a waiter then sees the inode change
-        except OSError:
-            pass
-        os.close(fd)
 
 
 def _free_uid(uid: int) -> None:
     with _uid_lock:
-        fd = _uids_in_use.pop(uid, None)
-        if fd is not None:
-            _release(uid, fd)
+        fd, path = _uids_in_use.pop(uid, (-1, None))
+    if path is not None:
+        try:
+            path.unlink()  # while still locked: a process waiting on this file sees its inode change
+        except OSError:
+            pass
+    if fd >= 0:
+        os.close(fd)
+
+
+def _live_uids() -> set[int]:
+    """The real uids of every live (non-zombie) process."""
+    uids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            uid = _live_uid(entry)
+            if uid is not None:
+                uids.add(uid)
+    return uids
+
+
+def _live_uid(entry: str) -> int | None:
+    try:
+        with open(f"/proc/{entry}/status") as fh:
+            state = ""
+            for line in fh:
+                if line.startswith("State:"):
+                    state = line.split()[1]
+                elif line.startswith("Uid:"):
+                    # zombies already released everything but their pid; init reaps them
+                    return None if state in ("Z", "X") else int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _pids_of_uid(uid: int) -> list[int]:
     """Live (non-zombie) processes whose real uid is ``uid``."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as fh:
-                state = ""
-                for line in fh:
-                    if line.startswith("State:"):
-                        state = line.split()[1]
-                    elif line.startswith("Uid:"):
-                        # zombies already released everything but their pid; init reaps them
-                        if int(line.split()[1]) == uid and state not in ("Z", "X"):
-                            pids.append(int(entry))
-                        break
-        except (OSError, ValueError, IndexError):
-            continue
-    return pids
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and _live_uid(entry) == uid]
 
 
 def _kill_group(pid: int) -> None:
@@ -598,7 +625,7 @@ def run_python(
         raise OSError(f"the sandbox runs generated code on Linux only (this is {sys.platform}): use a Linux machine, "
                       "a container or WSL, or evaluate with run_tests=False")
     is_root = os.geteuid() == 0
-    uid = _alloc_uid() if is_root else None
+    uid, reach = _alloc_uid() if is_root else (None, "")
     workdir = tempfile.mkdtemp(prefix="tsp_sandbox_")
     outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
     t0 = time.monotonic()
@@ -669,6 +696,8 @@ def run_python(
         limits.setdefault("network", "not isolated")
         limits["wall_timeout_s"] = timeout_s
         limits["uid_isolation"] = uid is not None
+        if uid is not None:
+            limits["uid_reservation"] = reach
         stdout, stderr = _read_limited(out_path), _read_limited(err_path)
         status, reason = _classify(rc, stderr, timed_out, cpu_s, wall, bool(test_code))
         if "launcher_error" in limits or "launcher" in limits:
