@@ -44,6 +44,7 @@ other processes             as root the run's uid cannot signal or trace the par
                             /proc listing only those (unless ``isolate_fs`` is off) and a new IPC
                             namespace. No user namespace and not root: the code can signal the
                             user's other processes
+privileges                  PR_SET_NO_NEW_PRIVS: no setuid binary gives the program a privilege back
 core dumps                  RLIMIT_CORE = 0
 open files                  RLIMIT_NOFILE = 256
 environment                 scrubbed: PATH, HOME=<tmpdir>, LANG only
