@@ -1850,8 +1850,8 @@ class CompileResult:
 
 
 def compile_rule(language: str) -> str:
-    """What decides whether a program of ``language`` compiles here: the compiler's version, the flags and the
-    forced headers, hashed; "" when there is no usable compiler. A result judged by another rule (an older version
+    """What decides whether a program of ``language`` compiles here: the compiler's and the C library's versions,
+    the flags and the forced headers, hashed; "" when there is no usable compiler. A result judged by another rule (an older version
     of this code, another machine's gcc) is not the same judgement, and a resumed evaluation checks it again
     (:func:`tsp_utils.evaluate.load_scored`)."""
     language = normalize_language(language)
@@ -1862,7 +1862,9 @@ def compile_rule(language: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _compile_rule(language: str, cmd: tuple[str, ...]) -> str:
-    return hashlib.sha256(json.dumps([_compiler_version(cmd), _compile_args(language)]).encode()).hexdigest()[:16]
+    # the C library's version too: its headers declare what a program may call
+    libc = os.confstr("CS_GNU_LIBC_VERSION") if "CS_GNU_LIBC_VERSION" in os.confstr_names else ""
+    return hashlib.sha256(json.dumps([_compiler_version(cmd), libc, _compile_args(language)]).encode()).hexdigest()[:16]
 
 
 def _compiler_version(cmd: tuple[str, ...]) -> str:

@@ -626,6 +626,12 @@ def run_python(
         raise OSError(f"the sandbox runs generated code on Linux only (this is {sys.platform}): use a Linux machine, "
                       "a container or WSL, or evaluate with run_tests=False")
     is_root = os.geteuid() == 0
+    if is_root and not isolate_fs and _expose_pairs():
+        # the run's uid reaches the interpreter only through the mount namespace's tmpfs (see _expose_pairs)
+        parent = _expose_pairs()[0][0]
+        raise ValueError(f"run_python(isolate_fs=False) as root: the run's uid cannot reach the interpreter "
+                         f"{sys.executable}, which lies under {parent} (not searchable by other users); keep "
+                         "isolate_fs=True, or use an interpreter outside it")
     uid, reach = _alloc_uid() if is_root else (None, "")
     workdir = tempfile.mkdtemp(prefix="tsp_sandbox_")
     outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
