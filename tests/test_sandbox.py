@@ -295,7 +295,10 @@ def world_writable_dir():
     import shutil
     import tempfile
 
-    path = Path(tempfile.mkdtemp(prefix="tsp_sandbox_shared_"))
+    # not below /tmp, which the sandbox covers with an empty tmpfs (see test_unix_sockets_...): /dev/shm is a
+    # world-writable directory the read-only remount must still stop
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    path = Path(tempfile.mkdtemp(prefix="tsp_sandbox_shared_", dir=shm))
     path.chmod(0o777)
     try:
         yield path
@@ -598,3 +601,60 @@ def test_a_uid_that_owns_a_process_is_never_handed_out(tmp_path, monkeypatch):
     finally:
         squatter.kill()
         squatter.wait()
+
+
+def _unix_listener(folder: Path):
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    path = folder / f"tsp_test_{uuid.uuid4().hex[:12]}.sock"
+    sock.bind(str(path))
+    path.chmod(0o777)  # anyone may connect: only the sandbox stands in the way
+    sock.listen(4)
+    return sock, path
+
+
+_CONNECT = ("import socket\n"
+            "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+            "try:\n"
+            "    s.connect({path!r})\n"
+            "    print('connected')\n"
+            "except OSError as exc:\n"
+            "    print(type(exc).__name__)\n")
+
+
+@pytest.mark.parametrize("folder", ["/tmp", "/run"])
+def test_unix_sockets_in_tmp_and_run_are_out_of_reach(folder):
+    """A read-only mount does not stop connect(): the session bus, tmux, X or an ssh agent would let the code act
+    outside the run. /tmp and /run are covered by an empty tmpfs in the run's mount namespace."""
+    if not os.access(folder, os.W_OK):
+        pytest.skip(f"cannot create a socket in {folder}")
+    sock, path = _unix_listener(Path(folder))
+    try:
+        r = run_python(_CONNECT.format(path=str(path)))
+        assert r.status == "pass" and r.stdout.strip() in ("FileNotFoundError", "PermissionError"), r
+        assert r.limits["sockets"].startswith("hidden: ") and folder in r.limits["sockets"], r.limits
+        # the same probe, file system isolation off (where the run's uid can reach the interpreter): it connects
+        if os.geteuid() != 0:
+            assert run_python(_CONNECT.format(path=str(path)), isolate_fs=False).stdout.strip() == "connected"
+    finally:
+        sock.close()
+        path.unlink()
+
+
+def test_unprivileged_unix_sockets_in_tmp_are_out_of_reach(nobody_userns):
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="tsp_sandbox_sock_", dir="/tmp"))
+    shared.chmod(0o777)
+    sock, path = _unix_listener(shared)
+    try:
+        r = nobody_userns(_CONNECT.format(path=str(path)))
+        assert r["status"] == "pass" and r["stdout"].strip() == "FileNotFoundError", r
+        assert "/tmp" in r["limits"]["sockets"], r["limits"]
+        # the same probe without the mount namespace: the user's own uid could connect
+        assert nobody_userns(_CONNECT.format(path=str(path)), isolate_fs=False)["stdout"].strip() == "connected"
+    finally:
+        sock.close()
+        path.unlink()
+        shared.rmdir()

@@ -58,8 +58,12 @@ filesystem                  as root or in a user namespace: new mount namespace 
                             creates inherits the mounts locked). Otherwise the run's uid keeps it
                             out of root-owned paths (root), or nothing beyond the user's own
                             permissions (no user namespace); ``limits["filesystem"]`` says which.
-                            Not covered: Unix sockets on the file system (e.g. a session bus)
-                            stay connectable if the uid may
+Unix sockets                with the mount namespace, /tmp, /var/tmp, /run (and $TMPDIR) are
+                            covered by an empty read-only tmpfs (the run directory and the
+                            interpreter bound back), so the session bus, tmux, X and ssh agents
+                            there are out of reach (``limits["sockets"]``); abstract sockets are
+                            in the network namespace. Not covered: a socket elsewhere (in $HOME,
+                            say) stays connectable if the uid may
 ==========================  =====================================================================
 """
 
@@ -279,6 +283,40 @@ elif (root or userns) and cfg["isolate_fs"]:
             rep["filesystem"] = "read-only except run dir, but these stayed writable: " + "; ".join(failed[:5])
         else:
             rep["filesystem"] = "read-only except the run directory (mount namespace)"
+        # A read-only mount still lets a program connect to the Unix sockets in it: the session bus
+        # (/run/user/<uid>/bus), a tmux server (/tmp/tmux-<uid>), an X server or an ssh agent in /tmp would let
+        # code running as the user's own uid act outside the run. An empty, read-only tmpfs covers each directory
+        # that usually holds them; the run directory and the interpreter, where they lie below one, are bound back.
+        hidden, hide_failed = [], []
+        for top in cfg["hide"]:
+            inside = [k for k in cfg["keep"] if k.startswith(top.rstrip("/") + "/")]
+            inside = [k for k in inside if not any(k.startswith(o + "/") for o in inside if o != k)]
+            fds = []
+            try:
+                for keep in inside:
+                    fds.append((keep, os.open(keep, os.O_PATH | os.O_DIRECTORY)))
+            except OSError as exc:
+                hide_failed.append("%s: %s" % (top, exc))
+                for _, fd in fds:
+                    os.close(fd)
+                continue
+            if libc.mount(b"tmpfs", top.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                          b"mode=0755,size=64k") != 0:
+                hide_failed.append(top + ": " + err())
+                for _, fd in fds:
+                    os.close(fd)
+                continue
+            for keep, fd in fds:  # a bind keeps its source's flags: the interpreter stays read-only, the run dir not
+                os.makedirs(keep, 0o755, exist_ok=True)
+                if libc.mount(("/proc/self/fd/%d" % fd).encode(), keep.encode(), None, MS_BIND | MS_REC, None) != 0:
+                    stop("binding %s back below the tmpfs on %s failed: %s" % (keep, top, err()))
+                os.close(fd)
+            libc.mount(None, top.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                       None)
+            hidden.append(top)
+        rep["sockets"] = ("hidden: %s covered by an empty tmpfs" % ", ".join(hidden) if hidden else "not hidden")
+        if hide_failed:
+            rep["sockets"] += "; not covered: " + "; ".join(hide_failed)
 elif root:
     rep["filesystem"] = "uid only (mount isolation disabled by caller)"
 elif userns:
@@ -541,6 +579,23 @@ def _expose_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
+def _socket_dirs() -> list[str]:
+    """The directories that usually hold Unix sockets (see the launcher), each once, as real paths."""
+    found = []
+    for d in ("/tmp", "/var/tmp", "/run", tempfile.gettempdir()):
+        real = os.path.realpath(d)
+        if real != "/" and os.path.isdir(real) and real not in found:
+            found.append(real)
+    return found
+
+
+def _kept_below_hidden(workdir: str) -> list[str]:
+    """What the run needs that may lie below a hidden directory: its own directory and the interpreter's."""
+    paths = {os.path.realpath(p) for p in (workdir, sys.prefix, sys.base_prefix,
+                                             os.path.dirname(os.path.realpath(sys.executable)))}
+    return sorted(paths, key=len)
+
+
 def _count_user_procs(uid: int) -> int:
     return len(_pids_of_uid(uid))
 
@@ -671,6 +726,7 @@ def run_python(
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
             "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd,
             "isolate_network": isolate_network, "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
+            "hide": _socket_dirs(), "keep": _kept_below_hidden(workdir),
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
         with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
