@@ -615,12 +615,28 @@ def _unix_listener(folder: Path):
 
 
 _CONNECT = ("import socket\n"
+            "own = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"  # first, that connecting works at all here
+            "own.bind('own.sock')\n"
+            "own.listen(1)\n"
+            "socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect('own.sock')\n"
             "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
             "try:\n"
             "    s.connect({path!r})\n"
             "    print('connected')\n"
             "except OSError as exc:\n"
-            "    print(type(exc).__name__)\n")
+            "    print(type(exc).__name__)\n"
+            "try:\n"
+            "    open({write!r}, 'w')\n"
+            "    print('wrote')\n"
+            "except OSError as exc:\n"
+            "    print(exc.strerror)\n")
+
+
+def _hidden(limits: dict) -> list[str]:
+    """The directories limits["sockets"] says were covered."""
+    covered = limits["sockets"].split(";")[0]
+    prefix = "hidden (covered by an empty tmpfs): "
+    return covered[len(prefix):].split(", ") if covered.startswith(prefix) else []
 
 
 @pytest.mark.parametrize("folder", ["/tmp", "/run"])
@@ -630,31 +646,83 @@ def test_unix_sockets_in_tmp_and_run_are_out_of_reach(folder):
     if not os.access(folder, os.W_OK):
         pytest.skip(f"cannot create a socket in {folder}")
     sock, path = _unix_listener(Path(folder))
+    probe = _CONNECT.format(path=str(path), write=f"{folder}/tsp_escape_{uuid.uuid4().hex}")
     try:
-        r = run_python(_CONNECT.format(path=str(path)))
-        assert r.status == "pass" and r.stdout.strip() in ("FileNotFoundError", "PermissionError"), r
-        assert r.limits["sockets"].startswith("hidden: ") and folder in r.limits["sockets"], r.limits
+        r = run_python(probe)
+        assert r.status == "pass" and r.stdout.splitlines() == ["FileNotFoundError", "Read-only file system"], r
+        assert folder in _hidden(r.limits), r.limits
         # the same probe, file system isolation off (where the run's uid can reach the interpreter): it connects
         if os.geteuid() != 0:
-            assert run_python(_CONNECT.format(path=str(path)), isolate_fs=False).stdout.strip() == "connected"
+            assert run_python(probe, isolate_fs=False).stdout.splitlines()[0] == "connected"
     finally:
         sock.close()
         path.unlink()
 
 
-def test_unprivileged_unix_sockets_in_tmp_are_out_of_reach(nobody_userns):
+@pytest.mark.parametrize("folder", ["/tmp", "/run"])
+def test_unprivileged_unix_sockets_in_tmp_and_run_are_out_of_reach(nobody_userns, folder):
     import tempfile
 
-    shared = Path(tempfile.mkdtemp(prefix="tsp_sandbox_sock_", dir="/tmp"))
+    if not os.access(folder, os.W_OK):
+        pytest.skip(f"cannot create a socket in {folder}")
+    shared = Path(tempfile.mkdtemp(prefix="tsp_sandbox_sock_", dir=folder))
     shared.chmod(0o777)
     sock, path = _unix_listener(shared)
+    # the tmpfs that covers the folder belongs to the run's own uid here: only its read-only remount stops writes
+    probe = _CONNECT.format(path=str(path), write=f"{folder}/tsp_escape_{uuid.uuid4().hex}")
     try:
-        r = nobody_userns(_CONNECT.format(path=str(path)))
-        assert r["status"] == "pass" and r["stdout"].strip() == "FileNotFoundError", r
-        assert "/tmp" in r["limits"]["sockets"], r["limits"]
+        r = nobody_userns(probe)
+        assert r["status"] == "pass" and r["stdout"].splitlines() == ["FileNotFoundError", "Read-only file system"], r
+        assert folder in _hidden(r["limits"]), r["limits"]
         # the same probe without the mount namespace: the user's own uid could connect
-        assert nobody_userns(_CONNECT.format(path=str(path)), isolate_fs=False)["stdout"].strip() == "connected"
+        assert nobody_userns(probe, isolate_fs=False)["stdout"].splitlines()[0] == "connected"
     finally:
         sock.close()
         path.unlink()
         shared.rmdir()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the directories the launcher makes matter to the run's uid (root)")
+def test_an_interpreter_reached_through_symlinks_below_tmp_still_runs(tmp_path):
+    """The launcher covers /tmp and binds back what the run needs. Here everything lies below /tmp: a venv made
+    from a symlink to the base interpreter, TMPDIR a symlink too, and the parent's umask 027 (the directories the
+    launcher makes on the tmpfs must still let the run's uid through)."""
+    import json
+    import sys
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="tsp_sandbox_venv_", dir="/tmp"))
+    try:
+        (root / "base").symlink_to(sys.base_prefix)
+        base_python = root / "base" / "bin" / os.path.basename(os.path.realpath(sys.executable))
+        subprocess.run([str(base_python), "-m", "venv", "--without-pip", str(root / "venv")], check=True)
+        (root / "tmp_real").mkdir()
+        (root / "tmp").symlink_to(root / "tmp_real")
+        root.chmod(0o755)
+        probe = "import os, sys\nprint(os.path.isdir(os.environ['HOME']), sys.prefix)\n"
+        done = subprocess.run(
+            [str(root / "venv" / "bin" / "python"), "-c",
+             "import json, sys\nfrom tsp_utils.sandbox import run_python\n"
+             "r = run_python(sys.argv[1])\nprint(json.dumps(r.to_dict()))", probe],
+            env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(root / "tmp")}, umask=0o027,
+            capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        r = json.loads(done.stdout)
+        assert r["status"] == "pass" and r["stdout"] == f"True {root / 'venv'}\n", r
+        assert "/tmp" in _hidden(r["limits"]), r["limits"]
+    finally:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_hidden_directory_the_run_needs_whole_is_left_uncovered_and_said(monkeypatch):
+    import sys
+
+    from tsp_utils import sandbox
+
+    needed = os.path.realpath(sys.prefix)
+    monkeypatch.setattr(sandbox, "_socket_dirs", lambda: ["/tmp", needed])
+    r = run_python("print('ran')\n")
+    assert r.status == "pass" and r.stdout == "ran\n", r
+    assert "not covered: " + needed + ": the run needs all of it" in r.limits["sockets"], r.limits

@@ -62,8 +62,8 @@ Unix sockets                with the mount namespace, /tmp, /var/tmp, /run (and 
                             covered by an empty read-only tmpfs (the run directory and the
                             interpreter bound back), so the session bus, tmux, X and ssh agents
                             there are out of reach (``limits["sockets"]``); abstract sockets are
-                            in the network namespace. Not covered: a socket elsewhere (in $HOME,
-                            say) stays connectable if the uid may
+                            in the network namespace. Not covered: a socket elsewhere (in $HOME
+                            or /dev/shm, say) stays connectable if the uid may
 ==========================  =====================================================================
 """
 
@@ -126,7 +126,7 @@ class SandboxJob:
 # user namespace), sets the rlimits, drops to the run's uid and execs the real program. It reports what took
 # effect on fd REPORT_FD as JSON.
 _LAUNCHER = r'''
-import ctypes, json, os, re, resource, signal, sys
+import ctypes, json, os, re, resource, select, signal, sys
 cfg = json.loads(sys.argv[1])
 rep = {}
 libc = ctypes.CDLL(None, use_errno=True)
@@ -240,6 +240,7 @@ elif userns or libc.unshare(CLONE_NEWNET) == 0:
     rep["network"] = "isolated (empty network namespace)"
 else:
     rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
+rep["sockets"] = "not hidden (no mount namespace)"
 if mounts_refused:
     rep["filesystem"] = "not isolated (the user namespace refused mounts: %s)" % mounts_refused
 elif (root or userns) and cfg["isolate_fs"]:
@@ -289,6 +290,9 @@ elif (root or userns) and cfg["isolate_fs"]:
         # that usually holds them; the run directory and the interpreter, where they lie below one, are bound back.
         hidden, hide_failed = [], []
         for top in cfg["hide"]:
+            if any(k == top or top.startswith(k + "/") for k in cfg["keep"]):
+                hide_failed.append(top + ": the run needs all of it (the interpreter or the run directory)")
+                continue
             inside = [k for k in cfg["keep"] if k.startswith(top.rstrip("/") + "/")]
             inside = [k for k in inside if not any(k.startswith(o + "/") for o in inside if o != k)]
             fds = []
@@ -306,15 +310,18 @@ elif (root or userns) and cfg["isolate_fs"]:
                 for _, fd in fds:
                     os.close(fd)
                 continue
+            umask = os.umask(0o022)  # the run's uid must pass through what is made here, whatever our umask
             for keep, fd in fds:  # a bind keeps its source's flags: the interpreter stays read-only, the run dir not
                 os.makedirs(keep, 0o755, exist_ok=True)
                 if libc.mount(("/proc/self/fd/%d" % fd).encode(), keep.encode(), None, MS_BIND | MS_REC, None) != 0:
                     stop("binding %s back below the tmpfs on %s failed: %s" % (keep, top, err()))
                 os.close(fd)
-            libc.mount(None, top.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                       None)
+            os.umask(umask)
+            if libc.mount(None, top.encode(), None,
+                          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
+                stop("making the tmpfs on %s read-only failed: %s" % (top, err()))  # not root: it is the run's own
             hidden.append(top)
-        rep["sockets"] = ("hidden: %s covered by an empty tmpfs" % ", ".join(hidden) if hidden else "not hidden")
+        rep["sockets"] = "hidden (covered by an empty tmpfs): " + ", ".join(hidden) if hidden else "not hidden"
         if hide_failed:
             rep["sockets"] += "; not covered: " + "; ".join(hide_failed)
 elif root:
@@ -375,7 +382,10 @@ if os.getppid() != cfg["parent_pid"]:
 def run_program():
     # -E -s (ignore PYTHON* variables and the user site) rather than -I: -I also drops the script's directory
     # from sys.path, and test.py must be able to `from solution import ...`.
-    os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
+    try:
+        os.execve(cfg["python"], [cfg["python"], "-E", "-s", cfg["script"]], cfg["env"])
+    except OSError as exc:  # the interpreter is out of the run's reach: the sandbox's doing, not the code's
+        stop("the interpreter could not be run: %s" % exc)
 
 if not pidns:
     report()
@@ -392,7 +402,6 @@ if init == 0:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 then ignores SIGINT from inside, as every other signal
     # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    import select
     if select.select([alive_r], [], [], 0)[0]:  # the launcher died before the death signal was set
         os._exit(125)
     os.close(alive_r)
@@ -404,6 +413,7 @@ if init == 0:
             rep["proc"] = "private to the run"
         else:
             rep["proc"] = "the host's (mounting a private /proc failed: " + err() + ")"
+            rep["sockets"] += " (but the host's /proc reaches them through /proc/<pid>/root)"
     else:
         rep["proc"] = "the host's (no mount namespace of its own)"
     report()
@@ -590,9 +600,11 @@ def _socket_dirs() -> list[str]:
 
 
 def _kept_below_hidden(workdir: str) -> list[str]:
-    """What the run needs that may lie below a hidden directory: its own directory and the interpreter's."""
-    paths = {os.path.realpath(p) for p in (workdir, sys.prefix, sys.base_prefix,
-                                             os.path.dirname(os.path.realpath(sys.executable)))}
+    """What the run needs that may lie below a hidden directory: its own directory and the interpreter's, by their
+    real paths and by the paths Python builds sys.path from (which may pass through a symlink below one)."""
+    needed = (workdir, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable),
+              os.path.dirname(os.path.realpath(sys.executable)))
+    paths = {os.path.realpath(p) for p in needed} | {os.path.abspath(p) for p in needed}
     return sorted(paths, key=len)
 
 
@@ -719,7 +731,8 @@ def run_python(
         else:
             # RLIMIT_NPROC counts every process of the user: leave room for what already runs
             nproc = _count_user_procs(os.getuid()) + max_procs
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8"}
+        # the real path: a symlink on the way to it may lie below a directory the launcher covers
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.path.realpath(workdir), "LANG": "C.UTF-8"}
         read_fd, write_fd = os.pipe()
         cfg = {
             "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
