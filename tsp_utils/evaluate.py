@@ -545,7 +545,8 @@ def load_scored(path, prompts: Sequence[EvalPrompt] | Mapping[str, EvalPrompt] |
     run never compares methods judged by two rules: rows saved before the ``empty`` column existed get it (from the
     program minus the prompt's code), and C/C++ programs that parse are compiled again wherever their compile check
     is missing or was made under another :func:`tsp_utils.oracle.compile_rule` (an older version of this code, or
-    another machine's compiler)."""
+    another machine's compiler), or whose check failed (it carries no rule). That needs a compiler here: without
+    one, stored compile results are kept as they are."""
     from .artifacts import read_jsonl
     from .oracle import compile_rule
 

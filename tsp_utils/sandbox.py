@@ -9,8 +9,8 @@ not one written to cheat: it runs in the runner's process and can read the token
 isolation of ``-I`` except that the script's directory stays on sys.path so that ``from solution import`` works.
 
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
-the child runs under a fresh, unused uid/gid (one per run, reserved with a lock file so that runs in other
-processes never get it too). Not root, it enters a new user namespace when the
+the child runs under a fresh, unused uid/gid (one per run, reserved with a lock file where /run/tsp-sandbox-uids,
+or /tmp/..., is usable, so that runs in other processes never get it too: ``limits["uid_reservation"]``). Not root, it enters a new user namespace when the
 kernel allows unprivileged ones (our uid mapped to itself, so the code holds no capabilities there), which
 brings the namespaces below. A throwaway child tries it first, because where AppArmor restricts unprivileged
 user namespaces (Ubuntu 23.10 and later) unshare succeeds and the uid map or the mounts are then refused, and a
@@ -21,13 +21,14 @@ says why and the rows marked "no user namespace" apply; where only the mounts ar
 control                     mechanism
 ==========================  =====================================================================
 wall-clock timeout          parent waits ``timeout_s`` then SIGKILLs the process group, which
-                            holds the run's PID namespace's init (it has the launcher as death
-                            signal): when init dies the kernel kills every process in the
-                            namespace, children that called setsid included. As root, every
-                            process of the run's uid is then killed as well. If the parent itself
-                            dies, the launcher dies with it (PR_SET_PDEATHSIG), and with it the
-                            whole run. The PID namespace needs root or a user namespace; without
-                            both, setsid children outlive the run
+                            holds the run's PID namespace's init (which gets SIGKILL when the
+                            launcher dies, PR_SET_PDEATHSIG): when init dies the kernel kills
+                            every process in the namespace, children that called setsid
+                            included. As root, every process of the run's uid is then killed as
+                            well. If the parent itself dies, the launcher dies with it, and, in a
+                            PID namespace, the whole run. The PID namespace needs root or a user
+                            namespace; with neither (or where unshare(CLONE_NEWPID) fails) the
+                            launcher becomes the program, and setsid children outlive the run
 CPU time                    RLIMIT_CPU (SIGXCPU / SIGKILL)
 memory                      RLIMIT_AS (allocations beyond it raise MemoryError)
 file size                   RLIMIT_FSIZE (also bounds stdout/stderr, which go to files)
@@ -41,8 +42,9 @@ processes (fork bombs)      RLIMIT_NPROC = max_procs, counting only the run's pr
 other processes             as root the run's uid cannot signal or trace the parent, other runs
                             or the run's init (which stays root). As root or in a user namespace:
                             new PID namespace (the code can signal only the run's processes), a
-                            /proc listing only those (unless ``isolate_fs`` is off) and a new IPC
-                            namespace. No user namespace and not root: the code can signal the
+                            /proc listing only those (only with the mount namespace: not when
+                            ``isolate_fs`` is off or mounts are refused; ``limits["proc"]`` says
+                            which) and a new IPC namespace. No user namespace and not root: the code can signal the
                             user's other processes
 privileges                  PR_SET_NO_NEW_PRIVS: no setuid binary gives the program a privilege back
 core dumps                  RLIMIT_CORE = 0
@@ -62,7 +64,8 @@ Unix sockets                with the mount namespace, /tmp, /var/tmp, /run (and 
                             covered by an empty read-only tmpfs (the run directory and the
                             interpreter bound back), so the session bus, tmux, X and ssh agents
                             there are out of reach (``limits["sockets"]``); abstract sockets are
-                            in the network namespace. Not covered: a socket elsewhere (in $HOME
+                            out of reach in the network namespace (not with
+                            ``isolate_network=False``). Not covered: a socket elsewhere (in $HOME
                             or /dev/shm, say) stays connectable if the uid may
 ==========================  =====================================================================
 """
@@ -123,8 +126,9 @@ class SandboxJob:
 
 # The launcher runs as the child's first program (a fresh, single-threaded interpreter, so no fork-in-
 # threaded-parent hazards). It isolates network and filesystem while still root (or, not root, inside a new
-# user namespace), sets the rlimits, drops to the run's uid and execs the real program. It reports what took
-# effect on fd REPORT_FD as JSON.
+# user namespace) and sets the rlimits. In a PID namespace it then forks the namespace's init, which stays root and
+# forks the program; the program drops to the run's uid and execs (without a PID namespace the launcher does that
+# itself). It reports what took effect on fd REPORT_FD as JSON.
 _LAUNCHER = r'''
 import ctypes, json, os, re, resource, select, signal, sys
 cfg = json.loads(sys.argv[1])
@@ -224,6 +228,7 @@ if not root:
     else:
         rep["user_namespace"] = "unavailable: " + why
         rep["pid_namespace"] = "no (needs the user namespace)"
+        rep["ipc_namespace"] = "no (needs the user namespace)"
 else:
     # Root needs no user namespace for these. Without a PID namespace the program would be the launcher itself:
     # it could clear its own death signal, and its children would outlive a killed parent (the parent's sweep of
@@ -686,7 +691,10 @@ def run_python(
     status: "pass" (exit 0), "fail" (test raised AssertionError), "timeout" (wall or CPU limit),
     "error" (anything else: exception, killed by a limit, bad syntax). The temp dir is always removed.
     ``files`` maps extra relative paths to contents (fixtures for the tests). ``isolate_network`` /
-    ``isolate_fs`` switch the namespace isolation off (for debugging only; the result records it).
+    ``isolate_fs`` switch the network and mount namespaces off (for debugging only; the result records it):
+    without the mount namespace there is no private /proc and no cover over the sockets in /tmp and /run, while
+    the PID and IPC namespaces stay. As root, ``isolate_fs=False`` raises ValueError where the interpreter lies
+    under a directory other users cannot search (the run's uid could not start it).
     """
     if not sys.platform.startswith("linux"):
         # The limits rest on Linux: /proc to count processes, namespaces for the network and the file system.
@@ -802,8 +810,9 @@ def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
              progress: bool = False) -> list[SandboxResult]:
     """Run many sandbox jobs, ``workers`` at a time; results in input order.
 
-    Each job runs under its own uid (root) or in its own user and PID namespaces, so process limits and
-    cleanup of one job never touch another (without them, RLIMIT_NPROC is shared by the user's processes).
+    Each job runs in its own PID namespace, under its own uid (root) or in its own user namespace, so cleanup of
+    one job never touches another; RLIMIT_NPROC is shared by the user's processes when not root and without a
+    user namespace, or in a user namespace on Linux < 5.14.
     """
     job_list: list[SandboxJob] = [j if isinstance(j, SandboxJob) else SandboxJob(**j) for j in jobs]
 
