@@ -921,7 +921,7 @@ def _check_c_family(jobs: list[_Job], workdir: str, language: str, workers: int 
     (:func:`_scope_repair`). Only structural errors left after that count, and brackets that do not match
     (:func:`_check_brackets`).
     """
-    compiler = "gcc" if language == "c" else "g++"
+    compiler = C_COMPILERS[language]
     if _tool_cmd(compiler) is None:
         for job in jobs:
             job.syntax, job.syntax_reason = "unchecked", f"{compiler} not available"
@@ -1830,6 +1830,8 @@ def analyze(code: str, language: str, context: str = "") -> Verdict:
 # gcc 14 rejects these by default (C99 dropped implicit declarations and implicit int; the two conversions are
 # constraint violations); gcc 12 only warns. As errors here, "compiles" means nearly what it means for gcc 14
 # (which also rejects a bare "return;" in a function that returns a value; older gcc does not).
+C_COMPILERS = {"c": "gcc", "cpp": "g++"}
+
 _C_STRICT = ("-Werror=implicit-function-declaration", "-Werror=implicit-int", "-Werror=incompatible-pointer-types",
              "-Werror=int-conversion")
 
@@ -1851,23 +1853,23 @@ class CompileResult:
 
 def compile_rule(language: str) -> str:
     """What decides whether a program of ``language`` compiles here: the compiler's and the C library's versions,
-    the flags and the forced headers, hashed; "" when there is no usable compiler. A result judged by another rule (an older version
-    of this code, another machine's gcc) is not the same judgement, and a resumed evaluation checks it again
-    (:func:`tsp_utils.evaluate.load_scored`)."""
+    the flags and the forced headers, hashed; "" when there is no usable compiler. A result judged by another rule
+    (an older version of this code, another machine's gcc) is not the same judgement, and a resumed evaluation
+    checks it again (:func:`tsp_utils.evaluate.load_scored`)."""
     language = normalize_language(language)
-    compiler = "gcc" if language == "c" else "g++"
-    cmd = tuple(_tool_cmd(compiler) or ())
-    return _compile_rule(language, cmd) if cmd and _compiler_version(cmd) else ""
-
-
-@functools.lru_cache(maxsize=8)
-def _compile_rule(language: str, cmd: tuple[str, ...]) -> str:
+    if language not in C_COMPILERS:
+        raise ValueError(f"compile_rule: only C and C++ are compiled, not {language!r}")
+    version = _compiler_version(tuple(_tool_cmd(C_COMPILERS[language]) or ()))
+    if not version:
+        return ""
     # the C library's version too: its headers declare what a program may call
     libc = os.confstr("CS_GNU_LIBC_VERSION") if "CS_GNU_LIBC_VERSION" in os.confstr_names else ""
-    return hashlib.sha256(json.dumps([_compiler_version(cmd), libc, _compile_args(language)]).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps([version, libc, _compile_args(language)]).encode()).hexdigest()[:16]
 
 
 def _compiler_version(cmd: tuple[str, ...]) -> str:
+    if not cmd:
+        return ""
     if cmd not in _COMPILER_VERSIONS:  # only an answer is kept: a compiler that failed once is asked again
         try:
             proc = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60, env=_tool_env())
@@ -1901,7 +1903,7 @@ def compile_check(programs: Sequence[str], language: str, workers: int = 2) -> l
     language = normalize_language(language)
     if language not in ("c", "cpp"):
         raise ValueError(f"compile_check: only C and C++ are compiled, not {language!r}")
-    compiler = "gcc" if language == "c" else "g++"
+    compiler = C_COMPILERS[language]
     if _tool_cmd(compiler) is None:
         return [CompileResult("unchecked", f"{compiler} not available")] * len(programs)
     rule = compile_rule(language)

@@ -10,12 +10,13 @@ isolation of ``-I`` except that the script's directory stays on sys.path so that
 
 What is enforced, and where (``SandboxResult.limits`` records what actually took effect on each run). As root
 the child runs under a fresh, unused uid/gid (one per run, reserved with a lock file where /run/tsp-sandbox-uids,
-or /tmp/..., is usable, so that runs in other processes never get it too: ``limits["uid_reservation"]``). Not root, it enters a new user namespace when the
-kernel allows unprivileged ones (our uid mapped to itself, so the code holds no capabilities there), which
-brings the namespaces below. A throwaway child tries it first, because where AppArmor restricts unprivileged
-user namespaces (Ubuntu 23.10 and later) unshare succeeds and the uid map or the mounts are then refused, and a
-process cannot leave a namespace it entered. Where it is refused (that, some containers), ``limits["user_namespace"]``
-says why and the rows marked "no user namespace" apply; where only the mounts are, the other namespaces stay.
+or /tmp/..., is usable, so that runs in other processes never get it too: ``limits["uid_reservation"]``). Not
+root, it enters a new user namespace when the kernel allows unprivileged ones (our uid mapped to itself, so the
+code holds no capabilities there), which brings the namespaces below. A throwaway child tries it first, because
+where AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later) unshare succeeds and the uid map or
+the mounts are then refused, and a process cannot leave a namespace it entered. Where it is refused (that, some
+containers), ``limits["user_namespace"]`` says why and the rows marked "no user namespace" apply; where only the
+mounts are, the other namespaces stay.
 
 ==========================  =====================================================================
 control                     mechanism
@@ -44,8 +45,8 @@ other processes             as root the run's uid cannot signal or trace the par
                             new PID namespace (the code can signal only the run's processes), a
                             /proc listing only those (only with the mount namespace: not when
                             ``isolate_fs`` is off or mounts are refused; ``limits["proc"]`` says
-                            which) and a new IPC namespace. No user namespace and not root: the code can signal the
-                            user's other processes
+                            which) and a new IPC namespace. No user namespace and not root: the
+                            code can signal the user's other processes
 privileges                  PR_SET_NO_NEW_PRIVS: no setuid binary gives the program a privilege back
 core dumps                  RLIMIT_CORE = 0
 open files                  RLIMIT_NOFILE = 256
@@ -300,32 +301,30 @@ elif (root or userns) and cfg["isolate_fs"]:
                 continue
             inside = [k for k in cfg["keep"] if k.startswith(top.rstrip("/") + "/")]
             inside = [k for k in inside if not any(k.startswith(o + "/") for o in inside if o != k)]
-            fds = []
+            fds = []  # opened before the tmpfs covers what they name
             try:
                 for keep in inside:
                     fds.append((keep, os.open(keep, os.O_PATH | os.O_DIRECTORY)))
+                if libc.mount(b"tmpfs", top.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                              b"mode=0755,size=64k") != 0:
+                    raise OSError(ctypes.get_errno(), err())
             except OSError as exc:
                 hide_failed.append("%s: %s" % (top, exc))
+            else:
+                umask = os.umask(0o022)  # the run's uid must pass through what is made here, whatever our umask
+                # a bind keeps its source's flags: the interpreter stays read-only, the run dir writable
+                for keep, fd in fds:
+                    os.makedirs(keep, 0o755, exist_ok=True)
+                    if libc.mount(("/proc/self/fd/%d" % fd).encode(), keep.encode(), None, MS_BIND | MS_REC, None) != 0:
+                        stop("binding %s back below the tmpfs on %s failed: %s" % (keep, top, err()))
+                os.umask(umask)
+                if libc.mount(None, top.encode(), None,
+                              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
+                    stop("making the tmpfs on %s read-only failed: %s" % (top, err()))  # not root: it is the run's own
+                hidden.append(top)
+            finally:
                 for _, fd in fds:
                     os.close(fd)
-                continue
-            if libc.mount(b"tmpfs", top.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                          b"mode=0755,size=64k") != 0:
-                hide_failed.append(top + ": " + err())
-                for _, fd in fds:
-                    os.close(fd)
-                continue
-            umask = os.umask(0o022)  # the run's uid must pass through what is made here, whatever our umask
-            for keep, fd in fds:  # a bind keeps its source's flags: the interpreter stays read-only, the run dir not
-                os.makedirs(keep, 0o755, exist_ok=True)
-                if libc.mount(("/proc/self/fd/%d" % fd).encode(), keep.encode(), None, MS_BIND | MS_REC, None) != 0:
-                    stop("binding %s back below the tmpfs on %s failed: %s" % (keep, top, err()))
-                os.close(fd)
-            os.umask(umask)
-            if libc.mount(None, top.encode(), None,
-                          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
-                stop("making the tmpfs on %s read-only failed: %s" % (top, err()))  # not root: it is the run's own
-            hidden.append(top)
         rep["sockets"] = "hidden (covered by an empty tmpfs): " + ", ".join(hidden) if hidden else "not hidden"
         if hide_failed:
             rep["sockets"] += "; not covered: " + "; ".join(hide_failed)
@@ -701,9 +700,10 @@ def run_python(
         raise OSError(f"the sandbox runs generated code on Linux only (this is {sys.platform}): use a Linux machine, "
                       "a container or WSL, or evaluate with run_tests=False")
     is_root = os.geteuid() == 0
-    if is_root and not isolate_fs and _expose_pairs():
+    expose = _expose_pairs() if is_root else []
+    if expose and not isolate_fs:
         # the run's uid reaches the interpreter only through the mount namespace's tmpfs (see _expose_pairs)
-        parent = _expose_pairs()[0][0]
+        parent = expose[0][0]
         raise ValueError(f"run_python(isolate_fs=False) as root: the run's uid cannot reach the interpreter "
                          f"{sys.executable}, which lies under {parent} (not searchable by other users); keep "
                          "isolate_fs=True, or use an interpreter outside it")
@@ -746,7 +746,7 @@ def run_python(
             "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
             "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd,
-            "isolate_network": isolate_network, "isolate_fs": isolate_fs, "expose": _expose_pairs() if uid is not None else [],
+            "isolate_network": isolate_network, "isolate_fs": isolate_fs, "expose": expose,
             "hide": _socket_dirs(), "keep": _kept_below_hidden(workdir),
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
