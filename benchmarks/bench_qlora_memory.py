@@ -16,7 +16,9 @@ After training, the script samples as notebook 03 does when it regrows trees wit
 prefixes of ``--seq-len // 2 + --seq-len // 4`` tokens, K=4 rows each (at most 16 rows at once, the tree builder's
 ``max_rows``), ``--new-tokens`` tokens per row. Twice, side by side: from the model as training leaves it (QLoRA
 preparation raised embeddings, norms and lm_head to fp32, so activations and the KV cache are fp32) and inside
-``models.sampling_mode`` (those weights cast back to the compute dtype while sampling).
+``models.sampling_mode`` (those weights cast back to the compute dtype while sampling). Each side samples
+``--sample-repeats`` rounds, alternating; the fastest round is reported, since on Hopper the first round at each new
+sequence length costs far more in fp16 than later ones.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=8, help="DPO steps (pairs) to time; the optimizer steps at the end")
     ap.add_argument("--prefixes", type=int, default=4, help="prefixes sampled from after training (K=4 rows each)")
     ap.add_argument("--new-tokens", type=int, default=256, help="tokens sampled per row (colab-t4: 256)")
+    ap.add_argument("--sample-repeats", type=int, default=2,
+                    help="sample this many rounds from each side, alternating; time the fastest (on Hopper the first "
+                         "round of each new sequence length pays for cuDNN attention plans in fp16/bf16)")
     args = ap.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -72,7 +77,8 @@ def main() -> None:
     model = models.attach_lora(lm.model, r=cfg.lora_r, alpha=cfg.lora_alpha,
                                gradient_checkpointing=tc.gradient_checkpointing)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    pairs = random_pairs(args.steps, args.seq_len, lm.model.config.vocab_size)
+    # Enough pairs for both the training steps and the prefixes sampled afterwards.
+    pairs = random_pairs(max(args.steps, args.prefixes), args.seq_len, lm.model.config.vocab_size)
     pad = lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else 0
 
     ref_peak = None
@@ -82,11 +88,16 @@ def main() -> None:
     sp.reference_logps(model, pairs[:1], args.seq_len, pad)
     if cuda:
         ref_peak = torch.cuda.max_memory_allocated()
-    log = sp.train(model, pairs, tc, pad, progress=False)  # resets the peak after its own reference pass
+    log = sp.train(model, pairs[: args.steps], tc, pad, progress=False)  # resets the peak after its own reference pass
     reserved = torch.cuda.max_memory_reserved() if cuda else None
-    sampled = {name: sample_peak(ctx, model, lm.tokenizer, pairs, args, cfg.branches_k, cuda)
-               for name, ctx in (("as trained (fp32 embeddings, norms, lm_head)", contextlib.nullcontext(model)),
-                                 ("models.sampling_mode (cast to the compute dtype)", models.sampling_mode(model)))}
+    sides = {"as trained (fp32 embeddings, norms, lm_head)": lambda: contextlib.nullcontext(model),
+             "models.sampling_mode (cast to the compute dtype)": lambda: models.sampling_mode(model)}
+    runs: dict[str, list[tuple[float | None, float]]] = {name: [] for name in sides}
+    for _ in range(args.sample_repeats):
+        for name, ctx in sides.items():
+            runs[name].append(sample_peak(ctx(), model, lm.tokenizer, pairs, args, cfg.branches_k, cuda))
+    sampled = {name: (max((p for p, _ in r), default=None) if cuda else None, min(s for _, s in r))
+               for name, r in runs.items()}
 
     device = torch.cuda.get_device_name(0) if cuda else f"CPU x{os.cpu_count()} ({platform.machine()})"
     print(f"\ndevice: {device}; torch {torch.__version__}")
@@ -108,8 +119,9 @@ def main() -> None:
     print(f"\nsampling after training: {args.prefixes} prefixes x K={cfg.branches_k}, {rows} rows at once, "
           f"{args.seq_len // 2 + args.seq_len // 4}-token prefixes + {args.new_tokens} new tokens")
     for name, (peak, seconds) in sampled.items():
-        print(f"  {name:<50} peak allocated {gib(peak):6.2f} GiB, {seconds:6.1f} s" if peak is not None
-              else f"  {name:<50} {seconds:6.1f} s")
+        every = ", ".join(f"{s:.1f}" for _, s in runs[name])
+        print(f"  {name:<50} peak allocated {gib(peak):6.2f} GiB, {seconds:6.1f} s (all rounds: {every} s)"
+              if peak is not None else f"  {name:<50} {seconds:6.1f} s (all rounds: {every} s)")
     (a_peak, a_s), (b_peak, b_s) = sampled.values()
     if a_peak is not None:
         print(f"  ratio as trained / sampling_mode: memory {a_peak / b_peak:.2f}x, time {a_s / b_s:.2f}x")
