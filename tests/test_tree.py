@@ -95,6 +95,35 @@ def test_cache_shared_sampling_matches_naive_under_greedy(tiny):
         assert fast[key].entropy == pytest.approx(slow[key].entropy, abs=1e-4)
 
 
+def test_a_token_budget_bounds_every_batchs_cache_and_leaves_greedy_results_alone(tiny):
+    from tsp_utils.sampling import _batches
+
+    # rows are left-padded to the batch's longest prefix: 4 rows of a 40-token prefix + 10 new cost 200 tokens
+    reqs = [BranchRequest([1] * n, k, f"r{i}") for i, (n, k) in enumerate([(5, 2), (10, 2), (20, 4), (40, 4), (90, 4)])]
+    by_rows = _batches(reqs, max_rows=16)
+    assert [[r.key for r in b] for b in by_rows] == [["r0", "r1", "r2", "r3", "r4"]]
+    with pytest.warns(UserWarning, match="'r4': 4 rows x 100 tokens exceed max_batch_tokens=240"):
+        by_tokens = _batches(reqs, max_rows=16, max_batch_tokens=240, max_new_tokens=10)
+    assert [[r.key for r in b] for b in by_tokens] == [["r0", "r1", "r2"], ["r3"], ["r4"]]
+    for batch in by_tokens[:-1]:
+        assert sum(r.k for r in batch) * (max(len(r.prefix_ids) for r in batch) + 10) <= 240
+    with pytest.raises(ValueError, match="max_batch_tokens"):
+        _batches(reqs, max_rows=16, max_batch_tokens=0)
+
+    tok = tiny.tokenizer
+    p1 = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]
+    p2 = tok("int main(void) {\n    char buf[16];\n    gets(", add_special_tokens=False)["input_ids"]
+    reqs = [BranchRequest(p1, 3, "a"), BranchRequest(p2, 2, "b"), BranchRequest(p1[:3], 1, "c")]
+    budget = 2 * (len(p2) + 8)  # the longest request fits alone; not all three together
+    assert len(_batches(reqs, 16, budget, 8)) > 1
+    whole = {r.key: r for r in sample_branches(tiny.model, tok, reqs, max_new_tokens=8, temperature=0, seed=3)}
+    split = {r.key: r for r in sample_branches(tiny.model, tok, reqs, max_new_tokens=8, temperature=0, seed=3,
+                                               max_batch_tokens=budget)}
+    assert set(split) == set(whole)
+    for key in whole:
+        assert [c.token_ids for c in split[key].continuations] == [c.token_ids for c in whole[key].continuations]
+
+
 def test_sampled_branches_of_one_prefix_differ(tiny):
     tok = tiny.tokenizer
     prefix = tok("def f(x):\n    return", add_special_tokens=False)["input_ids"]

@@ -36,6 +36,7 @@ class RunConfig:
     tree_mode: str = "paper"  # "paper": branches run to the function's end; "local": one statement, spliced
     risk_methods: tuple[str, ...] = ("diff",)
     max_new_tokens: int = 256
+    max_batch_tokens: int | None = None  # branch sampling: rows x (prefix + new tokens) per batch, bounds the KV cache
     recovery_functions: int | None = None  # notebook 01's check against GPT-4o risk lines: a sample (None = all)
     # self-play training (paper: DPO sigmoid loss, beta=0.1, a few on-policy iterations)
     iterations: int = 2
@@ -87,6 +88,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     "colab-t4": dict(
         model_id=CODELLAMA_ID, quantization="nf4", n_train_tasks=None, n_eval_prompts=None, branches_k=4,
         tree_depth=2, max_new_tokens=256, iterations=2, max_seq_len=1024, eval_max_new_tokens=384, grad_accum=8,
+        # 16 rows x 1,024 tokens peaked at 11.95 GiB on the 7B shape in fp16 (benchmarks/README.md): a T4 has ~15
+        max_batch_tokens=16384,
     ),
 }
 

@@ -12,6 +12,7 @@ has ended leaves the batch at once, where ``generate`` keeps decoding padding fo
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -256,32 +257,45 @@ def sample_branches(
     stop_strings: Sequence[str] | None = None,
     min_new_tokens: int | None = None,
     stop_at_line_end: bool = False,
+    max_batch_tokens: int | None = None,
 ) -> list[BranchResult]:
     """Cache-shared, batched sampling: one prefill per prefix, K decoding rows per prefix, several prefixes at once.
 
-    ``max_rows`` bounds the decoding batch (sum of K over the prefixes in one batch) to bound memory.
+    ``max_rows`` bounds the decoding batch (sum of K over the prefixes in one batch). ``max_batch_tokens`` bounds
+    what the KV cache grows to: rows x (longest prefix in the batch + ``max_new_tokens``), since rows are
+    left-padded to the longest prefix. Rows alone do not bound memory when prefixes are long (a SafeCoder function
+    can run to thousands of tokens); a prefix whose K rows exceed the budget by themselves is sampled alone.
     """
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id
     eos_ids = end_token_ids(model, tokenizer)
     results: list[BranchResult] = []
     torch.manual_seed(seed)
-    for batch in _batches(requests, max_rows):
+    for batch in _batches(requests, max_rows, max_batch_tokens, max_new_tokens):
         results.extend(_sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_tokens, temperature,
                                      top_p, stop_strings, min_new_tokens, stop_at_line_end))
     return results
 
 
-def _batches(requests: Sequence[BranchRequest], max_rows: int) -> list[list[BranchRequest]]:
-    # Similar lengths together waste less padding; order is restored by the caller's keys.
+def _batches(requests: Sequence[BranchRequest], max_rows: int, max_batch_tokens: int | None = None,
+             max_new_tokens: int = 0) -> list[list[BranchRequest]]:
+    if max_batch_tokens is not None and max_batch_tokens < 1:
+        raise ValueError(f"max_batch_tokens must be >= 1 or None, got {max_batch_tokens}")
+    # Similar lengths together waste less padding; order is restored by the caller's keys. Ascending order also
+    # makes the request being added the longest of its batch, so the batch's width is its prefix length.
     ordered = sorted(requests, key=lambda r: len(r.prefix_ids))
     batches, current, rows = [], [], 0
     for req in ordered:
         if req.k > max_rows:
             raise ValueError(f"k={req.k} exceeds max_rows={max_rows}")
-        if current and rows + req.k > max_rows:
+        width = len(req.prefix_ids) + max_new_tokens
+        over_budget = max_batch_tokens is not None and (rows + req.k) * width > max_batch_tokens
+        if current and (rows + req.k > max_rows or over_budget):
             batches.append(current)
             current, rows = [], 0
+        if max_batch_tokens is not None and req.k * width > max_batch_tokens:
+            warnings.warn(f"branch request {req.key!r}: {req.k} rows x {width} tokens exceed max_batch_tokens="
+                          f"{max_batch_tokens}; sampling it alone", stacklevel=3)
         current.append(req)
         rows += req.k
     if current:

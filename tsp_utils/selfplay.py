@@ -214,7 +214,8 @@ def sft_examples(tasks, tokenizer) -> tuple[list[PreferencePair], PairStats]:
 
 
 def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: float = 0.95, max_new_tokens: int = 256,
-               seed: int = 0, samples_per_task: int = 1) -> tuple[list[PreferencePair], PairStats]:
+               seed: int = 0, samples_per_task: int = 1,
+               max_batch_tokens: int | None = None) -> tuple[list[PreferencePair], PairStats]:
     """SPIN-style pairs: chosen = golden response, rejected = the policy's own sample from the prompt alone."""
     from .sampling import BranchRequest, sample_branches
 
@@ -222,7 +223,7 @@ def spin_pairs(model, tokenizer, tasks, *, temperature: float = 1.0, top_p: floa
     stats = PairStats("spin")
     reqs = [BranchRequest(g.prompt_ids, samples_per_task, i) for i, g in enumerate(golden)]
     results = sample_branches(model, tokenizer, reqs, max_new_tokens=max_new_tokens, temperature=temperature,
-                              top_p=top_p, seed=seed, stop_strings=["```\n"])
+                              top_p=top_p, seed=seed, stop_strings=["```\n"], max_batch_tokens=max_batch_tokens)
     pairs = []
     for res in results:
         g = golden[res.key]
@@ -653,7 +654,8 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
             with sampling_mode(model) as policy:
                 pairs, stats = spin_pairs(policy, tokenizer, tasks, temperature=run_cfg.branch_temperature,
                                           top_p=run_cfg.branch_top_p, seed=seed,
-                                          max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens))
+                                          max_new_tokens=max(run_cfg.max_new_tokens, run_cfg.eval_max_new_tokens),
+                                          max_batch_tokens=run_cfg.max_batch_tokens)
             pairs = drop_undivided(pairs, stats, run_cfg.max_seq_len)
         else:
             trees_path = Path(run_dir) / "trees" / method / f"iter_{it - 1}" / "labeled.jsonl"
@@ -667,7 +669,8 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
                                           top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
                                           depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
                                           risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
-                                          oracle_cache=oracle_cache, labeler=labeler)
+                                          oracle_cache=oracle_cache, labeler=labeler,
+                                          max_batch_tokens=run_cfg.max_batch_tokens)
                     raw = build_tree_file(builder, tasks, trees_path.with_name("trees.jsonl"), progress=progress)
                 trees = load_trees(raw)
                 (labeler or (lambda ts: label_trees(ts, cache_dir=oracle_cache, progress=False)))(trees)

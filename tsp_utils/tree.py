@@ -466,7 +466,7 @@ class TreeBuilder:
     def __init__(self, model, tokenizer, *, k: int = 4, temperature: float = 1.0, top_p: float = 0.95,
                  max_new_tokens: int = 256, depth: int = 2, mode: str = "paper", risk_methods=("diff",),
                  max_rows: int = 16, seed: int = 0, iteration: int = 0, oracle_cache=None, sampler=None,
-                 labeler=None, model_id: str = ""):
+                 labeler=None, model_id: str = "", max_batch_tokens: int | None = None):
         if mode not in ("paper", "local"):
             raise ValueError(f"mode must be 'paper' or 'local', got {mode!r}")
         if depth < 1:
@@ -482,7 +482,7 @@ class TreeBuilder:
         self.sampler = sampler or (lambda reqs, seed: sample_branches(
             self.model, self.tokenizer, reqs, max_new_tokens=self.max_new_tokens, temperature=self.temperature,
             top_p=self.top_p, seed=seed, max_rows=self.max_rows, stop_strings=["```"],
-            stop_at_line_end=self.mode == "local"))
+            stop_at_line_end=self.mode == "local", max_batch_tokens=max_batch_tokens))
         self.labeler = labeler or (lambda trees: label_trees(trees, cache_dir=self.oracle_cache, progress=False))
 
     # --------------------------------------------------------------- golden path
