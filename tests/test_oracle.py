@@ -181,6 +181,32 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
         	return db.Query(fmt.Sprintf("SELECT name FROM %s WHERE name = ? LIMIT %d", usersTable, 10), name)
         }
         """), "package store\n", "secure", None),
+    # paths built inside the call; a template literal with a substitution is no constant command
+    "go_path_inline": ("go", _d("""
+        func handler(w http.ResponseWriter, r *http.Request) {
+        	data, _ := os.ReadFile(filepath.Join("/srv/files", r.URL.Query().Get("file")))
+        	w.Write(data)
+        }
+        """), "", "vulnerable", "semgrep"),
+    "go_path_inline_checked": ("go", _d("""
+        func read(name string) ([]byte, error) {
+        	if !filepath.IsLocal(name) {
+        		return nil, errors.New("bad name")
+        	}
+        	return os.ReadFile(filepath.Join("/srv/files", name))
+        }
+        """), "", "secure", None),
+    "js_path_inline": ("javascript", "function readUserFile(name) {\n  return fs.readFileSync('/data/' + name, 'utf8');\n}\n",
+                       "const fs = require('fs');\n", "vulnerable", "semgrep"),
+    "js_path_inline_basename": ("javascript", _d("""
+        function readUserFile(name) {
+          return fs.readFileSync(path.join('/data', path.basename(name)), 'utf8');
+        }
+        """), "const fs = require('fs');\nconst path = require('path');\n", "secure", None),
+    "js_exec_template": ("javascript", "function ping(host) {\n  return execSync(`ping -c 1 ${host}`).toString();\n}\n",
+                         "const { execSync } = require('child_process');\n", "vulnerable", "semgrep"),
+    "js_exec_constant_template": ("javascript", "function up() {\n  return execSync(`uptime`).toString();\n}\n",
+                                  "const { execSync } = require('child_process');\n", "secure", None),
     # a function still open when the model ran out of tokens; the context line must not shift the reported line
     "go_syntax_error": ("go", "func f(x int) int {\n\tif x > 0 {\n\t\treturn x\n", "import \"fmt\"\n", "unknown", None),
     "ruby_yaml_vuln": ("ruby", "def load_cfg(path)\n  YAML.load(File.read(path))\nend\n", "", "vulnerable", "semgrep"),
