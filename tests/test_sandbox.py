@@ -639,10 +639,15 @@ def _hidden(limits: dict) -> list[str]:
     return covered[len(prefix):].split(", ") if covered.startswith(prefix) else []
 
 
-@pytest.mark.parametrize("folder", ["/tmp", "/run"])
+@pytest.mark.parametrize("folder", ["/tmp", "/run", "HOME"])
 def test_unix_sockets_in_tmp_and_run_are_out_of_reach(folder):
-    """A read-only mount does not stop connect(): the session bus, tmux, X or an ssh agent would let the code act
-    outside the run. /tmp and /run are covered by an empty tmpfs in the run's mount namespace."""
+    """A read-only mount does not stop connect(): the session bus, tmux, X, an ssh agent or an ssh ControlMaster
+    socket in ~/.ssh would let the code act outside the run. /tmp, /run and the home directory are covered by an
+    empty tmpfs in the run's mount namespace."""
+    if folder == "HOME":
+        folder = os.path.realpath(os.path.expanduser("~"))
+        if folder == "/" or len(folder) > 60:
+            pytest.skip(f"home directory {folder!r}: none, or too long a path for a Unix socket")
     if not os.access(folder, os.W_OK):
         pytest.skip(f"cannot create a socket in {folder}")
     sock, path = _unix_listener(Path(folder))

@@ -61,13 +61,14 @@ filesystem                  as root or in a user namespace: new mount namespace 
                             creates inherits the mounts locked). Otherwise the run's uid keeps it
                             out of root-owned paths (root), or nothing beyond the user's own
                             permissions (no user namespace); ``limits["filesystem"]`` says which.
-Unix sockets                with the mount namespace, /tmp, /var/tmp, /run (and $TMPDIR) are
-                            covered by an empty read-only tmpfs (the run directory and the
-                            interpreter bound back), so the session bus, tmux, X and ssh agents
-                            there are out of reach (``limits["sockets"]``); abstract sockets are
-                            out of reach in the network namespace (not with
-                            ``isolate_network=False``). Not covered: a socket elsewhere (in $HOME
-                            or /dev/shm, say) stays connectable if the uid may
+Unix sockets                with the mount namespace, /tmp, /var/tmp, /run, $TMPDIR and the home
+                            directory are covered by an empty read-only tmpfs (the run directory
+                            and the interpreter bound back), so the session bus, tmux, X, ssh
+                            agents and ssh ControlMaster sockets there are out of reach
+                            (``limits["sockets"]``); abstract sockets are out of reach in the
+                            network namespace (not with ``isolate_network=False``). Not covered:
+                            a socket elsewhere (in /dev/shm, say) stays connectable if the uid may
+                            open it.
 ==========================  =====================================================================
 """
 
@@ -594,12 +595,17 @@ def _expose_pairs() -> list[tuple[str, str]]:
 
 
 def _socket_dirs() -> list[str]:
-    """The directories that usually hold Unix sockets (see the launcher), each once, as real paths."""
-    found = []
-    for d in ("/tmp", "/var/tmp", "/run", tempfile.gettempdir()):
+    """The directories that usually hold Unix sockets (see the launcher), each once, as real paths. The home
+    directory too: ssh keeps ControlMaster sockets there (~/.ssh), older GnuPG its agent's (~/.gnupg), and a
+    connection to an ssh master is a login on another machine."""
+    found: list[str] = []
+    for d in ("/tmp", "/var/tmp", "/run", tempfile.gettempdir(), os.path.expanduser("~")):
         real = os.path.realpath(d)
-        if real != "/" and os.path.isdir(real) and real not in found:
-            found.append(real)
+        if real == "/" or not os.path.isdir(real):
+            continue
+        if any(real == f or real.startswith(f + "/") for f in found):
+            continue  # already below a covered directory, which hides it
+        found = [f for f in found if not f.startswith(real + "/")] + [real]
     return found
 
 
