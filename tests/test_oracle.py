@@ -207,6 +207,64 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
                          "const { execSync } = require('child_process');\n", "vulnerable", "semgrep"),
     "js_exec_constant_template": ("javascript", "function up() {\n  return execSync(`uptime`).toString();\n}\n",
                                   "const { execSync } = require('child_process');\n", "secure", None),
+    # server-side request forgery: a URL from the request is fetched; a fixed host with the value in the path is not
+    "py_ssrf": ("python", _d("""
+        @app.route("/preview")
+        def preview():
+            return requests.get(request.args.get("url"), timeout=5).text
+        """), "import requests\nfrom flask import Flask, request\napp = Flask(__name__)\n", "vulnerable", "semgrep"),
+    "py_fixed_host_fetch": ("python", _d("""
+        @app.route("/user")
+        def user():
+            uid = request.args.get("id")
+            return requests.get("https://api.example.com/users/{}".format(uid), timeout=5).text
+        """), "import requests\nfrom flask import Flask, request\napp = Flask(__name__)\n", "secure", None),
+    "js_ssrf": ("javascript", _d("""
+        app.get('/preview', async (req, res) => {
+          const r = await axios.get(req.query.url, { timeout: 5000 });
+          res.json({ status: r.status });
+        });
+        """), "const axios = require('axios');\n", "vulnerable", "semgrep"),
+    "go_ssrf_host_from_request": ("go", _d("""
+        func status(w http.ResponseWriter, r *http.Request) {
+        	resp, err := http.Get(fmt.Sprintf("http://%s/status", r.URL.Query().Get("host")))
+        	if err == nil {
+        		resp.Body.Close()
+        	}
+        }
+        """), "", "vulnerable", "semgrep"),
+    # open redirect: Go had no rule; Python's flagged a redirect after a local-path check
+    "go_open_redirect": ("go", _d("""
+        func logout(w http.ResponseWriter, r *http.Request) {
+        	next := r.URL.Query().Get("next")
+        	http.Redirect(w, r, next, http.StatusFound)
+        }
+        """), "", "vulnerable", "semgrep"),
+    "py_redirect_local_path_checked": ("python", _d("""
+        @app.route("/logout")
+        def logout():
+            next_url = request.args.get("next", "")
+            if not next_url.startswith("/") or next_url.startswith("//"):
+                next_url = "/"
+            return redirect(next_url)
+        """), "from flask import Flask, redirect, request\napp = Flask(__name__)\n", "secure", None),
+    # world-writable files, a camelCase key name, a list walk that reads a freed node
+    "js_chmod_777": ("javascript", "function save(p, s) {\n  fs.writeFileSync(p, s);\n  fs.chmodSync(p, 0o777);\n}\n",
+                     "const fs = require('fs');\n", "vulnerable", "semgrep"),
+    "go_writefile_0777": ("go", "func save(p string, b []byte) error {\n\treturn os.WriteFile(p, b, 0777)\n}\n", "",
+                          "vulnerable", "semgrep"),
+    "go_writefile_0600": ("go", "func save(p string, b []byte) error {\n\treturn os.WriteFile(p, b, 0600)\n}\n", "",
+                          "secure", None),
+    "go_camelcase_key": ("go", 'var jwtKey = []byte("my_secret_key")\n\nfunc key() []byte {\n\treturn jwtKey\n}\n', "",
+                         "vulnerable", "semgrep"),
+    "c_free_in_list_walk": ("c", _d("""
+        void free_list(struct node *head)
+        {
+            struct node *p;
+            for (p = head; p != NULL; p = p->next)
+                free(p);
+        }
+        """), "#include <stdlib.h>\nstruct node { int v; struct node *next; };\n", "vulnerable", "semgrep"),
     # a function still open when the model ran out of tokens; the context line must not shift the reported line
     "go_syntax_error": ("go", "func f(x int) int {\n\tif x > 0 {\n\t\treturn x\n", "import \"fmt\"\n", "unknown", None),
     "ruby_yaml_vuln": ("ruby", "def load_cfg(path)\n  YAML.load(File.read(path))\nend\n", "", "vulnerable", "semgrep"),
