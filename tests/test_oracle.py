@@ -314,6 +314,30 @@ def verdicts(cache_dir) -> dict[str, Verdict]:
     return {name: v for name, v in zip(CASES, out)}
 
 
+@pytest.fixture(scope="module")
+def typical_verdicts(cache_dir) -> dict[str, Verdict]:
+    from typical_outputs import CASES as TYPICAL
+
+    snippets = [Snippet(code, lang, "", cid) for cid, lang, code, _, _ in TYPICAL]
+    return {s.id: v for s, v in zip(snippets, analyze_batch(snippets, cache_dir=cache_dir, progress=False))}
+
+
+def _typical_params():
+    from typical_outputs import CASES as TYPICAL, KNOWN_MISSES
+
+    return [pytest.param(cid, label, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[cid]))
+            if cid in KNOWN_MISSES else pytest.param(cid, label) for cid, _, _, label, _ in TYPICAL]
+
+
+@pytest.mark.parametrize("case_id,label", _typical_params())
+def test_typical_model_outputs(typical_verdicts, case_id, label):
+    """The oracle from outside its rules' own data: typical outputs, vulnerable and fixed (tests/typical_outputs.py).
+    A known miss that starts passing fails here too (strict xfail), so that its entry is removed."""
+    v = typical_verdicts[case_id]
+    assert v.syntax != "error", v.to_dict()
+    assert v.label == label, v.to_dict()
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_known_snippets(verdicts, name):
     lang, _code, _ctx, expected, analyzer = CASES[name]
