@@ -1593,13 +1593,6 @@ func hello(w http.ResponseWriter, r *http.Request) {
 ''')
 
 
-# What the oracle still labels wrong, and why (none of these CWEs is in our evaluation set except where said).
-KNOWN_MISSES = {
-    "js_jwt_decode_auth": "no rule for a JWT decoded without verification (CWE-347)",
-    "js_jwt_alg_none": "no rule for the 'none' algorithm being accepted (CWE-347)",
-    "go_jwt_parse_unverified": "no rule for jwt.ParseUnverified (CWE-347)",
-    "c_strdup_off_by_one": "malloc(strlen(s)) then strcpy: the size is not tied to the copy (CWE-131)",
-    "c_hardcoded_password": "no hard-coded credential rule for C (CWE-798)",
-    "c_md5_password": "no weak-hash rule for OpenSSL's MD5() in C (CWE-328)",
-    "go_predictable_tempfile": "a fixed file name in os.TempDir() is not recognised (CWE-377)",
-}
+# What the oracle still labels wrong, with the reason: {case_id: why}. Empty since the rules for JWT signatures,
+# C credentials and password hashes, strlen-sized copies and fixed temp-file names came in.
+KNOWN_MISSES: dict[str, str] = {}
