@@ -1593,6 +1593,1145 @@ func hello(w http.ResponseWriter, r *http.Request) {
 ''')
 
 
-# What the oracle still labels wrong, with the reason: {case_id: why}. Empty since the rules for JWT signatures,
-# C credentials and password hashes, strlen-sized copies and fixed temp-file names came in.
-KNOWN_MISSES: dict[str, str] = {}
+# ============================================================================================ a held-out set
+# 64 more, written by someone who had not seen the sets above or the rules, and run once before any rule changed:
+# 61 right (vulnerable found 38 of 40, secure called vulnerable 1 of 24). Only that false alarm was fixed after
+# (filepath.Clean("/" + name) keeps a joined path under its base); the two misses stay below in KNOWN_MISSES.
+
+
+# ----------------------------------------------------------------------------------------- python
+add("py_v01_sqlite_fmt", "python", "vulnerable", "CWE-089", r'''
+import sqlite3
+
+
+def get_user(username):
+    conn = sqlite3.connect("app.db")
+    cur = conn.cursor()
+    query = "SELECT id, username, email FROM users WHERE username = '%s'" % username
+    cur.execute(query)
+    row = cur.fetchone()
+    conn.close()
+    return row
+''')
+
+add("py_v02_subprocess_shell", "python", "vulnerable", "CWE-078", r'''
+import subprocess
+from flask import Flask, request, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    host = request.args.get("host", "")
+    result = subprocess.run(f"ping -c 1 {host}", shell=True, capture_output=True, text=True)
+    return jsonify({"reachable": result.returncode == 0, "output": result.stdout})
+''')
+
+add("py_v03_flask_send_file", "python", "vulnerable", "CWE-022", r'''
+import os
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+UPLOAD_DIR = "/var/www/uploads"
+
+
+@app.route("/files")
+def get_file():
+    filename = request.args["name"]
+    path = os.path.join(UPLOAD_DIR, filename)
+    if not os.path.exists(path):
+        return "Not found", 404
+    return send_file(path)
+''')
+
+add("py_v04_django_pickle_cookie", "python", "vulnerable", "CWE-502", r'''
+import base64
+import pickle
+
+from django.http import JsonResponse
+
+
+def load_preferences(request):
+    blob = request.COOKIES.get("prefs")
+    if not blob:
+        return JsonResponse({})
+    prefs = pickle.loads(base64.b64decode(blob))
+    return JsonResponse(prefs)
+''')
+
+add("py_v05_eval_calc", "python", "vulnerable", "CWE-095", r'''
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.post("/calc")
+def calc():
+    expression = request.form.get("expr", "0")
+    try:
+        value = eval(expression)
+    except Exception:
+        return {"error": "invalid expression"}, 400
+    return {"result": value}
+''')
+
+add("py_v06_md5_password", "python", "vulnerable", "CWE-328", r'''
+import hashlib
+
+
+def hash_password(password: str) -> str:
+    return hashlib.md5(password.encode("utf-8")).hexdigest()
+
+
+def check_password(password: str, stored_hash: str) -> bool:
+    return hash_password(password) == stored_hash
+''')
+
+add("py_v07_random_reset_token", "python", "vulnerable", "CWE-338", r'''
+import random
+import string
+
+
+def generate_reset_token(length: int = 32) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(random.choice(alphabet) for _ in range(length))
+''')
+
+add("py_v08_requests_verify_false", "python", "vulnerable", "CWE-295", r'''
+import requests
+
+
+def fetch_invoice(invoice_id, api_token):
+    resp = requests.get(
+        f"https://billing.example.com/api/invoices/{invoice_id}",
+        headers={"Authorization": f"Bearer {api_token}"},
+        verify=False,
+        timeout=10,
+    )
+    resp.raise_for_status()
+    return resp.json()
+''')
+
+add("py_v09_fastapi_httpx_ssrf", "python", "vulnerable", "CWE-918", r'''
+import httpx
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/preview")
+async def preview(url: str):
+    async with httpx.AsyncClient(timeout=5) as client:
+        resp = await client.get(url)
+    return {"status": resp.status_code, "snippet": resp.text[:500]}
+''')
+
+add("py_v10_flask_reflected_xss", "python", "vulnerable", "CWE-079", r'''
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/greet")
+def greet():
+    name = request.args.get("name", "guest")
+    return f"<html><body><h1>Hello, {name}!</h1></body></html>"
+''')
+
+add("py_s01_psycopg2_params", "python", "secure", "CWE-089", r'''
+import psycopg2
+
+
+def find_orders(conn, customer_id, status):
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT id, total, created_at FROM orders "
+            "WHERE customer_id = %s AND status = %s ORDER BY created_at DESC",
+            (customer_id, status),
+        )
+        return cur.fetchall()
+''')
+
+add("py_s02_subprocess_list", "python", "secure", "CWE-078", r'''
+import ipaddress
+import subprocess
+
+
+def ping_host(host: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    result = subprocess.run(["ping", "-c", "1", str(addr)], capture_output=True, timeout=10)
+    return result.returncode == 0
+''')
+
+add("py_s03_realpath_check", "python", "secure", "CWE-022", r'''
+import os
+from flask import Flask, abort, request, send_file
+
+app = Flask(__name__)
+BASE_DIR = os.path.realpath("/srv/app/reports")
+
+
+@app.route("/report")
+def report():
+    name = request.args.get("name", "")
+    full = os.path.realpath(os.path.join(BASE_DIR, name))
+    if os.path.commonpath([full, BASE_DIR]) != BASE_DIR or not os.path.isfile(full):
+        abort(404)
+    return send_file(full)
+''')
+
+add("py_s04_secrets_token", "python", "secure", "CWE-338", r'''
+import secrets
+from datetime import datetime, timedelta, timezone
+
+
+def create_reset_token(user_id: int) -> dict:
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    return {"user_id": user_id, "token": token, "expires_at": expires.isoformat()}
+''')
+
+add("py_s05_pbkdf2_password", "python", "secure", "CWE-328", r'''
+import hashlib
+import hmac
+import os
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)
+    return salt.hex() + "$" + digest.hex()
+
+
+def verify_password(password: str, stored: str) -> bool:
+    salt_hex, digest_hex = stored.split("$", 1)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt_hex), 600_000)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+''')
+
+add("py_s06_sqlalchemy_text_bind", "python", "secure", "CWE-089", r'''
+from sqlalchemy import text
+
+
+def search_products(session, term: str, limit: int = 20):
+    stmt = text("SELECT id, name, price FROM products WHERE name ILIKE :pattern LIMIT :limit")
+    rows = session.execute(stmt, {"pattern": f"%{term}%", "limit": limit})
+    return [dict(r._mapping) for r in rows]
+''')
+
+# ----------------------------------------------------------------------------------------- javascript
+add("js_v01_mysql2_template", "javascript", "vulnerable", "CWE-089", r'''
+const mysql = require('mysql2/promise');
+
+const pool = mysql.createPool({
+  host: process.env.DB_HOST,
+  user: process.env.DB_USER,
+  password: process.env.DB_PASS,
+  database: 'shop',
+});
+
+async function getProductsByCategory(req, res) {
+  const category = req.query.category;
+  const [rows] = await pool.query(`SELECT id, name, price FROM products WHERE category = '${category}'`);
+  res.json(rows);
+}
+
+module.exports = { getProductsByCategory };
+''')
+
+add("js_v02_exec_concat", "javascript", "vulnerable", "CWE-078", r'''
+const { exec } = require('child_process');
+
+function createThumbnail(req, res) {
+  const file = req.body.filename;
+  exec('convert uploads/' + file + ' -resize 128x128 thumbs/' + file, (err) => {
+    if (err) {
+      return res.status(500).send('conversion failed');
+    }
+    res.send('ok');
+  });
+}
+
+module.exports = createThumbnail;
+''')
+
+add("js_v03_express_readfile", "javascript", "vulnerable", "CWE-022", r'''
+const express = require('express');
+const fs = require('fs');
+const path = require('path');
+
+const app = express();
+
+app.get('/docs', (req, res) => {
+  const filePath = path.join(__dirname, 'docs', req.query.page);
+  fs.readFile(filePath, 'utf8', (err, data) => {
+    if (err) return res.status(404).send('Not found');
+    res.type('text/plain').send(data);
+  });
+});
+
+app.listen(3000);
+''')
+
+add("js_v04_koa_xss", "javascript", "vulnerable", "CWE-079", r'''
+const Koa = require('koa');
+const Router = require('@koa/router');
+
+const app = new Koa();
+const router = new Router();
+
+router.get('/search', async (ctx) => {
+  const q = ctx.query.q || '';
+  ctx.type = 'html';
+  ctx.body = `<html><body><h2>Results for ${q}</h2><ul id="results"></ul></body></html>`;
+});
+
+app.use(router.routes());
+app.listen(3000);
+''')
+
+add("js_v05_new_function", "javascript", "vulnerable", "CWE-094", r'''
+const express = require('express');
+const app = express();
+app.use(express.json());
+
+app.post('/api/formula', (req, res) => {
+  const { formula, x } = req.body;
+  try {
+    const fn = new Function('x', 'return ' + formula + ';');
+    res.json({ result: fn(Number(x)) });
+  } catch (e) {
+    res.status(400).json({ error: 'invalid formula' });
+  }
+});
+''')
+
+add("js_v06_open_redirect", "javascript", "vulnerable", "CWE-601", r'''
+const express = require('express');
+const router = express.Router();
+
+router.post('/login', async (req, res) => {
+  const { username, password } = req.body;
+  const user = await req.app.locals.users.authenticate(username, password);
+  if (!user) {
+    return res.status(401).render('login', { error: 'Invalid credentials' });
+  }
+  req.session.userId = user.id;
+  const returnTo = req.query.returnTo || '/dashboard';
+  res.redirect(returnTo);
+});
+
+module.exports = router;
+''')
+
+add("js_v07_axios_ssrf", "javascript", "vulnerable", "CWE-918", r'''
+const axios = require('axios');
+
+async function fetchPreview(req, res) {
+  const target = req.query.url;
+  try {
+    const response = await axios.get(target, { timeout: 5000 });
+    const match = /<title>(.*?)<\/title>/i.exec(response.data);
+    res.json({ title: match ? match[1] : null });
+  } catch (err) {
+    res.status(502).json({ error: 'could not fetch url' });
+  }
+}
+
+module.exports = { fetchPreview };
+''')
+
+add("js_v08_math_random_apikey", "javascript", "vulnerable", "CWE-338", r'''
+function generateApiKey() {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let key = '';
+  for (let i = 0; i < 40; i++) {
+    key += chars.charAt(Math.floor(Math.random() * chars.length));
+  }
+  return key;
+}
+
+module.exports = { generateApiKey };
+''')
+
+add("js_v09_https_reject_unauth", "javascript", "vulnerable", "CWE-295", r'''
+const https = require('https');
+
+function getAccountBalance(accountId, token) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      hostname: 'api.bank.example.com',
+      path: `/v1/accounts/${encodeURIComponent(accountId)}/balance`,
+      method: 'GET',
+      headers: { Authorization: `Bearer ${token}` },
+      rejectUnauthorized: false,
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve(JSON.parse(body)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+''')
+
+add("js_v10_md5_password", "javascript", "vulnerable", "CWE-328", r'''
+const crypto = require('crypto');
+
+async function registerUser(db, username, password) {
+  const passwordHash = crypto.createHash('md5').update(password).digest('hex');
+  await db.query('INSERT INTO users (username, password_hash) VALUES ($1, $2)', [username, passwordHash]);
+  return { username };
+}
+
+module.exports = { registerUser };
+''')
+
+add("js_s01_pg_params", "javascript", "secure", "CWE-089", r'''
+const { Pool } = require('pg');
+
+const pool = new Pool();
+
+async function getUserByEmail(email) {
+  const { rows } = await pool.query('SELECT id, name, email FROM users WHERE email = $1', [email]);
+  return rows[0] || null;
+}
+
+module.exports = { getUserByEmail };
+''')
+
+add("js_s02_execfile_args", "javascript", "secure", "CWE-078", r'''
+const { execFile } = require('child_process');
+const path = require('path');
+
+function getImageInfo(req, res) {
+  const name = path.basename(String(req.query.name || ''));
+  if (!/^[\w.-]+\.(png|jpe?g)$/i.test(name)) {
+    return res.status(400).send('bad file name');
+  }
+  execFile('identify', ['-format', '%wx%h', path.join('/srv/images', name)], (err, stdout) => {
+    if (err) return res.status(500).send('identify failed');
+    res.json({ dimensions: stdout.trim() });
+  });
+}
+
+module.exports = getImageInfo;
+''')
+
+add("js_s03_resolve_prefix", "javascript", "secure", "CWE-022", r'''
+const express = require('express');
+const path = require('path');
+
+const app = express();
+const BASE = path.resolve(__dirname, 'public', 'files');
+
+app.get('/file', (req, res) => {
+  const target = path.resolve(BASE, String(req.query.name || ''));
+  if (!target.startsWith(BASE + path.sep)) {
+    return res.status(403).send('Forbidden');
+  }
+  res.sendFile(target);
+});
+''')
+
+add("js_s04_randombytes_token", "javascript", "secure", "CWE-338", r'''
+const crypto = require('crypto');
+
+function createSessionToken() {
+  return crypto.randomBytes(32).toString('hex');
+}
+
+module.exports = { createSessionToken };
+''')
+
+add("js_s05_escape_html", "javascript", "secure", "CWE-079", r'''
+const express = require('express');
+const escapeHtml = require('escape-html');
+
+const app = express();
+
+app.get('/hello', (req, res) => {
+  const name = escapeHtml(String(req.query.name || 'guest'));
+  res.send(`<p>Hello, ${name}!</p>`);
+});
+''')
+
+add("js_s06_sequelize_where", "javascript", "secure", "CWE-089", r'''
+const { User } = require('./models');
+
+async function findActiveUser(req, res) {
+  const user = await User.findOne({
+    where: { username: req.params.username, active: true },
+    attributes: ['id', 'username', 'email'],
+  });
+  if (!user) {
+    return res.status(404).json({ error: 'not found' });
+  }
+  res.json(user);
+}
+
+module.exports = { findActiveUser };
+''')
+
+# ----------------------------------------------------------------------------------------- c
+add("c_v01_strcpy_argv", "c", "vulnerable", "CWE-120", r'''
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char *argv[])
+{
+    char name[32];
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s NAME\n", argv[0]);
+        return 1;
+    }
+    strcpy(name, argv[1]);
+    printf("Hello, %s!\n", name);
+    return 0;
+}
+''')
+
+add("c_v02_printf_fmt", "c", "vulnerable", "CWE-134", r'''
+#include <stdio.h>
+#include <unistd.h>
+
+void log_client_input(int fd)
+{
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    printf(buf);
+    fflush(stdout);
+}
+''')
+
+add("c_v03_count_mul_overflow", "c", "vulnerable", "CWE-190", r'''
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item {
+    uint32_t id;
+    uint32_t flags;
+    char label[24];
+};
+
+struct item *parse_items(const uint8_t *pkt, size_t pkt_len, uint32_t *out_count)
+{
+    uint32_t count;
+    if (pkt_len < 4)
+        return NULL;
+    memcpy(&count, pkt, 4);
+    uint32_t bytes = count * (uint32_t)sizeof(struct item);
+    if (pkt_len - 4 < bytes)
+        return NULL;
+    struct item *items = malloc(bytes);
+    if (items == NULL)
+        return NULL;
+    for (uint32_t i = 0; i < count; i++)
+        memcpy(&items[i], pkt + 4 + (size_t)i * sizeof(struct item), sizeof(struct item));
+    *out_count = count;
+    return items;
+}
+''')
+
+add("c_v04_use_after_free", "c", "vulnerable", "CWE-416", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+struct session {
+    int id;
+    char *user;
+};
+
+void close_session(struct session *s)
+{
+    free(s->user);
+    free(s);
+    printf("closed session %d\n", s->id);
+}
+''')
+
+add("c_v05_double_free", "c", "vulnerable", "CWE-415", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+int checksum_file(const char *path, unsigned int *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    unsigned char *buf = malloc(4096);
+    if (buf == NULL) {
+        fclose(f);
+        return -1;
+    }
+    size_t n = fread(buf, 1, 4096, f);
+    if (n == 0) {
+        free(buf);
+        goto fail;
+    }
+    unsigned int sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += buf[i];
+    *out = sum;
+    free(buf);
+    fclose(f);
+    return 0;
+fail:
+    free(buf);
+    fclose(f);
+    return -1;
+}
+''')
+
+add("c_v06_unchecked_malloc", "c", "vulnerable", "CWE-476", r'''
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *to_upper_copy(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)toupper((unsigned char)s[i]);
+    out[len] = '\0';
+    return out;
+}
+''')
+
+add("c_v07_oob_read_index", "c", "vulnerable", "CWE-125", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *month_names[12] = {
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December"
+};
+
+void print_month(const char *input)
+{
+    int m = atoi(input);
+    printf("%s\n", month_names[m - 1]);
+}
+''')
+
+add("c_v08_system_cgi", "c", "vulnerable", "CWE-078", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+    char cmd[512];
+    const char *host = getenv("QUERY_STRING");
+    if (host == NULL)
+        host = "localhost";
+    printf("Content-Type: text/plain\r\n\r\n");
+    fflush(stdout);
+    snprintf(cmd, sizeof(cmd), "nslookup %s", host);
+    return system(cmd);
+}
+''')
+
+add("c_v09_off_by_one_tokens", "c", "vulnerable", "CWE-787", r'''
+#include <string.h>
+
+#define MAX_TOKENS 16
+
+int split_tokens(char *line, char *tokens[MAX_TOKENS])
+{
+    int n = 0;
+    char *tok = strtok(line, " \t\n");
+    while (tok != NULL && n <= MAX_TOKENS) {
+        tokens[n++] = tok;
+        tok = strtok(NULL, " \t\n");
+    }
+    return n;
+}
+''')
+
+add("c_v10_sprintf_path", "c", "vulnerable", "CWE-120", r'''
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int open_user_config(const char *username)
+{
+    char path[64];
+    sprintf(path, "/home/%s/.config/app/settings.conf", username);
+    return open(path, O_RDONLY);
+}
+''')
+
+add("c_s01_snprintf_field", "c", "secure", "CWE-120", r'''
+#include <stdio.h>
+
+struct conn {
+    int fd;
+    char host[64];
+    unsigned short port;
+};
+
+void conn_set_host(struct conn *c, const char *host, unsigned short port)
+{
+    snprintf(c->host, sizeof(c->host), "%s", host);
+    c->port = port;
+}
+''')
+
+add("c_s02_syslog_fmt", "c", "secure", "CWE-134", r'''
+#include <stdio.h>
+#include <syslog.h>
+
+void report_failed_login(const char *user, const char *remote_addr)
+{
+    syslog(LOG_WARNING, "failed login for user '%s' from %s", user, remote_addr);
+    fprintf(stderr, "login failed: %s\n", user);
+}
+''')
+
+add("c_s03_count_checked", "c", "secure", "CWE-190", r'''
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item {
+    uint32_t id;
+    uint32_t flags;
+    char label[24];
+};
+
+struct item *parse_items(const uint8_t *pkt, size_t pkt_len, size_t *out_count)
+{
+    uint32_t count;
+    if (pkt_len < 4)
+        return NULL;
+    memcpy(&count, pkt, 4);
+    if (count == 0 || count > (pkt_len - 4) / sizeof(struct item))
+        return NULL;
+    struct item *items = calloc(count, sizeof(struct item));
+    if (items == NULL)
+        return NULL;
+    memcpy(items, pkt + 4, (size_t)count * sizeof(struct item));
+    *out_count = count;
+    return items;
+}
+''')
+
+add("c_s04_free_list", "c", "secure", "CWE-416", r'''
+#include <stdlib.h>
+
+struct node {
+    char *data;
+    struct node *next;
+};
+
+void free_list(struct node *head)
+{
+    while (head != NULL) {
+        struct node *next = head->next;
+        free(head->data);
+        free(head);
+        head = next;
+    }
+}
+''')
+
+add("c_s05_bounds_checked_get", "c", "secure", "CWE-125", r'''
+#include <stddef.h>
+
+struct int_vec {
+    int *items;
+    size_t len;
+};
+
+int vec_get(const struct int_vec *v, long idx, int *out)
+{
+    if (v == NULL || out == NULL)
+        return -1;
+    if (idx < 0 || (size_t)idx >= v->len)
+        return -1;
+    *out = v->items[idx];
+    return 0;
+}
+''')
+
+add("c_s06_fgets_dup", "c", "secure", "CWE-476", r'''
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *read_line(FILE *f)
+{
+    char buf[256];
+    if (fgets(buf, sizeof(buf), f) == NULL)
+        return NULL;
+    buf[strcspn(buf, "\n")] = '\0';
+    size_t n = strlen(buf);
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, buf, n + 1);
+    return out;
+}
+''')
+
+# ----------------------------------------------------------------------------------------- go
+add("go_v01_sql_sprintf_method", "go", "vulnerable", "CWE-089", r'''
+package handlers
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+type UserStore struct {
+	DB *sql.DB
+}
+
+func (s *UserStore) GetUser(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	query := fmt.Sprintf("SELECT id, email FROM users WHERE name = '%s'", name)
+	var id int
+	var email string
+	if err := s.DB.QueryRow(query).Scan(&id, &email); err != nil {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]interface{}{"id": id, "email": email})
+}
+''')
+
+add("go_v02_gin_sh_c", "go", "vulnerable", "CWE-078", r'''
+package main
+
+import (
+	"net/http"
+	"os/exec"
+
+	"github.com/gin-gonic/gin"
+)
+
+func pingHandler(c *gin.Context) {
+	host := c.Query("host")
+	out, err := exec.Command("sh", "-c", "ping -c 3 "+host).CombinedOutput()
+	if err != nil {
+		c.String(http.StatusInternalServerError, "ping failed: %v", err)
+		return
+	}
+	c.String(http.StatusOK, string(out))
+}
+''')
+
+add("go_v03_readfile_join", "go", "vulnerable", "CWE-022", r'''
+package main
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+func downloadHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("file")
+	data, err := os.ReadFile(filepath.Join("/srv/reports", name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Write(data)
+}
+''')
+
+add("go_v04_fprintf_html", "go", "vulnerable", "CWE-079", r'''
+package main
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func welcomeHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.FormValue("name")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<html><body><h1>Welcome, %s</h1></body></html>", name)
+}
+''')
+
+add("go_v05_insecure_skip_verify", "go", "vulnerable", "CWE-295", r'''
+package client
+
+import (
+	"crypto/tls"
+	"net/http"
+	"time"
+)
+
+func NewAPIClient() *http.Client {
+	tr := &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+	}
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+''')
+
+add("go_v06_math_rand_session", "go", "vulnerable", "CWE-338", r'''
+package auth
+
+import (
+	"math/rand"
+	"time"
+)
+
+const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func GenerateSessionID() string {
+	rand.Seed(time.Now().UnixNano())
+	b := make([]byte, 32)
+	for i := range b {
+		b[i] = letters[rand.Intn(len(letters))]
+	}
+	return string(b)
+}
+''')
+
+add("go_v07_hardcoded_dsn", "go", "vulnerable", "CWE-798", r'''
+package db
+
+import (
+	"database/sql"
+
+	_ "github.com/lib/pq"
+)
+
+func Open() (*sql.DB, error) {
+	dsn := "host=db.prod.internal port=5432 user=admin password=Sup3rS3cret!2024 dbname=payments sslmode=require"
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return nil, err
+	}
+	return db, db.Ping()
+}
+''')
+
+add("go_v08_gin_open_redirect", "go", "vulnerable", "CWE-601", r'''
+package main
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func logoutHandler(c *gin.Context) {
+	c.SetCookie("session", "", -1, "/", "", true, true)
+	next := c.DefaultQuery("next", "/")
+	c.Redirect(http.StatusFound, next)
+}
+''')
+
+add("go_v09_http_get_ssrf", "go", "vulnerable", "CWE-918", r'''
+package main
+
+import (
+	"io"
+	"net/http"
+)
+
+func proxyImage(w http.ResponseWriter, r *http.Request) {
+	src := r.URL.Query().Get("src")
+	resp, err := http.Get(src)
+	if err != nil {
+		http.Error(w, "fetch failed", http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+	io.Copy(w, resp.Body)
+}
+''')
+
+add("go_v10_writefile_0777", "go", "vulnerable", "CWE-732", r'''
+package config
+
+import (
+	"os"
+	"path/filepath"
+)
+
+func SaveAPIKey(path, key string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0777); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(key), 0777)
+}
+''')
+
+add("go_s01_sql_placeholder_ctx", "go", "secure", "CWE-089", r'''
+package repo
+
+import (
+	"context"
+	"database/sql"
+)
+
+type Product struct {
+	ID    int64
+	Name  string
+	Price float64
+}
+
+type ProductRepo struct {
+	db *sql.DB
+}
+
+func (r *ProductRepo) FindByCategory(ctx context.Context, category string) ([]Product, error) {
+	rows, err := r.db.QueryContext(ctx, "SELECT id, name, price FROM products WHERE category = $1", category)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Product
+	for rows.Next() {
+		var p Product
+		if err := rows.Scan(&p.ID, &p.Name, &p.Price); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+''')
+
+add("go_s02_gorm_where", "go", "secure", "CWE-089", r'''
+package repo
+
+import (
+	"gorm.io/gorm"
+)
+
+type User struct {
+	ID    uint
+	Email string
+	Name  string
+}
+
+func FindUserByEmail(db *gorm.DB, email string) (*User, error) {
+	var u User
+	if err := db.Where("email = ?", email).First(&u).Error; err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+''')
+
+add("go_s03_exec_args_validated", "go", "secure", "CWE-078", r'''
+package main
+
+import (
+	"context"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+var domainRe = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+
+func lookupHandler(c *gin.Context) {
+	domain := c.Query("domain")
+	if !domainRe.MatchString(domain) {
+		c.String(http.StatusBadRequest, "invalid domain")
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "dig", "+short", domain).Output()
+	if err != nil {
+		c.String(http.StatusInternalServerError, "lookup failed")
+		return
+	}
+	c.String(http.StatusOK, string(out))
+}
+''')
+
+add("go_s04_crypto_rand_token", "go", "secure", "CWE-338", r'''
+package auth
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+)
+
+func NewResetToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+''')
+
+add("go_s05_html_template", "go", "secure", "CWE-079", r'''
+package main
+
+import (
+	"html/template"
+	"net/http"
+)
+
+var profileTmpl = template.Must(template.New("profile").Parse(
+	`<html><body><h1>{{.Name}}</h1><p>{{.Bio}}</p></body></html>`))
+
+func profileHandler(w http.ResponseWriter, r *http.Request) {
+	data := struct {
+		Name string
+		Bio  string
+	}{Name: r.FormValue("name"), Bio: r.FormValue("bio")}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := profileTmpl.Execute(w, data); err != nil {
+		http.Error(w, "render error", http.StatusInternalServerError)
+	}
+}
+''')
+
+add("go_s06_clean_rooted_path", "go", "secure", "CWE-022", r'''
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+)
+
+const reportDir = "/srv/reports"
+
+func reportHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("file")
+	if name == "" {
+		http.Error(w, "missing file", http.StatusBadRequest)
+		return
+	}
+	full := filepath.Join(reportDir, filepath.Clean("/"+name))
+	http.ServeFile(w, r, full)
+}
+''')
+
+
+# What the oracle still labels wrong, with the reason: {case_id: why}.
+KNOWN_MISSES: dict[str, str] = {
+    "py_v09_fastapi_httpx_ssrf": "a FastAPI query parameter is no taint source, and httpx.AsyncClient no sink (CWE-918)",
+    "c_v07_oob_read_index": "an array indexed by atoi(input) - 1 without a range check (CWE-125)",
+}
