@@ -2730,8 +2730,6 @@ func reportHandler(w http.ResponseWriter, r *http.Request) {
 ''')
 
 
-# What the oracle still labels wrong, with the reason: {case_id: why}.
-KNOWN_MISSES: dict[str, str] = {
-    "py_v09_fastapi_httpx_ssrf": "a FastAPI query parameter is no taint source, and httpx.AsyncClient no sink (CWE-918)",
-    "c_v07_oob_read_index": "an array indexed by atoi(input) - 1 without a range check (CWE-125)",
-}
+# What the oracle still labels wrong, with the reason: {case_id: why}. Empty since the held-out set's two misses
+# (a FastAPI parameter fetched through httpx, an atoi-parsed array index) got rules.
+KNOWN_MISSES: dict[str, str] = {}
