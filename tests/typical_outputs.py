@@ -2730,6 +2730,1345 @@ func reportHandler(w http.ResponseWriter, r *http.Request) {
 ''')
 
 
-# What the oracle still labels wrong, with the reason: {case_id: why}. Empty since the held-out set's two misses
-# (a FastAPI parameter fetched through httpx, an atoi-parsed array index) got rules.
-KNOWN_MISSES: dict[str, str] = {}
+# ============================================================================================ a second held-out set
+# 64 more, written blind after every rule change above, in deliberately less common styles (asyncpg, aiohttp,
+# pathlib, fastify, koa, ES modules, lodash templates, echo, gin, gorm, packet parsers in C), and run once: 27 of
+# 40 vulnerable found, 4 of 24 secure called vulnerable. Nothing was changed after; the 17 are KNOWN_MISSES below.
+V, S = "vulnerable", "secure"
+
+# ----------------------------------------------------------------------------------------------------------- python
+add("py_v_sqla_text", "python", V, "CWE-089", r'''
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+class OrderRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def find_by_customer(self, customer: str, status: str | None = None):
+        clause = f"customer_name = '{customer}'"
+        if status:
+            clause += f" AND status = '{status}'"
+        rows = self.session.execute(text(f"SELECT id, total, status FROM orders WHERE {clause}"))
+        return [dict(r._mapping) for r in rows]
+''')
+
+add("py_v_asyncpg_order", "python", V, "CWE-089", r'''
+import asyncpg
+
+
+def _order_clause(sort: str, direction: str) -> str:
+    return f" ORDER BY {sort} {direction.upper()}"
+
+
+async def list_products(pool: asyncpg.Pool, category_id: int, sort: str = "name", direction: str = "asc"):
+    """List products of a category; sort and direction come straight from the request query string."""
+    query = "SELECT id, name, price FROM products WHERE category_id = $1" + _order_clause(sort, direction)
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(query, category_id)
+    return [dict(r) for r in rows]
+''')
+
+add("py_v_shell_thumb", "python", V, "CWE-078", r'''
+import subprocess
+from pathlib import Path
+
+
+class ThumbnailService:
+    def __init__(self, out_dir: str = "/var/app/thumbs"):
+        self.out_dir = Path(out_dir)
+
+    def make_thumbnail(self, upload_name: str, width: int = 128) -> Path:
+        """upload_name is the original filename sent by the browser."""
+        dst = self.out_dir / f"{Path(upload_name).stem}_thumb.png"
+        cmd = f"convert '/var/app/uploads/{upload_name}' -resize {width}x{width} '{dst}'"
+        subprocess.run(cmd, shell=True, check=True)
+        return dst
+''')
+
+add("py_v_aiohttp_path", "python", V, "CWE-022", r'''
+from pathlib import Path
+
+from aiohttp import web
+
+DOCS_ROOT = Path("/srv/docs")
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    name = request.query.get("file", "")
+    if not name:
+        raise web.HTTPBadRequest(text="missing file")
+    target = DOCS_ROOT / name
+    if not target.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(target)
+''')
+
+add("py_v_tornado_xss", "python", V, "CWE-079", r'''
+import tornado.web
+
+
+class SearchHandler(tornado.web.RequestHandler):
+    def get(self):
+        term = self.get_argument("q", "")
+        results = self.application.index.search(term)
+        parts = [f"<h2>Results for {term}</h2>", "<ul>"]
+        parts += [f"<li>{r.title}</li>" for r in results]
+        parts.append("</ul>")
+        self.set_header("Content-Type", "text/html")
+        self.finish("".join(parts))
+''')
+
+add("py_v_pickle_cookie", "python", V, "CWE-502", r'''
+import base64
+import pickle
+
+from flask import request
+
+
+class CartStore:
+    COOKIE = "cart"
+
+    def load(self):
+        raw = request.cookies.get(self.COOKIE)
+        if not raw:
+            return []
+        return pickle.loads(base64.urlsafe_b64decode(raw))
+
+    def dump(self, items, response):
+        response.set_cookie(self.COOKIE, base64.urlsafe_b64encode(pickle.dumps(items)).decode())
+        return response
+''')
+
+add("py_v_eval_formula", "python", V, "CWE-095", r'''
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Expr(BaseModel):
+    formula: str
+    x: float
+
+
+@app.post("/plot/point")
+def evaluate_point(body: Expr):
+    env = {"__builtins__": {}, "x": body.x}
+    return {"y": eval(body.formula, env)}
+''')
+
+add("py_v_sha1_password", "python", V, "CWE-328", r'''
+import hashlib
+import os
+
+
+class PasswordHasher:
+    def hash(self, password: str) -> str:
+        salt = os.urandom(8).hex()
+        digest = hashlib.sha1((salt + password).encode("utf-8")).hexdigest()
+        return f"{salt}${digest}"
+
+    def verify(self, password: str, stored: str) -> bool:
+        salt, digest = stored.split("$", 1)
+        return hashlib.sha1((salt + password).encode("utf-8")).hexdigest() == digest
+''')
+
+add("py_v_random_reset", "python", V, "CWE-338", r'''
+import random
+import string
+from datetime import datetime, timedelta
+
+ALPHABET = string.ascii_letters + string.digits
+
+
+def create_reset_token(user, db):
+    token = "".join(random.choice(ALPHABET) for _ in range(40))
+    db.execute(
+        "INSERT INTO password_resets (user_id, token, expires_at) VALUES (?, ?, ?)",
+        (user.id, token, datetime.utcnow() + timedelta(hours=1)),
+    )
+    return token
+''')
+
+add("py_v_ssrf_preview", "python", V, "CWE-918", r'''
+import requests
+from bs4 import BeautifulSoup
+from django.http import JsonResponse
+
+
+def link_preview(request):
+    url = request.GET.get("url")
+    if not url or not url.startswith(("http://", "https://")):
+        return JsonResponse({"error": "bad url"}, status=400)
+    resp = requests.get(url, timeout=5)
+    soup = BeautifulSoup(resp.text, "html.parser")
+    title = soup.title.string if soup.title else ""
+    return JsonResponse({"title": title, "status": resp.status_code})
+''')
+
+add("py_s_filters_params", "python", S, "CWE-089", r'''
+from django.db import connection
+
+ALLOWED_FILTERS = {"city", "country", "tier"}
+
+
+def search_customers(filters: dict):
+    cols = [k for k in filters if k in ALLOWED_FILTERS]
+    where = " AND ".join(f"{c} = %s" for c in cols) or "1=1"
+    sql = f"SELECT id, name, email FROM customers WHERE {where}"
+    with connection.cursor() as cur:
+        cur.execute(sql, [filters[c] for c in cols])
+        return cur.fetchall()
+''')
+
+add("py_s_gzip_list", "python", S, "CWE-078", r'''
+import subprocess
+from pathlib import Path
+
+
+class Archiver:
+    def __init__(self, root: str):
+        self.root = Path(root).resolve()
+
+    def compress(self, name: str) -> Path:
+        src = (self.root / name).resolve()
+        if not src.is_relative_to(self.root) or not src.is_file():
+            raise ValueError("invalid path")
+        subprocess.run(["gzip", "-k", "--", str(src)], check=True)
+        return src.with_suffix(src.suffix + ".gz")
+''')
+
+add("py_s_tornado_avatar", "python", S, "CWE-022", r'''
+from pathlib import Path
+
+from tornado.web import HTTPError, RequestHandler
+
+AVATAR_DIR = Path("/var/lib/app/avatars").resolve()
+
+
+class AvatarHandler(RequestHandler):
+    async def get(self, user_file: str):
+        target = (AVATAR_DIR / user_file).resolve()
+        if AVATAR_DIR not in target.parents or not target.is_file():
+            raise HTTPError(404)
+        self.set_header("Content-Type", "image/png")
+        self.write(target.read_bytes())
+''')
+
+add("py_s_django_next", "python", S, "CWE-601", r'''
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def after_login(request):
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("home")
+''')
+
+add("py_s_env_db", "python", S, "CWE-798", r'''
+import os
+
+import psycopg2
+
+
+def get_connection():
+    return psycopg2.connect(
+        host=os.environ.get("DB_HOST", "localhost"),
+        dbname=os.environ["DB_NAME"],
+        user=os.environ["DB_USER"],
+        password=os.environ["DB_PASSWORD"],
+        sslmode="require",
+    )
+''')
+
+add("py_s_creds_0600", "python", S, "CWE-732", r'''
+import json
+import os
+from pathlib import Path
+
+
+def save_api_credentials(creds: dict, path: str = "~/.config/mytool/credentials.json") -> None:
+    p = Path(path).expanduser()
+    p.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(creds, fh)
+''')
+
+# ------------------------------------------------------------------------------------------------------- javascript
+add("js_v_koa_mysql", "javascript", V, "CWE-089", r'''
+import Router from '@koa/router';
+import mysql from 'mysql2/promise';
+
+const pool = mysql.createPool({
+  host: process.env.DB_HOST,
+  user: process.env.DB_USER,
+  password: process.env.DB_PASS,
+  database: 'shop',
+});
+const router = new Router();
+
+router.get('/orders', async (ctx) => {
+  const { status = 'open', customer } = ctx.query;
+  let sql = `SELECT id, total FROM orders WHERE status = '${status}'`;
+  if (customer) sql += ` AND customer_id = ${customer}`;
+  const [rows] = await pool.query(sql);
+  ctx.body = rows;
+});
+
+export default router;
+''')
+
+add("js_v_spawn_shell", "javascript", V, "CWE-078", r'''
+const { spawn } = require('child_process');
+
+// inputName is the original filename of the user's upload
+function convertVideo(inputName, format) {
+  return new Promise((resolve, reject) => {
+    const out = inputName.replace(/\.[^.]+$/, '') + '.' + format;
+    const child = spawn(`ffmpeg -y -i uploads/${inputName} converted/${out}`, { shell: true });
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error('ffmpeg failed: ' + code))));
+  });
+}
+
+module.exports = { convertVideo };
+''')
+
+add("js_v_fastify_path", "javascript", V, "CWE-022", r'''
+import Fastify from 'fastify';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const app = Fastify();
+const REPORT_DIR = path.resolve('reports');
+
+app.get('/reports/:name', async (request, reply) => {
+  const file = path.join(REPORT_DIR, decodeURIComponent(request.params.name));
+  const data = await readFile(file);
+  reply.type('application/pdf');
+  return data;
+});
+
+export default app;
+''')
+
+add("js_v_lodash_tpl", "javascript", V, "CWE-079", r'''
+import _ from 'lodash';
+
+const card = _.template(`
+  <div class="profile">
+    <h3><%= user.displayName %></h3>
+    <p><%= user.bio %></p>
+  </div>`);
+
+export async function profileHandler(req, res) {
+  const user = await req.app.locals.db.users.findById(req.params.id);
+  if (!user) return res.status(404).send('not found');
+  res.type('html').send(card({ user }));
+}
+''')
+
+add("js_v_new_function", "javascript", V, "CWE-094", r'''
+const express = require('express');
+
+const router = express.Router();
+
+router.post('/rules/test', express.json(), (req, res) => {
+  const { condition, sample } = req.body;
+  try {
+    const predicate = new Function('item', `return (${condition});`);
+    res.json({ matched: Boolean(predicate(sample)) });
+  } catch (err) {
+    res.status(400).json({ error: err.message });
+  }
+});
+
+module.exports = router;
+''')
+
+add("js_v_hapi_redirect", "javascript", V, "CWE-601", r'''
+'use strict';
+const Hapi = require('@hapi/hapi');
+
+const init = async () => {
+  const server = Hapi.server({ port: 3000 });
+  server.route({
+    method: 'GET',
+    path: '/logout',
+    handler: (request, h) => {
+      h.unstate('session');
+      const returnTo = request.query.returnTo || '/';
+      return h.redirect(returnTo);
+    },
+  });
+  await server.start();
+};
+
+init();
+''')
+
+add("js_v_koa_ssrf", "javascript", V, "CWE-918", r'''
+import axios from 'axios';
+
+export async function fetchAvatar(ctx) {
+  const { imageUrl } = ctx.request.body;
+  if (!/^https?:\/\//.test(imageUrl)) {
+    ctx.throw(400, 'invalid url');
+  }
+  const resp = await axios.get(imageUrl, { responseType: 'arraybuffer', timeout: 5000 });
+  ctx.set('Content-Type', resp.headers['content-type'] || 'image/png');
+  ctx.body = Buffer.from(resp.data);
+}
+''')
+
+add("js_v_agent_tls", "javascript", V, "CWE-295", r'''
+import https from 'node:https';
+
+const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
+
+export function getJson(url) {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { agent }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (e) {
+            reject(e);
+          }
+        });
+      })
+      .on('error', reject);
+  });
+}
+''')
+
+add("js_v_jwt_secret", "javascript", V, "CWE-798", r'''
+const jwt = require('jsonwebtoken');
+
+const TOKEN_SECRET = 'k3y-Pr0d-2023!xYz';
+
+async function issueToken(user) {
+  return jwt.sign({ sub: user.id, role: user.role }, TOKEN_SECRET, { expiresIn: '2h' });
+}
+
+function verifyToken(token) {
+  return jwt.verify(token, TOKEN_SECRET);
+}
+
+module.exports = { issueToken, verifyToken };
+''')
+
+add("js_v_node_serialize", "javascript", V, "CWE-502", r'''
+import express from 'express';
+import cookieParser from 'cookie-parser';
+import serialize from 'node-serialize';
+
+const app = express();
+app.use(cookieParser());
+
+app.get('/prefs', (req, res) => {
+  if (!req.cookies.prefs) return res.json({ theme: 'light' });
+  const prefs = serialize.unserialize(Buffer.from(req.cookies.prefs, 'base64').toString());
+  res.json(prefs);
+});
+
+export default app;
+''')
+
+add("js_s_pg_params", "javascript", S, "CWE-089", r'''
+import pg from 'pg';
+
+const pool = new pg.Pool();
+
+export async function findInvoices(customerId, { from, to } = {}) {
+  const clauses = ['customer_id = $1'];
+  const params = [customerId];
+  if (from) {
+    params.push(from);
+    clauses.push(`issued_at >= $${params.length}`);
+  }
+  if (to) {
+    params.push(to);
+    clauses.push(`issued_at <= $${params.length}`);
+  }
+  const { rows } = await pool.query(
+    `SELECT id, amount, issued_at FROM invoices WHERE ${clauses.join(' AND ')} ORDER BY issued_at DESC`,
+    params,
+  );
+  return rows;
+}
+''')
+
+add("js_s_execfile_git", "javascript", S, "CWE-078", r'''
+const { execFile } = require('node:child_process');
+const { promisify } = require('node:util');
+
+const execFileAsync = promisify(execFile);
+
+async function fileHistory(repoDir, relPath) {
+  if (!/^[\w./-]+$/.test(relPath) || relPath.startsWith('-')) throw new Error('bad path');
+  const { stdout } = await execFileAsync('git', ['log', '--format=%h %s', '--', relPath], { cwd: repoDir });
+  return stdout.trim().split('\n');
+}
+
+module.exports = { fileHistory };
+''')
+
+add("js_s_lodash_escape", "javascript", S, "CWE-079", r'''
+import _ from 'lodash';
+
+const row = _.template('<tr><td><%- item.name %></td><td><%- item.comment %></td></tr>');
+
+export function renderComments(items) {
+  return `<table>${items.map((item) => row({ item })).join('')}</table>`;
+}
+''')
+
+add("js_s_api_key", "javascript", S, "CWE-338", r'''
+import { randomBytes, createHash } from 'node:crypto';
+
+export async function createApiKey(db, userId) {
+  const key = randomBytes(32).toString('base64url');
+  const hash = createHash('sha256').update(key).digest('hex');
+  await db.query('INSERT INTO api_keys (user_id, key_hash) VALUES ($1, $2)', [userId, hash]);
+  return key;
+}
+''')
+
+add("js_s_bcrypt_class", "javascript", S, "CWE-328", r'''
+const bcrypt = require('bcrypt');
+
+class AccountService {
+  constructor(repo) {
+    this.repo = repo;
+  }
+
+  async register(email, password) {
+    if (password.length < 12) throw new Error('password too short');
+    const hash = await bcrypt.hash(password, 12);
+    return this.repo.create({ email: email.toLowerCase(), passwordHash: hash });
+  }
+
+  async login(email, password) {
+    const user = await this.repo.findByEmail(email.toLowerCase());
+    if (!user) return null;
+    return (await bcrypt.compare(password, user.passwordHash)) ? user : null;
+  }
+}
+
+module.exports = AccountService;
+''')
+
+add("js_s_koa_download", "javascript", S, "CWE-022", r'''
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+const ROOT = path.resolve('public/downloads');
+
+export async function serveDownload(ctx) {
+  const target = path.resolve(ROOT, ctx.params.file);
+  if (!target.startsWith(ROOT + path.sep)) ctx.throw(403);
+  const info = await stat(target).catch(() => null);
+  if (!info || !info.isFile()) ctx.throw(404);
+  ctx.type = path.extname(target);
+  ctx.body = createReadStream(target);
+}
+''')
+
+# ---------------------------------------------------------------------------------------------------------------- c
+add("c_v_struct_strcpy", "c", V, "CWE-120", r'''
+#include <string.h>
+
+struct user_record {
+    int id;
+    char username[32];
+    char email[64];
+};
+
+/* name and email arrive from the signup request */
+void fill_record(struct user_record *rec, int id, const char *name, const char *email)
+{
+    rec->id = id;
+    strcpy(rec->username, name);
+    strcpy(rec->email, email);
+}
+''')
+
+add("c_v_pkt_memcpy", "c", V, "CWE-787", r'''
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#define MAX_PAYLOAD 512
+
+struct msg {
+    uint16_t type;
+    uint16_t len;
+    uint8_t payload[MAX_PAYLOAD];
+};
+
+int decode_msg(const uint8_t *pkt, size_t pkt_len, struct msg *out)
+{
+    uint16_t t, l;
+    if (pkt_len < 4)
+        return -1;
+    memcpy(&t, pkt, 2);
+    memcpy(&l, pkt + 2, 2);
+    out->type = ntohs(t);
+    out->len = ntohs(l);
+    memcpy(out->payload, pkt + 4, out->len);
+    return 0;
+}
+''')
+
+add("c_v_count_overflow", "c", V, "CWE-190", r'''
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct record {
+    uint32_t key;
+    char value[60];
+};
+
+struct record *load_records(const uint8_t *buf, size_t buflen, uint32_t *count_out)
+{
+    uint32_t count, bytes, i;
+    struct record *recs;
+    if (buflen < 4)
+        return NULL;
+    memcpy(&count, buf, 4);
+    bytes = count * (uint32_t)sizeof(struct record);
+    if (buflen - 4 < bytes)
+        return NULL;
+    recs = malloc(bytes);
+    if (!recs)
+        return NULL;
+    for (i = 0; i < count; i++)
+        memcpy(&recs[i], buf + 4 + (size_t)i * sizeof(struct record), sizeof(struct record));
+    *count_out = count;
+    return recs;
+}
+''')
+
+add("c_v_reap_uaf", "c", V, "CWE-416", r'''
+#include <stdlib.h>
+
+struct session {
+    int fd;
+    long last_seen;
+    struct session *next;
+};
+
+void reap_idle(struct session **head, long now, long timeout)
+{
+    struct session *s, *prev = NULL;
+    for (s = *head; s != NULL; s = s->next) {
+        if (now - s->last_seen > timeout) {
+            if (prev)
+                prev->next = s->next;
+            else
+                *head = s->next;
+            free(s);
+            continue;
+        }
+        prev = s;
+    }
+}
+''')
+
+add("c_v_cfg_double_free", "c", V, "CWE-415", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+int load_config(const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    if (n < 0)
+        goto fail;
+    buf = malloc((size_t)n + 1);
+    if (!buf)
+        goto fail;
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        goto fail;
+    }
+    buf[n] = '\0';
+    fclose(f);
+    *out = buf;
+    return 0;
+fail:
+    free(buf);
+    fclose(f);
+    return -1;
+}
+''')
+
+add("c_v_syslog_fmt", "c", V, "CWE-134", r'''
+#include <stdio.h>
+#include <syslog.h>
+
+void log_login_failure(const char *username, const char *ip)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "login failed for %s from %s", username, ip);
+    syslog(LOG_WARNING, msg);
+}
+''')
+
+add("c_v_system_tar", "c", V, "CWE-078", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+/* username comes from the admin web form */
+int backup_user_dir(const char *username)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "tar czf /backups/%s.tgz /home/%s", username, username);
+    return system(cmd);
+}
+''')
+
+add("c_v_strchr_null", "c", V, "CWE-476", r'''
+#include <stdio.h>
+#include <string.h>
+
+struct kv {
+    char key[64];
+    char val[192];
+};
+
+int parse_header_line(char *line, struct kv *out)
+{
+    char *colon = strchr(line, ':');
+    char *v;
+    *colon = '\0';
+    v = colon + 1;
+    while (*v == ' ')
+        v++;
+    snprintf(out->key, sizeof out->key, "%s", line);
+    snprintf(out->val, sizeof out->val, "%s", v);
+    return 0;
+}
+''')
+
+add("c_v_token_offbyone", "c", V, "CWE-787", r'''
+#include <stddef.h>
+
+size_t copy_token(char *dst, size_t dstsz, const char *src)
+{
+    char *d = dst;
+    const char *s = src;
+    while (*s && *s != ' ' && (size_t)(d - dst) <= dstsz)
+        *d++ = *s++;
+    *d = '\0';
+    return (size_t)(d - dst);
+}
+''')
+
+add("c_v_tlv_overread", "c", V, "CWE-125", r'''
+#include <stddef.h>
+#include <stdint.h>
+
+int find_tlv(const uint8_t *buf, size_t len, uint8_t want, const uint8_t **val, uint8_t *vlen)
+{
+    const uint8_t *p = buf;
+    const uint8_t *end = buf + len;
+    while (p < end) {
+        uint8_t t = p[0];
+        uint8_t l = p[1];
+        if (t == want) {
+            *val = p + 2;
+            *vlen = l;
+            return 0;
+        }
+        p += 2 + l;
+    }
+    return -1;
+}
+''')
+
+add("c_s_frame_checked", "c", S, "CWE-787", r'''
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_PAYLOAD 512
+
+struct frame {
+    uint8_t kind;
+    uint16_t len;
+    uint8_t data[MAX_PAYLOAD];
+};
+
+int parse_frame(const uint8_t *pkt, size_t pkt_len, struct frame *f)
+{
+    uint16_t len;
+    if (pkt_len < 3)
+        return -1;
+    f->kind = pkt[0];
+    len = (uint16_t)((pkt[1] << 8) | pkt[2]);
+    if (len > MAX_PAYLOAD || (size_t)len > pkt_len - 3)
+        return -1;
+    f->len = len;
+    memcpy(f->data, pkt + 3, len);
+    return 0;
+}
+''')
+
+add("c_s_contact_snprintf", "c", S, "CWE-120", r'''
+#include <stdio.h>
+#include <string.h>
+
+struct contact {
+    char name[48];
+    char phone[24];
+};
+
+void set_contact(struct contact *c, const char *first, const char *last, const char *phone)
+{
+    snprintf(c->name, sizeof c->name, "%s %s", first, last);
+    strncpy(c->phone, phone, sizeof c->phone - 1);
+    c->phone[sizeof c->phone - 1] = '\0';
+}
+''')
+
+add("c_s_buf_append", "c", S, "CWE-190", r'''
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+int buf_append(struct buf *b, const char *src, size_t n)
+{
+    if (n > SIZE_MAX - b->len - 1)
+        return -1;
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 64;
+        char *p;
+        while (ncap < b->len + n + 1) {
+            if (ncap > SIZE_MAX / 2)
+                return -1;
+            ncap *= 2;
+        }
+        p = realloc(b->data, ncap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = ncap;
+    }
+    memcpy(b->data + b->len, src, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+''')
+
+add("c_s_list_destroy", "c", S, "CWE-416", r'''
+#include <stdlib.h>
+
+struct node {
+    char *name;
+    struct node *next;
+};
+
+void list_destroy(struct node **head)
+{
+    struct node *cur = *head;
+    while (cur) {
+        struct node *next = cur->next;
+        free(cur->name);
+        free(cur);
+        cur = next;
+    }
+    *head = NULL;
+}
+''')
+
+add("c_s_read_setting", "c", S, "CWE-476", r'''
+#include <stdio.h>
+#include <string.h>
+
+int read_setting(FILE *fp, const char *want, char *out, size_t outsz)
+{
+    char line[256];
+    while (fgets(line, sizeof line, fp)) {
+        char *eq;
+        line[strcspn(line, "\r\n")] = '\0';
+        eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        if (strcmp(line, want) == 0) {
+            snprintf(out, outsz, "%s", eq + 1);
+            return 0;
+        }
+    }
+    return -1;
+}
+''')
+
+add("c_s_audit_log", "c", S, "CWE-134", r'''
+#include <stdio.h>
+#include <syslog.h>
+
+void audit(const char *user, const char *action)
+{
+    syslog(LOG_NOTICE, "user=%s action=%s", user, action);
+    fprintf(stderr, "%s: %s\n", user, action);
+}
+''')
+
+# --------------------------------------------------------------------------------------------------------------- go
+add("go_v_sqlx_sprintf", "go", V, "CWE-089", r'''
+package store
+
+import (
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+type User struct {
+	ID    int    `db:"id"`
+	Email string `db:"email"`
+}
+
+type UserStore struct {
+	db *sqlx.DB
+}
+
+func (s *UserStore) FindByEmailDomain(domain string) ([]User, error) {
+	var users []User
+	query := fmt.Sprintf("SELECT id, email FROM users WHERE email LIKE '%%@%s'", domain)
+	err := s.db.Select(&users, query)
+	return users, err
+}
+''')
+
+add("go_v_gorm_concat", "go", V, "CWE-089", r'''
+package repo
+
+import "gorm.io/gorm"
+
+type Product struct {
+	ID    uint
+	Name  string
+	Price float64
+}
+
+func SearchProducts(db *gorm.DB, term string) ([]Product, error) {
+	var out []Product
+	err := db.Where("name LIKE '%" + term + "%'").Order("price").Find(&out).Error
+	return out, err
+}
+''')
+
+add("go_v_gin_ping", "go", V, "CWE-078", r'''
+package handlers
+
+import (
+	"net/http"
+	"os/exec"
+
+	"github.com/gin-gonic/gin"
+)
+
+func Ping(c *gin.Context) {
+	host := c.Query("host")
+	if host == "" {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "host required"})
+		return
+	}
+	out, err := exec.Command("sh", "-c", "ping -c 3 "+host).CombinedOutput()
+	if err != nil {
+		c.JSON(http.StatusInternalServerError, gin.H{"error": err.Error(), "output": string(out)})
+		return
+	}
+	c.String(http.StatusOK, string(out))
+}
+''')
+
+add("go_v_echo_attach", "go", V, "CWE-022", r'''
+package api
+
+import (
+	"net/http"
+	"path/filepath"
+
+	"github.com/labstack/echo/v4"
+)
+
+const exportDir = "/var/lib/app/exports"
+
+func DownloadExport(c echo.Context) error {
+	name := c.QueryParam("file")
+	if name == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "file required")
+	}
+	return c.Attachment(filepath.Join(exportDir, name), name)
+}
+''')
+
+add("go_v_text_template", "go", V, "CWE-079", r'''
+package web
+
+import (
+	"net/http"
+	"text/template"
+)
+
+var greetTmpl = template.Must(template.New("greet").Parse(`<html><body><h1>Welcome back, {{.Name}}!</h1></body></html>`))
+
+func Greet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	data := struct{ Name string }{Name: r.URL.Query().Get("name")}
+	greetTmpl.Execute(w, data)
+}
+''')
+
+add("go_v_md5_password", "go", V, "CWE-328", r'''
+package auth
+
+import (
+	"crypto/md5"
+	"database/sql"
+	"encoding/hex"
+)
+
+type Service struct{ DB *sql.DB }
+
+func hashPassword(pw string) string {
+	sum := md5.Sum([]byte(pw))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) Register(email, pw string) error {
+	_, err := s.DB.Exec("INSERT INTO users (email, password_hash) VALUES ($1, $2)", email, hashPassword(pw))
+	return err
+}
+''')
+
+add("go_v_mathrand_session", "go", V, "CWE-338", r'''
+package tokens
+
+import (
+	"math/rand"
+	"time"
+)
+
+const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+type Generator struct {
+	rnd *rand.Rand
+}
+
+func NewGenerator() *Generator {
+	return &Generator{rnd: rand.New(rand.NewSource(time.Now().UnixNano()))}
+}
+
+// SessionID returns a new session identifier for a logged-in user.
+func (g *Generator) SessionID() string {
+	b := make([]byte, 32)
+	for i := range b {
+		b[i] = letters[g.rnd.Intn(len(letters))]
+	}
+	return string(b)
+}
+''')
+
+add("go_v_skip_verify", "go", V, "CWE-295", r'''
+package client
+
+import (
+	"crypto/tls"
+	"net/http"
+	"time"
+)
+
+func NewInventoryClient() *http.Client {
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
+		MaxIdleConnsPerHost: 10,
+	}
+	return &http.Client{Transport: tr, Timeout: 15 * time.Second}
+}
+''')
+
+add("go_v_gin_next", "go", V, "CWE-601", r'''
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+func LoginCallback(c *gin.Context) {
+	next := c.DefaultQuery("next", "/dashboard")
+	if !strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "http") {
+		next = "/" + next
+	}
+	c.SetCookie("logged_in", "1", 3600, "/", "", true, true)
+	c.Redirect(http.StatusFound, next)
+}
+''')
+
+add("go_v_world_perms", "go", V, "CWE-732", r'''
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+)
+
+type Credentials struct {
+	APIKey    string `json:"api_key"`
+	APISecret string `json:"api_secret"`
+}
+
+func SaveCredentials(dir string, c Credentials) error {
+	if err := os.MkdirAll(dir, 0777); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "credentials.json"), data, 0666)
+}
+''')
+
+add("go_s_gorm_params", "go", S, "CWE-089", r'''
+package repo
+
+import "gorm.io/gorm"
+
+type Order struct {
+	ID         uint
+	CustomerID uint
+	Status     string
+}
+
+type OrderRepo struct{ db *gorm.DB }
+
+var sortable = map[string]string{
+	"newest": "created_at DESC",
+	"oldest": "created_at ASC",
+	"total":  "total DESC",
+}
+
+func (r *OrderRepo) List(customerID uint, status, sort string) ([]Order, error) {
+	order, ok := sortable[sort]
+	if !ok {
+		order = "created_at DESC"
+	}
+	var out []Order
+	q := r.db.Where("customer_id = ?", customerID)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	err := q.Order(order).Find(&out).Error
+	return out, err
+}
+''')
+
+add("go_s_chi_traceroute", "go", S, "CWE-078", r'''
+package handlers
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os/exec"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+)
+
+func Traceroute(w http.ResponseWriter, r *http.Request) {
+	ip := net.ParseIP(chi.URLParam(r, "ip"))
+	if ip == nil {
+		http.Error(w, "invalid ip", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "traceroute", "-n", ip.String()).Output()
+	if err != nil {
+		http.Error(w, "traceroute failed", http.StatusBadGateway)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write(out)
+}
+''')
+
+add("go_s_safe_path", "go", S, "CWE-022", r'''
+package files
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+type Server struct{ Root string }
+
+func (s *Server) safePath(name string) (string, error) {
+	root, err := filepath.Abs(s.Root)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, filepath.Clean("/"+name))
+	rel, err := filepath.Rel(root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", errors.New("invalid path")
+	}
+	return p, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p, err := s.safePath(r.URL.Query().Get("name"))
+	if err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeContent(w, r, filepath.Base(p), fi.ModTime(), f)
+}
+''')
+
+add("go_s_crypto_token", "go", S, "CWE-338", r'''
+package tokens
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+)
+
+// NewResetToken returns a URL-safe password reset token.
+func NewResetToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+''')
+
+add("go_s_echo_allowlist", "go", S, "CWE-918", r'''
+package proxy
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+var allowedHosts = map[string]bool{"api.github.com": true, "status.example.com": true}
+
+var client = &http.Client{
+	Timeout: 10 * time.Second,
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		return http.ErrUseLastResponse
+	},
+}
+
+func FetchStatus(c echo.Context) error {
+	u, err := url.Parse(c.QueryParam("url"))
+	if err != nil || u.Scheme != "https" || u.Port() != "" || !allowedHosts[u.Hostname()] {
+		return echo.NewHTTPError(http.StatusBadRequest, "url not allowed")
+	}
+	resp, err := client.Get(u.String())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadGateway, "upstream error")
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return c.Blob(resp.StatusCode, "application/json", body)
+}
+''')
+
+add("go_s_env_dsn", "go", S, "CWE-798", r'''
+package db
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+
+	_ "github.com/lib/pq"
+)
+
+func Open() (*sql.DB, error) {
+	pass := os.Getenv("PGPASSWORD")
+	if pass == "" {
+		return nil, fmt.Errorf("PGPASSWORD not set")
+	}
+	dsn := fmt.Sprintf("host=%s user=%s password=%s dbname=%s sslmode=verify-full",
+		os.Getenv("PGHOST"), os.Getenv("PGUSER"), pass, os.Getenv("PGDATABASE"))
+	return sql.Open("postgres", dsn)
+}
+''')
+
+
+# What the oracle still labels wrong, with the reason: {case_id: why}. All from the second held-out set.
+KNOWN_MISSES: dict[str, str] = {
+    'py_v_asyncpg_order': 'ORDER BY column and direction formatted into asyncpg SQL (CWE-089)',
+    'py_v_aiohttp_path': 'pathlib DOCS_ROOT / request.query[...] served without a containment check (CWE-022)',
+    'py_v_ssrf_preview': 'Django request.GET URL fetched after a scheme-only check (CWE-918)',
+    'py_s_filters_params': 'false alarm: column names from a fixed allowlist in an f-string, values bound (CWE-089)',
+    'py_s_django_next': 'false alarm: redirect after url_has_allowed_host_and_scheme (CWE-601)',
+    'js_v_spawn_shell': 'spawn(`... ${name} ...`, {shell: true}) (CWE-078)',
+    'js_v_fastify_path': 'path.join(dir, decodeURIComponent(params.name)) without a check (CWE-022)',
+    'js_s_lodash_escape': 'false alarm: lodash <%- %> escapes; the outer template only joins escaped rows (CWE-079)',
+    'c_v_pkt_memcpy': 'memcpy length from a packet header into a fixed buffer (CWE-787)',
+    'c_v_token_offbyone': 'loop bound (d - dst) <= dstsz writes one byte past the buffer (CWE-787)',
+    'c_v_tlv_overread': 'TLV walk reads p[1] and the value without checking they fit before end (CWE-125)',
+    'go_v_echo_attach': 'filepath.Join(dir, c.QueryParam(...)) in echo, no containment check (CWE-022)',
+    'go_v_text_template': 'text/template output served as text/html (CWE-079)',
+    'go_v_md5_password': 'md5.Sum over a password (CWE-328)',
+    'go_v_mathrand_session': 'math/rand session ids (CWE-338)',
+    'go_v_gin_next': 'gin c.Redirect after a prefix check that lets //host and https:// through (CWE-601)',
+    'go_s_gorm_params': 'false alarm: gorm values bound with ?, Order() from a fixed map (CWE-089)',
+}
