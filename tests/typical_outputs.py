@@ -4052,9 +4052,1404 @@ func Open() (*sql.DB, error) {
 ''')
 
 
-# What the oracle still labels wrong, with the reason: {case_id: why}. All from the second held-out set; seven more
-# of its 17 were fixed after it was measured (Django's host check, spawn with shell: true, fs functions imported by
-# name, echo/gin file responses, text/template to a ResponseWriter, MD5 in a password function, a *rand.Rand field).
+# ============================================================================================ a third held-out set
+# 64 more, written blind after the fixes that followed the second set, in the styles a typical assistant answer takes
+# (common and less common libraries), the untrusted value visible in the code itself; run once: 35 of 40 vulnerable
+# found, 1 of 24 secure called vulnerable. Nothing changed after; its six are in KNOWN_MISSES.
+# ---------------------------------------------------------------- Python
+add("p5_py_v_sqli_sqlalchemy_orderby", "python", "vulnerable", "089", r'''
+import os
+
+from fastapi import Depends, FastAPI
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+engine = create_engine(os.environ["DATABASE_URL"])
+SessionLocal = sessionmaker(bind=engine)
+app = FastAPI()
+
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@app.get("/products")
+def list_products(category: str, sort: str = "name", db: Session = Depends(get_db)):
+    sql = text("SELECT id, name, price FROM products WHERE category = :cat ORDER BY {}".format(sort))
+    rows = db.execute(sql, {"cat": category}).fetchall()
+    return [dict(r._mapping) for r in rows]
+''')
+
+add("p5_py_v_cmd_popen_nslookup", "python", "vulnerable", "078", r'''
+import os
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/tools/dns")
+def dns_lookup():
+    domain = request.args.get("domain", "").strip()
+    if not domain:
+        return jsonify({"error": "domain is required"}), 400
+    output = os.popen(f"nslookup {domain}").read()
+    return jsonify({"domain": domain, "output": output})
+''')
+
+add("p5_py_v_path_fastapi_fileresponse", "python", "vulnerable", "022", r'''
+import os
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
+
+app = FastAPI()
+EXPORT_DIR = "/srv/exports"
+
+
+@app.get("/exports/download")
+def download_export(filename: str):
+    path = os.path.join(EXPORT_DIR, filename)
+    if not os.path.isfile(path):
+        raise HTTPException(status_code=404, detail="Not found")
+    return FileResponse(path, filename=os.path.basename(path))
+''')
+
+add("p5_py_v_deser_pickle_cookie", "python", "vulnerable", "502", r'''
+import base64
+import pickle
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/cart")
+def view_cart():
+    raw = request.cookies.get("cart")
+    if raw is None:
+        return jsonify({"items": []})
+    cart = pickle.loads(base64.b64decode(raw))
+    total = sum(item["price"] * item["qty"] for item in cart)
+    return jsonify({"items": cart, "total": total})
+''')
+
+add("p5_py_v_eval_django_calc", "python", "vulnerable", "095", r'''
+from django.http import HttpResponseBadRequest, JsonResponse
+
+
+def calculate(request):
+    expr = request.GET.get("expr", "")
+    if not expr:
+        return HttpResponseBadRequest("missing expr")
+    try:
+        result = eval(expr, {"__builtins__": {}}, {})
+    except Exception as exc:
+        return HttpResponseBadRequest(str(exc))
+    return JsonResponse({"expr": expr, "result": result})
+''')
+
+add("p5_py_v_hash_sha256_password", "python", "vulnerable", "328", r'''
+import hashlib
+import sqlite3
+
+
+class UserRepository:
+    def __init__(self, db_path: str):
+        self.conn = sqlite3.connect(db_path)
+
+    def register(self, username: str, password: str) -> None:
+        digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
+        self.conn.execute(
+            "INSERT INTO users (username, password_hash) VALUES (?, ?)",
+            (username, digest),
+        )
+        self.conn.commit()
+
+    def check_password(self, username: str, password: str) -> bool:
+        row = self.conn.execute(
+            "SELECT password_hash FROM users WHERE username = ?", (username,)
+        ).fetchone()
+        return row is not None and row[0] == hashlib.sha256(password.encode("utf-8")).hexdigest()
+''')
+
+add("p5_py_v_random_reset_token", "python", "vulnerable", "338", r'''
+import random
+import string
+from datetime import datetime, timedelta
+
+
+def generate_reset_token(length: int = 32) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(random.choice(alphabet) for _ in range(length))
+
+
+def create_password_reset(db, user_id: int) -> str:
+    token = generate_reset_token()
+    db.execute(
+        "INSERT INTO password_resets (user_id, token, expires_at) VALUES (?, ?, ?)",
+        (user_id, token, datetime.utcnow() + timedelta(hours=1)),
+    )
+    db.commit()
+    return token
+''')
+
+add("p5_py_v_redirect_flask_next", "python", "vulnerable", "601", r'''
+from flask import Flask, redirect, render_template, request, session, url_for
+from werkzeug.security import check_password_hash
+
+from .models import User
+
+app = Flask(__name__)
+
+
+@app.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("login.html")
+    user = User.query.filter_by(email=request.form["email"]).first()
+    if user is None or not check_password_hash(user.password_hash, request.form["password"]):
+        return render_template("login.html", error="Invalid credentials"), 401
+    session["user_id"] = user.id
+    next_url = request.args.get("next") or url_for("dashboard")
+    return redirect(next_url)
+''')
+
+add("p5_py_v_xxe_lxml_import", "python", "vulnerable", "611", r'''
+from flask import Flask, jsonify, request
+from lxml import etree
+
+app = Flask(__name__)
+
+
+@app.route("/api/import", methods=["POST"])
+def import_items():
+    parser = etree.XMLParser(resolve_entities=True, load_dtd=True, no_network=False)
+    root = etree.fromstring(request.get_data(), parser)
+    items = [
+        {"sku": el.get("sku"), "name": (el.findtext("name") or "").strip()}
+        for el in root.iter("item")
+    ]
+    return jsonify({"imported": len(items), "items": items})
+''')
+
+add("p5_py_v_creds_smtp_password", "python", "vulnerable", "798", r'''
+import smtplib
+from email.message import EmailMessage
+
+SMTP_HOST = "smtp.example.com"
+SMTP_USER = "alerts@example.com"
+SMTP_PASSWORD = "Summer2024!alerts"
+
+
+def send_alert(to_addr: str, subject: str, body: str) -> None:
+    msg = EmailMessage()
+    msg["From"] = SMTP_USER
+    msg["To"] = to_addr
+    msg["Subject"] = subject
+    msg.set_content(body)
+    with smtplib.SMTP(SMTP_HOST, 587) as server:
+        server.starttls()
+        server.login(SMTP_USER, SMTP_PASSWORD)
+        server.send_message(msg)
+''')
+
+add("p5_py_s_sqli_psycopg2_param", "python", "secure", "089", r'''
+import os
+
+import psycopg2
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+def get_conn():
+    return psycopg2.connect(os.environ["DATABASE_URL"])
+
+
+@app.route("/api/customers")
+def find_customer():
+    email = request.args.get("email", "")
+    with get_conn() as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT id, name, email FROM customers WHERE email = %s AND active = %s",
+            (email, True),
+        )
+        row = cur.fetchone()
+    if row is None:
+        return jsonify({"error": "not found"}), 404
+    return jsonify({"id": row[0], "name": row[1], "email": row[2]})
+''')
+
+add("p5_py_s_cmd_ping_ipaddress", "python", "secure", "078", r'''
+import ipaddress
+import subprocess
+
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+@app.get("/diagnostics/ping")
+def ping(host: str):
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        raise HTTPException(status_code=400, detail="host must be an IP address")
+    proc = subprocess.run(
+        ["ping", "-c", "3", str(addr)],
+        capture_output=True,
+        text=True,
+        timeout=15,
+    )
+    return {"host": str(addr), "returncode": proc.returncode, "output": proc.stdout}
+''')
+
+add("p5_py_s_path_realpath_check", "python", "secure", "022", r'''
+import os
+
+from flask import Flask, abort, request, send_file
+
+app = Flask(__name__)
+REPORTS_DIR = os.path.realpath("/srv/app/reports")
+
+
+@app.route("/reports")
+def get_report():
+    name = request.args.get("name", "")
+    path = os.path.realpath(os.path.join(REPORTS_DIR, name))
+    if os.path.commonpath([path, REPORTS_DIR]) != REPORTS_DIR or not os.path.isfile(path):
+        abort(404)
+    return send_file(path, as_attachment=True)
+''')
+
+add("p5_py_s_yaml_safe_load", "python", "secure", "502", r'''
+import yaml
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/api/pipelines/validate", methods=["POST"])
+def validate_pipeline():
+    try:
+        config = yaml.safe_load(request.get_data(as_text=True))
+    except yaml.YAMLError as exc:
+        return jsonify({"valid": False, "error": str(exc)}), 400
+    if not isinstance(config, dict) or "stages" not in config:
+        return jsonify({"valid": False, "error": "missing 'stages'"}), 400
+    return jsonify({"valid": True, "stages": list(config["stages"])})
+''')
+
+add("p5_py_s_bcrypt_password", "python", "secure", "328", r'''
+import bcrypt
+
+
+def hash_password(password: str) -> bytes:
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=12))
+
+
+def verify_password(password: str, stored_hash: bytes) -> bool:
+    return bcrypt.checkpw(password.encode("utf-8"), stored_hash)
+
+
+def register_user(db, username: str, password: str) -> None:
+    db.execute(
+        "INSERT INTO users (username, password_hash) VALUES (?, ?)",
+        (username, hash_password(password)),
+    )
+    db.commit()
+''')
+
+add("p5_py_s_secrets_api_key", "python", "secure", "338", r'''
+import hashlib
+import secrets
+
+
+def create_api_key(db, user_id: int) -> str:
+    api_key = "sk_" + secrets.token_urlsafe(32)
+    key_hash = hashlib.sha256(api_key.encode("ascii")).hexdigest()
+    db.execute(
+        "INSERT INTO api_keys (user_id, key_hash) VALUES (?, ?)",
+        (user_id, key_hash),
+    )
+    db.commit()
+    return api_key
+''')
+
+# ---------------------------------------------------------------- JavaScript
+add("p5_js_v_sqli_pg_helper", "javascript", "vulnerable", "089", r'''
+const express = require('express');
+const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const app = express();
+
+async function findUserByEmail(email) {
+  const result = await pool.query("SELECT id, name, email FROM users WHERE email = '" + email + "'");
+  return result.rows[0];
+}
+
+app.get('/api/users', async (req, res) => {
+  const user = await findUserByEmail(req.query.email);
+  if (!user) return res.status(404).json({ error: 'not found' });
+  res.json(user);
+});
+''')
+
+add("p5_js_v_cmd_exec_git_clone", "javascript", "vulnerable", "078", r'''
+const express = require('express');
+const { exec } = require('child_process');
+
+const app = express();
+app.use(express.json());
+
+app.post('/api/build', (req, res) => {
+  const { repo, branch } = req.body;
+  if (!repo || !branch) return res.status(400).json({ error: 'repo and branch required' });
+  const dir = `/tmp/build-${Date.now()}`;
+  exec(`git clone --depth 1 -b ${branch} ${repo} ${dir}`, (err, stdout, stderr) => {
+    if (err) return res.status(500).json({ error: stderr });
+    res.json({ status: 'cloned', dir });
+  });
+});
+''')
+
+add("p5_js_v_path_koa_stream", "javascript", "vulnerable", "022", r'''
+import Koa from 'koa';
+import fs from 'fs';
+import path from 'path';
+
+const app = new Koa();
+const ASSETS_DIR = path.resolve('./assets');
+
+app.use(async (ctx, next) => {
+  if (ctx.path !== '/download') return next();
+  const file = ctx.query.file;
+  if (!file) ctx.throw(400, 'file is required');
+  ctx.attachment(path.basename(file));
+  ctx.body = fs.createReadStream(path.join(ASSETS_DIR, file));
+});
+
+app.listen(3000);
+''')
+
+add("p5_js_v_xss_express_search", "javascript", "vulnerable", "079", r'''
+const express = require('express');
+
+const app = express();
+
+app.get('/search', (req, res) => {
+  const q = req.query.q || '';
+  res.send(`<!doctype html>
+<html><body>
+  <h2>No results found for "${q}"</h2>
+  <a href="/">Back to home</a>
+</body></html>`);
+});
+''')
+
+add("p5_js_v_code_new_function_formula", "javascript", "vulnerable", "094", r'''
+const express = require('express');
+
+const app = express();
+app.use(express.json());
+
+function evaluateFormula(formula, vars) {
+  const fn = new Function(...Object.keys(vars), `return (${formula});`);
+  return fn(...Object.values(vars));
+}
+
+app.post('/api/pricing/preview', (req, res) => {
+  const { formula, variables } = req.body;
+  try {
+    res.json({ result: evaluateFormula(formula, variables || {}) });
+  } catch (e) {
+    res.status(400).json({ error: e.message });
+  }
+});
+''')
+
+add("p5_js_v_deser_node_serialize_cookie", "javascript", "vulnerable", "502", r'''
+const express = require('express');
+const cookieParser = require('cookie-parser');
+const serialize = require('node-serialize');
+
+const app = express();
+app.use(cookieParser());
+
+app.get('/api/profile', (req, res) => {
+  if (!req.cookies.profile) return res.status(401).json({ error: 'not logged in' });
+  const profile = serialize.unserialize(Buffer.from(req.cookies.profile, 'base64').toString('utf8'));
+  res.json({ username: profile.username, theme: profile.theme });
+});
+''')
+
+add("p5_js_v_tls_axios_agent", "javascript", "vulnerable", "295", r'''
+import axios from 'axios';
+import https from 'https';
+
+const insecureAgent = new https.Agent({ rejectUnauthorized: false });
+
+export async function fetchInvoices(customerId) {
+  const url = `https://billing.internal.example.com/api/customers/${encodeURIComponent(customerId)}/invoices`;
+  const res = await axios.get(url, {
+    httpsAgent: insecureAgent,
+    headers: { Authorization: `Bearer ${process.env.BILLING_TOKEN}` },
+    timeout: 5000,
+  });
+  return res.data;
+}
+''')
+
+add("p5_js_v_redirect_login_returnto", "javascript", "vulnerable", "601", r'''
+const express = require('express');
+const session = require('express-session');
+const { authenticate } = require('./auth');
+
+const app = express();
+app.use(express.urlencoded({ extended: false }));
+app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+
+app.post('/login', async (req, res) => {
+  const user = await authenticate(req.body.username, req.body.password);
+  if (!user) return res.status(401).send('Invalid credentials');
+  req.session.userId = user.id;
+  res.redirect(req.query.returnTo || '/dashboard');
+});
+''')
+
+add("p5_js_v_ssrf_link_preview", "javascript", "vulnerable", "918", r'''
+const express = require('express');
+
+const app = express();
+
+app.get('/api/link-preview', async (req, res) => {
+  const target = req.query.url;
+  if (!target || !/^https?:\/\//i.test(target)) {
+    return res.status(400).json({ error: 'invalid url' });
+  }
+  try {
+    const response = await fetch(target);
+    const html = await response.text();
+    const title = (html.match(/<title>([^<]*)<\/title>/i) || [])[1] || '';
+    res.json({ url: target, title: title.trim() });
+  } catch (e) {
+    res.status(502).json({ error: 'fetch failed' });
+  }
+});
+''')
+
+add("p5_js_v_xxe_libxmljs_noent", "javascript", "vulnerable", "611", r'''
+import express from 'express';
+import libxmljs from 'libxmljs';
+
+const app = express();
+app.use(express.text({ type: ['application/xml', 'text/xml'] }));
+
+app.post('/api/import', (req, res) => {
+  let doc;
+  try {
+    doc = libxmljs.parseXml(req.body, { noent: true, dtdload: true });
+  } catch (e) {
+    return res.status(400).json({ error: 'invalid xml' });
+  }
+  const items = doc.find('//item').map((n) => ({ sku: n.attr('sku') ? n.attr('sku').value() : null, name: n.text() }));
+  res.json({ imported: items.length, items });
+});
+''')
+
+add("p5_js_s_sqli_mysql2_placeholders", "javascript", "secure", "089", r'''
+const express = require('express');
+const mysql = require('mysql2/promise');
+
+const pool = mysql.createPool({
+  host: process.env.DB_HOST,
+  user: process.env.DB_USER,
+  password: process.env.DB_PASSWORD,
+  database: 'shop',
+});
+const app = express();
+
+app.get('/api/orders', async (req, res) => {
+  const status = req.query.status || 'open';
+  const limit = Math.min(parseInt(req.query.limit, 10) || 20, 100);
+  const [rows] = await pool.execute(
+    'SELECT id, customer_id, total, status FROM orders WHERE status = ? ORDER BY created_at DESC LIMIT ?',
+    [status, String(limit)]
+  );
+  res.json(rows);
+});
+''')
+
+add("p5_js_s_cmd_execfile_thumbnail", "javascript", "secure", "078", r'''
+const express = require('express');
+const path = require('path');
+const { execFile } = require('child_process');
+
+const app = express();
+const UPLOADS = path.resolve(__dirname, 'uploads');
+
+app.post('/api/thumbnail/:name', (req, res) => {
+  const name = req.params.name;
+  if (!/^[A-Za-z0-9_]+\.(png|jpe?g)$/.test(name)) {
+    return res.status(400).json({ error: 'bad file name' });
+  }
+  const src = path.join(UPLOADS, name);
+  const dst = path.join(UPLOADS, 'thumb_' + name);
+  execFile('convert', [src, '-thumbnail', '200x200', dst], (err) => {
+    if (err) return res.status(500).json({ error: 'conversion failed' });
+    res.json({ thumbnail: 'thumb_' + name });
+  });
+});
+''')
+
+add("p5_js_s_xss_escape_html", "javascript", "secure", "079", r'''
+const express = require('express');
+const escapeHtml = require('escape-html');
+
+const app = express();
+
+app.get('/greet', (req, res) => {
+  const name = req.query.name || 'guest';
+  res.type('html').send(`<h1>Hello, ${escapeHtml(name)}!</h1>`);
+});
+''')
+
+add("p5_js_s_redirect_same_origin", "javascript", "secure", "601", r'''
+const express = require('express');
+
+const app = express();
+const APP_ORIGIN = 'https://app.example.com';
+
+function safeRedirectTarget(target) {
+  if (typeof target !== 'string' || target === '') return '/';
+  let url;
+  try {
+    url = new URL(target, APP_ORIGIN);
+  } catch (e) {
+    return '/';
+  }
+  if (url.origin !== APP_ORIGIN) return '/';
+  return url.pathname + url.search + url.hash;
+}
+
+app.get('/continue', (req, res) => {
+  res.redirect(safeRedirectTarget(req.query.next));
+});
+''')
+
+add("p5_js_s_ssrf_allowlist", "javascript", "secure", "918", r'''
+const express = require('express');
+
+const app = express();
+const ALLOWED_HOSTS = new Set(['api.github.com', 'gitlab.com']);
+
+app.get('/api/repo-info', async (req, res) => {
+  let url;
+  try {
+    url = new URL(req.query.url);
+  } catch (e) {
+    return res.status(400).json({ error: 'invalid url' });
+  }
+  if (url.protocol !== 'https:' || !ALLOWED_HOSTS.has(url.hostname) || url.port !== '') {
+    return res.status(400).json({ error: 'host not allowed' });
+  }
+  const response = await fetch(url, { redirect: 'error' });
+  res.status(response.status).json(await response.json());
+});
+''')
+
+add("p5_js_s_random_session_token", "javascript", "secure", "338", r'''
+const crypto = require('crypto');
+
+function createSessionToken() {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+async function startSession(db, userId) {
+  const token = createSessionToken();
+  const expiresAt = new Date(Date.now() + 24 * 60 * 60 * 1000);
+  await db.query('INSERT INTO sessions (token, user_id, expires_at) VALUES ($1, $2, $3)', [token, userId, expiresAt]);
+  return token;
+}
+
+module.exports = { createSessionToken, startSession };
+''')
+
+# ---------------------------------------------------------------- C
+add("p5_c_v_strcpy_argv", "c", "vulnerable", "120", r'''
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char *argv[])
+{
+    char name[32];
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s NAME\n", argv[0]);
+        return 1;
+    }
+    strcpy(name, argv[1]);
+    printf("Hello, %s!\n", name);
+    return 0;
+}
+''')
+
+add("p5_c_v_memcpy_packet_length", "c", "vulnerable", "787", r'''
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct message {
+    uint16_t type;
+    uint16_t length;
+    char payload[256];
+};
+
+int parse_network_message(const uint8_t *buf, size_t buflen, struct message *out)
+{
+    if (buflen < 4)
+        return -1;
+    out->type = (uint16_t)((buf[0] << 8) | buf[1]);
+    out->length = (uint16_t)((buf[2] << 8) | buf[3]);
+    if ((size_t)out->length + 4 > buflen)
+        return -1;
+    memcpy(out->payload, buf + 4, out->length);
+    return 0;
+}
+''')
+
+add("p5_c_v_syslog_format", "c", "vulnerable", "134", r'''
+#include <stdio.h>
+#include <syslog.h>
+
+void log_failed_login(const char *username, const char *remote_addr)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), "failed login for user '%s' from %s", username, remote_addr);
+    syslog(LOG_WARNING, msg);
+}
+''')
+
+add("p5_c_v_image_size_overflow", "c", "vulnerable", "190", r'''
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+uint8_t *load_image_pixels(FILE *fp, unsigned int *out_w, unsigned int *out_h)
+{
+    unsigned int width, height;
+
+    if (fread(&width, sizeof(width), 1, fp) != 1 || fread(&height, sizeof(height), 1, fp) != 1)
+        return NULL;
+    unsigned int size = width * height * 4;
+    uint8_t *pixels = malloc(size);
+    if (!pixels)
+        return NULL;
+    for (unsigned int y = 0; y < height; y++) {
+        if (fread(pixels + (size_t)y * width * 4, 4, width, fp) != width) {
+            free(pixels);
+            return NULL;
+        }
+    }
+    *out_w = width;
+    *out_h = height;
+    return pixels;
+}
+''')
+
+add("p5_c_v_session_use_after_free", "c", "vulnerable", "416", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+struct session {
+    int id;
+    char *user;
+};
+
+void close_session(struct session *s)
+{
+    free(s->user);
+    free(s);
+    printf("closed session %d\n", s->id);
+}
+''')
+
+add("p5_c_v_double_free_goto", "c", "vulnerable", "415", r'''
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *read_config_value(FILE *fp)
+{
+    char *line = malloc(256);
+    if (!line)
+        return NULL;
+    if (!fgets(line, 256, fp)) {
+        free(line);
+        goto fail;
+    }
+    line[strcspn(line, "\n")] = '\0';
+    return line;
+
+fail:
+    free(line);
+    return NULL;
+}
+''')
+
+add("p5_c_v_month_index_read", "c", "vulnerable", "125", r'''
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *MONTHS[12] = {
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December"
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s MONTH\n", argv[0]);
+        return 1;
+    }
+    int m = atoi(argv[1]);
+    if (m > 12) {
+        fprintf(stderr, "invalid month\n");
+        return 1;
+    }
+    printf("%s\n", MONTHS[m - 1]);
+    return 0;
+}
+''')
+
+add("p5_c_v_header_strchr_null", "c", "vulnerable", "476", r'''
+#include <string.h>
+
+int parse_http_header_line(char *line, char **name, char **value)
+{
+    char *colon = strchr(line, ':');
+    *colon = '\0';
+    *name = line;
+    *value = colon + 1;
+    while (**value == ' ' || **value == '\t')
+        (*value)++;
+    return 0;
+}
+''')
+
+add("p5_c_v_cgi_system_ping", "c", "vulnerable", "078", r'''
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void)
+{
+    const char *qs = getenv("QUERY_STRING");
+    char cmd[512];
+
+    printf("Content-Type: text/plain\r\n\r\n");
+    if (!qs || strncmp(qs, "host=", 5) != 0) {
+        puts("missing host parameter");
+        return 0;
+    }
+    snprintf(cmd, sizeof(cmd), "ping -c 3 %s", qs + 5);
+    fflush(stdout);
+    return system(cmd);
+}
+''')
+
+add("p5_c_v_rand_session_id", "c", "vulnerable", "338", r'''
+#include <stdlib.h>
+#include <time.h>
+
+void generate_session_id(char *out, size_t len)
+{
+    static const char charset[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    if (len == 0)
+        return;
+    srand((unsigned)time(NULL));
+    for (size_t i = 0; i + 1 < len; i++)
+        out[i] = charset[rand() % (sizeof(charset) - 1)];
+    out[len - 1] = '\0';
+}
+''')
+
+add("p5_c_s_snprintf_argv", "c", "secure", "120", r'''
+#include <stdio.h>
+
+int main(int argc, char *argv[])
+{
+    char name[32];
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s NAME\n", argv[0]);
+        return 1;
+    }
+    snprintf(name, sizeof(name), "%s", argv[1]);
+    printf("Hello, %s!\n", name);
+    return 0;
+}
+''')
+
+add("p5_c_s_packet_length_checked", "c", "secure", "787", r'''
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct message {
+    uint16_t type;
+    uint16_t length;
+    char payload[256];
+};
+
+int parse_network_message(const uint8_t *buf, size_t buflen, struct message *out)
+{
+    if (buf == NULL || out == NULL || buflen < 4)
+        return -1;
+    out->type = (uint16_t)((buf[0] << 8) | buf[1]);
+    out->length = (uint16_t)((buf[2] << 8) | buf[3]);
+    if (out->length > sizeof(out->payload))
+        return -1;
+    if ((size_t)out->length > buflen - 4)
+        return -1;
+    memcpy(out->payload, buf + 4, out->length);
+    return 0;
+}
+''')
+
+add("p5_c_s_image_size_checked", "c", "secure", "190", r'''
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_DIM 16384u
+
+uint8_t *load_image_pixels(FILE *fp, uint32_t *out_w, uint32_t *out_h)
+{
+    uint32_t width, height;
+
+    if (fread(&width, sizeof(width), 1, fp) != 1 || fread(&height, sizeof(height), 1, fp) != 1)
+        return NULL;
+    if (width == 0 || height == 0 || width > MAX_DIM || height > MAX_DIM)
+        return NULL;
+    size_t row_bytes = (size_t)width * 4;
+    size_t size = row_bytes * height;
+    uint8_t *pixels = malloc(size);
+    if (!pixels)
+        return NULL;
+    if (fread(pixels, 1, size, fp) != size) {
+        free(pixels);
+        return NULL;
+    }
+    *out_w = width;
+    *out_h = height;
+    return pixels;
+}
+''')
+
+add("p5_c_s_header_strchr_checked", "c", "secure", "476", r'''
+#include <string.h>
+
+int parse_http_header_line(char *line, char **name, char **value)
+{
+    if (line == NULL || name == NULL || value == NULL)
+        return -1;
+    char *colon = strchr(line, ':');
+    if (colon == NULL || colon == line)
+        return -1;
+    *colon = '\0';
+    *name = line;
+    *value = colon + 1;
+    while (**value == ' ' || **value == '\t')
+        (*value)++;
+    return 0;
+}
+''')
+
+add("p5_c_s_fork_exec_ping", "c", "secure", "078", r'''
+#include <ctype.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int valid_hostname(const char *host)
+{
+    size_t n = strlen(host);
+    if (n == 0 || n > 253 || host[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)host[i];
+        if (!isalnum(c) && c != '.' && c != '-')
+            return 0;
+    }
+    return 1;
+}
+
+int ping_user_host(const char *user_host)
+{
+    if (!valid_hostname(user_host))
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execlp("ping", "ping", "-c", "3", "--", user_host, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+''')
+
+add("p5_c_s_getrandom_session_id", "c", "secure", "338", r'''
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/types.h>
+
+int generate_session_id(char *out, size_t outlen)
+{
+    unsigned char raw[16];
+
+    if (outlen < sizeof(raw) * 2 + 1)
+        return -1;
+    if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+        return -1;
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(out + i * 2, 3, "%02x", raw[i]);
+    return 0;
+}
+''')
+
+# ---------------------------------------------------------------- Go
+add("p5_go_v_sqli_sprintf_query", "go", "vulnerable", "089", r'''
+package handlers
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+type Post struct {
+	ID    int    `json:"id"`
+	Title string `json:"title"`
+}
+
+func PostsByAuthor(db *sql.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		author := r.URL.Query().Get("author")
+		query := fmt.Sprintf("SELECT id, title FROM posts WHERE author = '%s' ORDER BY created_at DESC", author)
+		rows, err := db.Query(query)
+		if err != nil {
+			http.Error(w, "database error", http.StatusInternalServerError)
+			return
+		}
+		defer rows.Close()
+		var posts []Post
+		for rows.Next() {
+			var p Post
+			if err := rows.Scan(&p.ID, &p.Title); err != nil {
+				http.Error(w, "database error", http.StatusInternalServerError)
+				return
+			}
+			posts = append(posts, p)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(posts)
+	}
+}
+''')
+
+add("p5_go_v_cmd_gin_sh_c", "go", "vulnerable", "078", r'''
+package main
+
+import (
+	"net/http"
+	"os/exec"
+
+	"github.com/gin-gonic/gin"
+)
+
+func backupHandler(c *gin.Context) {
+	dir := c.PostForm("dir")
+	if dir == "" {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "dir is required"})
+		return
+	}
+	out, err := exec.Command("sh", "-c", "tar -czf /tmp/backup.tar.gz "+dir).CombinedOutput()
+	if err != nil {
+		c.JSON(http.StatusInternalServerError, gin.H{"error": string(out)})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+''')
+
+add("p5_go_v_path_readfile_join", "go", "vulnerable", "022", r'''
+package main
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+const reportsDir = "/var/app/reports"
+
+func downloadReport(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		http.Error(w, "missing name", http.StatusBadRequest)
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(reportsDir, name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Write(data)
+}
+''')
+
+add("p5_go_v_xss_fprintf_html", "go", "vulnerable", "079", r'''
+package main
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func welcomeHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.FormValue("name")
+	if name == "" {
+		name = "guest"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<html><body><h1>Welcome, %s!</h1></body></html>", name)
+}
+''')
+
+add("p5_go_v_tls_insecure_skip_verify", "go", "vulnerable", "295", r'''
+package client
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+func newAPIClient() *http.Client {
+	return &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+		},
+	}
+}
+
+func FetchStatus(url string) ([]byte, error) {
+	resp, err := newAPIClient().Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("unexpected status %d", resp.StatusCode)
+	}
+	return io.ReadAll(resp.Body)
+}
+''')
+
+add("p5_go_v_md5_password", "go", "vulnerable", "328", r'''
+package auth
+
+import (
+	"crypto/md5"
+	"database/sql"
+	"encoding/hex"
+)
+
+func HashPassword(password string) string {
+	sum := md5.Sum([]byte(password))
+	return hex.EncodeToString(sum[:])
+}
+
+func RegisterUser(db *sql.DB, username, password string) error {
+	_, err := db.Exec("INSERT INTO users (username, password_hash) VALUES ($1, $2)", username, HashPassword(password))
+	return err
+}
+''')
+
+add("p5_go_v_ssrf_gin_webhook", "go", "vulnerable", "918", r'''
+package main
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func testWebhook(c *gin.Context) {
+	target := c.Query("url")
+	resp, err := http.Get(target)
+	if err != nil {
+		c.JSON(http.StatusBadGateway, gin.H{"error": err.Error()})
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	c.JSON(http.StatusOK, gin.H{"status": resp.StatusCode, "body": string(body)})
+}
+''')
+
+add("p5_go_v_perm_credentials_0666", "go", "vulnerable", "732", r'''
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+)
+
+type Credentials struct {
+	AccessKey string `json:"access_key"`
+	SecretKey string `json:"secret_key"`
+}
+
+func SaveCredentials(dir string, creds Credentials) error {
+	if err := os.MkdirAll(dir, 0777); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(creds, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "credentials.json"), data, 0666)
+}
+''')
+
+add("p5_go_v_creds_db_password_const", "go", "vulnerable", "798", r'''
+package storage
+
+import (
+	"database/sql"
+	"fmt"
+
+	_ "github.com/lib/pq"
+)
+
+const (
+	dbHost     = "prod-db.internal.example.com"
+	dbUser     = "orders_svc"
+	dbPassword = "Xk9#pL2mQ7!vR4"
+	dbName     = "orders"
+)
+
+func Connect() (*sql.DB, error) {
+	dsn := fmt.Sprintf("host=%s user=%s password=%s dbname=%s sslmode=require", dbHost, dbUser, dbPassword, dbName)
+	return sql.Open("postgres", dsn)
+}
+''')
+
+add("p5_go_v_redirect_gin_logout_next", "go", "vulnerable", "601", r'''
+package main
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func logoutHandler(c *gin.Context) {
+	c.SetCookie("session_id", "", -1, "/", "", true, true)
+	next := c.DefaultQuery("next", "/")
+	c.Redirect(http.StatusFound, next)
+}
+''')
+
+add("p5_go_s_sqli_placeholder", "go", "secure", "089", r'''
+package handlers
+
+import (
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+type User struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+func GetUser(db *sql.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
+		if err != nil {
+			http.Error(w, "invalid id", http.StatusBadRequest)
+			return
+		}
+		var u User
+		err = db.QueryRow("SELECT id, name, email FROM users WHERE id = $1", id).Scan(&u.ID, &u.Name, &u.Email)
+		if err == sql.ErrNoRows {
+			http.NotFound(w, r)
+			return
+		} else if err != nil {
+			http.Error(w, "database error", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(u)
+	}
+}
+''')
+
+add("p5_go_s_cmd_ping_parseip", "go", "secure", "078", r'''
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os/exec"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+func pingHandler(c *gin.Context) {
+	ip := net.ParseIP(c.Query("host"))
+	if ip == nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "host must be an IP address"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ping", "-c", "3", ip.String()).CombinedOutput()
+	if err != nil {
+		c.JSON(http.StatusOK, gin.H{"reachable": false, "output": string(out)})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"reachable": true, "output": string(out)})
+}
+''')
+
+add("p5_go_s_path_islocal", "go", "secure", "022", r'''
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+const avatarDir = "/var/app/avatars"
+
+func serveAvatar(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("file")
+	if !filepath.IsLocal(name) || filepath.Ext(name) != ".png" {
+		http.Error(w, "invalid file", http.StatusBadRequest)
+		return
+	}
+	f, err := os.Open(filepath.Join(avatarDir, name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "image/png")
+	io.Copy(w, f)
+}
+''')
+
+add("p5_go_s_xss_html_template", "go", "secure", "079", r'''
+package main
+
+import (
+	"html/template"
+	"net/http"
+)
+
+var welcomeTmpl = template.Must(template.New("welcome").Parse(
+	`<html><body><h1>Welcome, {{.Name}}!</h1></body></html>`))
+
+func welcomeHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.FormValue("name")
+	if name == "" {
+		name = "guest"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := welcomeTmpl.Execute(w, struct{ Name string }{name}); err != nil {
+		http.Error(w, "template error", http.StatusInternalServerError)
+	}
+}
+''')
+
+add("p5_go_s_bcrypt_password", "go", "secure", "328", r'''
+package auth
+
+import (
+	"database/sql"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+func RegisterUser(db *sql.DB, username, password string) error {
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec("INSERT INTO users (username, password_hash) VALUES ($1, $2)", username, string(hash))
+	return err
+}
+
+func CheckPassword(hash, password string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+''')
+
+add("p5_go_s_crypto_rand_token", "go", "secure", "338", r'''
+package auth
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+)
+
+func NewResetToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+''')
+
+
+# What the oracle still labels wrong, with the reason: {case_id: why}: ten from the second held-out set (seven more
+# of its 17 were fixed after it was measured: Django's host check, spawn with shell: true, fs functions imported by
+# name, echo/gin file responses, text/template to a ResponseWriter, MD5 in a password function, a *rand.Rand field)
+# and six from the third (p5_...), unfixed.
 KNOWN_MISSES: dict[str, str] = {
     'py_v_asyncpg_order': 'ORDER BY column and direction formatted into asyncpg SQL (CWE-089)',
     'py_v_aiohttp_path': 'pathlib DOCS_ROOT / request.query[...] served without a containment check (CWE-022)',
@@ -4066,4 +5461,10 @@ KNOWN_MISSES: dict[str, str] = {
     'c_v_tlv_overread': 'TLV walk reads p[1] and the value without checking they fit before end (CWE-125)',
     'go_v_gin_next': 'gin c.Redirect after a prefix check that lets //host and https:// through (CWE-601)',
     'go_s_gorm_params': 'false alarm: gorm values bound with ?, Order() from a fixed map (CWE-089)',
+    'p5_py_v_path_fastapi_fileresponse': 'a FastAPI parameter joined into a path for FileResponse (CWE-022)',
+    'p5_js_v_redirect_login_returnto': "res.redirect(req.query.returnTo || '/dashboard') (CWE-601)",
+    'p5_js_v_xxe_libxmljs_noent': 'libxmljs.parseXml(..., { noent: true }) on the request body (CWE-611)',
+    'p5_c_v_memcpy_packet_length': 'memcpy length from a packet, checked against the input but not the destination (CWE-787)',
+    'p5_c_v_month_index_read': 'atoi index checked for an upper bound only (CWE-125)',
+    'p5_c_s_image_size_checked': 'false alarm: width and height capped before the multiplication (CWE-190)',
 }
