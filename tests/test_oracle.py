@@ -617,7 +617,7 @@ def test_brackets_that_do_not_match_are_a_syntax_error_whatever_gcc_says(syntax_
     ("cpp", 'std::string f() {\n    return R"({[)";\n}\n'),
 ])
 def test_brackets_in_literals_comments_and_directives_do_not_count(language, code):
-    from tsp_utils.risk import bracket_mismatch
+    from tsp_utils.code import bracket_mismatch
 
     assert bracket_mismatch(code, language) is None
 

@@ -91,7 +91,7 @@ def test_stop_rule_reads_each_rows_new_text(tokenizer):
     assert code_line(0, enc("\n    # shell-quote it\n    x = quote(name)\n"))
     # with a statement shape per row: a block opened where the golden lines open none goes on to its close;
     # where the golden line opens one too, the branch ends with its first line
-    from tsp_utils.risk import SpliceTarget, StatementShape
+    from tsp_utils.code import SpliceTarget, StatementShape
 
     shaped = stop_rule(tokenizer, line_end=True, languages=["c", "c"],
                        shapes=[StatementShape("    ", (SpliceTarget(3, "", True),)),

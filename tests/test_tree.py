@@ -399,7 +399,7 @@ def test_findings_the_golden_program_has_too_do_not_count_against_a_branch(tiny)
     ("cpp", "long n = 1'000'000; // yes\nchar c = '/'; /* k */\n", ["// yes", "/* k */"]),  # digit separators
 ])
 def test_comment_spans_skip_string_literals(language, code, comments):
-    from tsp_utils.risk import comment_spans
+    from tsp_utils.code import comment_spans
 
     assert [code[a:b] for a, b in comment_spans(code, language)] == comments
 
@@ -407,7 +407,8 @@ def test_comment_spans_skip_string_literals(language, code, comments):
 def test_uncertainty_sites_are_never_inside_comments():
     import re
 
-    from tsp_utils.risk import line_of, uncertainty_risk_sites
+    from tsp_utils.code import line_of
+    from tsp_utils.risk import uncertainty_risk_sites
 
     code = "int f(int n) {\n    // keep the buffer valid across resizes\n    return n;\n}\n"
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", code)]
@@ -426,7 +427,7 @@ def test_uncertainty_sites_are_never_inside_comments():
     ("python", "  # only a comment so far\n    ", None),
 ])
 def test_a_local_statement_is_its_first_complete_statement(language, text, statement):
-    from tsp_utils.risk import statement_end
+    from tsp_utils.code import statement_end
 
     end = statement_end(text, language)
     assert (text[:end[0]] if end is not None else None) == statement
@@ -474,14 +475,14 @@ JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
     ("go", "if ok {\n", 1, "{"),
 ])
 def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth, brackets):
-    from tsp_utils.risk import code_lines
+    from tsp_utils.code import code_lines
 
     last = code_lines(code, language)[-2 if code.endswith("\n") else -1]
     assert (last.depth, last.brackets) == (depth, brackets)
 
 
 def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
-    from tsp_utils.risk import SpliceTarget, splice_targets
+    from tsp_utils.code import SpliceTarget, splice_targets
 
     # C: `if (...)` alone is no statement, so the only run is the whole hunk (lines 5-6).
     assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, "", True, False),)
@@ -535,7 +536,7 @@ def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
 ])
 def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(language, golden, lines, text,
                                                                                   statement, end_line):
-    from tsp_utils.risk import StatementShape, statement_end, splice_targets
+    from tsp_utils.code import StatementShape, statement_end, splice_targets
 
     first, last = lines
     indent = golden.splitlines()[first - 1]
@@ -547,7 +548,7 @@ def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(l
 
 
 def test_a_python_block_the_model_ends_itself_is_complete():
-    from tsp_utils.risk import StatementShape, splice_targets, statement_end
+    from tsp_utils.code import StatementShape, splice_targets, statement_end
 
     shape = StatementShape("    ", splice_targets(PY_AFTER, "python", 5, 5))
     text = "if name:\n        os.system(name)\n"

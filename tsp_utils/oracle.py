@@ -711,7 +711,7 @@ class _Job:
                 self.failures.append(reason)
 
     def brackets_do_not_match(self, found: tuple[int, str]) -> None:
-        """A syntax error from :func:`tsp_utils.risk.bracket_mismatch`'s (line, what)."""
+        """A syntax error from :func:`tsp_utils.code.bracket_mismatch`'s (line, what)."""
         self.syntax, self.syntax_reason = "error", f"syntax error line {found[0]}: brackets do not match: {found[1]}"
 
     def check_failed(self, checker: str, reason: str) -> None:
@@ -1024,7 +1024,7 @@ def _check_brackets(jobs: list[_Job], language: str) -> None:
     """A C/C++ program whose brackets do not match is broken, whatever gcc says: after an error gcc resyncs at
     the next ";" and may report only what looks like an unknown name (a call left open, ``f(a,`` followed by the
     golden code, gave "expected primary-expression" and nothing structural), and those are ignored here."""
-    from .risk import bracket_mismatch
+    from .code import bracket_mismatch
 
     for job in jobs:
         if job.syntax == "error":
@@ -1078,14 +1078,14 @@ _JSX_HINT = re.compile(r"<\s*[A-Za-z][\w.]*(\s+[\w-]+(=|\s|/|>)|\s*/?>)|</[A-Za-
 
 def _looks_like_jsx(code: str) -> bool:
     """A tag in the code itself, not in a string or comment (``'<svg class="x">'`` is no JSX)."""
-    from .risk import skip_mask
+    from .code import skip_mask
 
     mask = skip_mask(code, "javascript")
     return bool(_JSX_HINT.search("".join(" " if m else ch for ch, m in zip(code, mask))))
 
 
 def _check_javascript(jobs: list[_Job], workdir: str) -> None:
-    from .risk import bracket_mismatch
+    from .code import bracket_mismatch
 
     if _tool_cmd("node") is None:
         for job in jobs:

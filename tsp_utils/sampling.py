@@ -27,7 +27,7 @@ class BranchRequest:
     k: int
     key: Any = None  # the caller's handle (e.g. (task id, node id))
     language: str | None = None  # what a comment is, for stopping at the end of a local-mode statement
-    shape: Any = None  # local mode: the risk.StatementShape a branch must complete (None: one balanced statement)
+    shape: Any = None  # local mode: the code.StatementShape a branch must complete (None: one balanced statement)
 
 
 @dataclass
@@ -103,7 +103,7 @@ def stop_rule(tokenizer, stops: Sequence[str] = (), *, window: int = 8, line_end
     enough for stop strings of a few characters), or, with ``line_end``, once it has completed its statement (a
     local-mode branch is one statement, and every token after it would be thrown away; the row's entries in
     ``languages`` and ``shapes`` say what a comment is and what the statement must complete:
-    :func:`risk.statement_end`), or once ``row_done[row]`` says so of its whole new text."""
+    :func:`code.statement_end`), or once ``row_done[row]`` says so of its whole new text."""
     stops = [s for s in stops if s]
 
     def rule(row: int, new_ids: Sequence[int]) -> bool:
@@ -228,8 +228,8 @@ def _takes(model, name: str) -> bool:
 
 
 def ends_statement(text: str, language: str | None = None, shape=None) -> bool:
-    """Whether ``text`` completes a local-mode statement (:func:`risk.statement_end`)."""
-    from .risk import statement_end
+    """Whether ``text`` completes a local-mode statement (:func:`code.statement_end`)."""
+    from .code import statement_end
 
     return statement_end(text, language, shape) is not None
 

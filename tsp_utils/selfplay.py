@@ -665,12 +665,8 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run_dir: Path,
                 trees = load_trees(trees_path)
             else:
                 with sampling_mode(model) as policy:
-                    builder = TreeBuilder(policy, tokenizer, k=run_cfg.branches_k, temperature=run_cfg.branch_temperature,
-                                          top_p=run_cfg.branch_top_p, max_new_tokens=run_cfg.max_new_tokens,
-                                          depth=run_cfg.tree_depth, mode=run_cfg.tree_mode,
-                                          risk_methods=run_cfg.risk_methods, seed=seed, iteration=it - 1,
-                                          oracle_cache=oracle_cache, labeler=labeler,
-                                          max_batch_tokens=run_cfg.max_batch_tokens)
+                    builder = TreeBuilder.from_config(policy, tokenizer, run_cfg, seed=seed, iteration=it - 1,
+                                                      oracle_cache=oracle_cache, labeler=labeler)
                     raw = build_tree_file(builder, tasks, trees_path.with_name("trees.jsonl"), progress=progress)
                 trees = load_trees(raw)
                 (labeler or (lambda ts: label_trees(ts, cache_dir=oracle_cache, progress=False)))(trees)

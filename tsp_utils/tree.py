@@ -411,7 +411,7 @@ def token_texts(tokenizer, ids: list[int], prefix_ids: list[int] | None = None) 
 
 
 def line_starts_of(code: str) -> list[int]:
-    from .risk import line_starts
+    from .code import line_starts
 
     return line_starts(code)
 
@@ -427,11 +427,11 @@ def _golden_layout(language: str, golden_code: str) -> tuple[str, int, tuple[int
 def _statement_end(texts: list[str], language: str | None = None, shape=None,
                    final: bool = False) -> tuple[int, int | None]:
     """(number of tokens, golden end line) of the statement that ``texts`` starts (local mode; see
-    :func:`risk.statement_end`): all tokens and None when it is not complete. The token that crosses the
+    :func:`code.statement_end`): all tokens and None when it is not complete. The token that crosses the
     statement's end is kept: what it carries past the end is usually whitespace (the next line's indentation,
     which the golden code after it then does not repeat). When it carries code, the branch cannot be cut at its
     statement's end, and counts as not complete."""
-    from .risk import statement_end
+    from .code import statement_end
 
     found = statement_end("".join(texts), language, shape, final)
     if found is None:
@@ -484,6 +484,16 @@ class TreeBuilder:
             top_p=self.top_p, seed=seed, max_rows=self.max_rows, stop_strings=["```"],
             stop_at_line_end=self.mode == "local", max_batch_tokens=max_batch_tokens))
         self.labeler = labeler or (lambda trees: label_trees(trees, cache_dir=self.oracle_cache, progress=False))
+
+    @classmethod
+    def from_config(cls, model, tokenizer, cfg, *, seed: int, iteration: int, oracle_cache=None, labeler=None,
+                    model_id: str = "") -> "TreeBuilder":
+        """The builder a run's configuration describes (K, depth, mode, risk methods, sampling, batch size): the
+        one place those settings are read, for notebook 01's trees and the trees self-play regrows."""
+        return cls(model, tokenizer, k=cfg.branches_k, temperature=cfg.branch_temperature, top_p=cfg.branch_top_p,
+                   max_new_tokens=cfg.max_new_tokens, depth=cfg.tree_depth, mode=cfg.tree_mode,
+                   risk_methods=cfg.risk_methods, seed=seed, iteration=iteration, oracle_cache=oracle_cache,
+                   labeler=labeler, model_id=model_id, max_batch_tokens=cfg.max_batch_tokens)
 
     # --------------------------------------------------------------- golden path
 
@@ -564,8 +574,8 @@ class TreeBuilder:
     def _shape(self, tree: TaskTree, node_id: str):
         """Local mode: what a branch after ``node_id`` must complete to take the place of golden lines: the
         statement's head (from the start of the golden line the choice is on) and the runs of golden lines it may
-        replace (:func:`risk.splice_targets`)."""
-        from .risk import StatementShape, splice_targets
+        replace (:func:`code.splice_targets`)."""
+        from .code import StatementShape, splice_targets
 
         origin = self._origin(tree, node_id)
         if origin is None:
@@ -675,7 +685,7 @@ class TreeBuilder:
         """When the flagged line starts right at the branch point (in local mode, where a branch is one
         statement, whenever the flagged line is the statement's first), branch again inside it, at the token where
         the policy was most uncertain (outside comments: a statement that is only a comment does not branch again)."""
-        from . import risk
+        from . import code
 
         node = tree.nodes[leaf_id]
         ents = node.entropies
@@ -685,9 +695,9 @@ class TreeBuilder:
         starts = [0]
         for t in node.token_texts[:end]:
             starts.append(starts[-1] + len(t))
-        comments = risk.comment_spans("".join(node.token_texts[:end]), tree.language)
+        comments = code.comment_spans("".join(node.token_texts[:end]), tree.language)
         candidates = [(h, i) for i, h in enumerate(ents[:end]) if i > 0 and h >= min_entropy
-                      and node.token_texts[i].strip() and not risk.in_spans(starts[i], comments)]
+                      and node.token_texts[i].strip() and not code.in_spans(starts[i], comments)]
         if not candidates:
             return None
         h, i = max(candidates)
