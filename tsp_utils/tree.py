@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
 
 from .artifacts import atomic_write_text
+from .labels import Label
 
 NodeKind = Literal["root", "golden", "sampled"]
 
@@ -62,6 +63,11 @@ class TreeNode:
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def label(self) -> Label | None:
+        """The oracle's label of the program through this leaf; None while it is unlabeled."""
+        return self.verdict["label"] if self.verdict else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
