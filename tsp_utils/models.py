@@ -11,9 +11,11 @@ training of a 7B model fit a 16 GB T4.
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib.metadata
 import importlib.util
 import os
+import platform
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import torch
+from huggingface_hub import snapshot_download
 
 from .artifacts import atomic_dir
 from .config import CODELLAMA_ID, OFFLINE_MODEL_ID
@@ -181,8 +184,6 @@ def _resolve_source(model_id: str, cache_dir, offline_fallback: bool, notes: lis
     # A hub id: make sure it is reachable (or cached) before committing to it, so that a machine without
     # network falls back to the model it can run instead of failing deep inside from_pretrained.
     try:
-        from huggingface_hub import snapshot_download
-
         path = snapshot_download(model_id, allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt"])
         return model_id, path
     except Exception as exc:  # noqa: BLE001 -- any hub failure means the same thing here: not available
@@ -405,8 +406,6 @@ def sampling_mode(model):
       rows of 1,024 tokens: 20.6 GiB peak, 12.0 GiB with the cast; benchmarks/README.md).
     * Anything else: ``model`` itself.
     """
-    import copy
-
     if not isinstance(model, torch.nn.Module):  # a stand-in (tests), or a model served elsewhere
         yield model
         return
@@ -429,8 +428,6 @@ def sampling_mode(model):
 
 def hardware_report() -> dict[str, Any]:
     """What this machine offers, and the precision load_model would pick on it."""
-    import platform
-
     info: dict[str, Any] = {
         "python": platform.python_version(),
         "torch": torch.__version__,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tqdm.auto import tqdm as _auto_bar
+from tqdm.std import tqdm as _plain_bar
+
 
 def tqdm(*args: Any, **kwargs: Any):
     """``tqdm.auto.tqdm``, or plain ``tqdm`` (updating at most every 5 s, to keep saved notebooks small) when
     ``TSP_PLAIN_PROGRESS`` is set."""
     if os.environ.get("TSP_PLAIN_PROGRESS"):
-        from tqdm.std import tqdm as bar
-
         kwargs.setdefault("mininterval", 5.0)
-    else:
-        from tqdm.auto import tqdm as bar
-    return bar(*args, **kwargs)
+        return _plain_bar(*args, **kwargs)
+    return _auto_bar(*args, **kwargs)

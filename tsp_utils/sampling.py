@@ -12,12 +12,14 @@ has ended leaves the batch at once, where ``generate`` keeps decoding padding fo
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import torch
 
+from .code import statement_end
 
 @dataclass
 class BranchRequest:
@@ -221,16 +223,12 @@ def decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, max_
 
 def _takes(model, name: str) -> bool:
     """Whether the model's forward accepts ``name`` (peft wraps forward in ``**kwargs``: ask the base model)."""
-    import inspect
-
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     return name in inspect.signature(base.forward).parameters
 
 
 def ends_statement(text: str, language: str | None = None, shape=None) -> bool:
     """Whether ``text`` completes a local-mode statement (:func:`code.statement_end`)."""
-    from .code import statement_end
-
     return statement_end(text, language, shape) is not None
 
 
