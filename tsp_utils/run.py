@@ -23,6 +23,7 @@ from typing import Any
 
 from .artifacts import atomic_write_json, atomic_write_text
 from .config import PROFILES, config_lock, config_params, repo_root, resolve_config, write_run_config
+from .layout import RunLayout
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -57,7 +58,7 @@ def params_hash(notebook: Path, params: dict[str, Any]) -> str:
 
 
 def marker_path(run_dir: Path, notebook: Path) -> Path:
-    return run_dir / "steps" / f"{notebook.stem}.json"
+    return RunLayout(run_dir).steps / f"{notebook.stem}.json"
 
 
 def is_complete(run_dir: Path, notebook: Path, key: str) -> bool:
@@ -68,7 +69,7 @@ def is_complete(run_dir: Path, notebook: Path, key: str) -> bool:
         info = json.loads(marker.read_text())
     except json.JSONDecodeError:
         return False
-    return info.get("key") == key and (run_dir / "notebooks" / notebook.name).exists()
+    return info.get("key") == key and (RunLayout(run_dir).notebooks / notebook.name).exists()
 
 
 # glibc returns every freed block above 128 KiB to the OS and maps fresh, zeroed pages for the next one. Decoding
@@ -86,7 +87,7 @@ def execute_step(notebook: Path, run_dir: Path, params: dict[str, Any], kernel_n
     os.environ.setdefault("TSP_PLAIN_PROGRESS", "1")  # text progress bars: a saved widget would read 0% (progress.py)
     from papermill.exceptions import PapermillExecutionError
 
-    out_dir = run_dir / "notebooks"
+    out_dir = RunLayout(run_dir).notebooks
     out_dir.mkdir(parents=True, exist_ok=True)
     partial = out_dir / f"{notebook.stem}.partial.ipynb"
     final = out_dir / notebook.name
@@ -138,7 +139,7 @@ def run_pipeline(
     rerun_rest, wrote_config = force, False
     for notebook in discover_notebooks(notebooks_dir, only):
         key = params_hash(notebook, params)
-        output = run_dir / "notebooks" / notebook.name
+        output = RunLayout(run_dir).notebooks / notebook.name
         if not rerun_rest and is_complete(run_dir, notebook, key):
             print(f"[skip] {notebook.name}: already complete in {output}")
             results.append(StepResult(notebook.name, "skipped", 0.0, output))
@@ -146,7 +147,7 @@ def run_pipeline(
         if not wrote_config:
             # The run's configuration starts from this command's parameters, not from an earlier command's
             # leftovers in config.json (notebooks then add only what they are given themselves).
-            with config_lock(run_dir / "config.json"):  # a notebook of this run may be open elsewhere
+            with config_lock(RunLayout(run_dir).config):  # a notebook of this run may be open elsewhere
                 write_run_config(run_dir, resolve_config(profile, **config_params(extra_params or {})))
             wrote_config = True
         rerun_rest = True
@@ -180,10 +181,10 @@ def write_summary(run_dir: Path, profile: str, results: list[StepResult]) -> Pat
                 wall = f"{json.loads(marker.read_text()).get('wall_s', '')} (earlier)"
         lines.append(f"| {r.notebook} | {r.status} | {wall} |")
     for r in results:
-        part = run_dir / f"{Path(r.notebook).stem}.summary.md"
+        part = RunLayout(run_dir).stage_summary(Path(r.notebook).stem)
         if part.exists():
             lines += ["", part.read_text().strip()]
-    return atomic_write_text(run_dir / "summary.md", "\n".join(lines) + "\n")
+    return atomic_write_text(RunLayout(run_dir).summary, "\n".join(lines) + "\n")
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
