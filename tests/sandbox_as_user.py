@@ -1,7 +1,8 @@
 """Run ``sandbox.run_python`` as whatever unprivileged user runs this script; used by tests/test_sandbox.py.
 
-Usage: python sandbox_as_user.py DIR JOB, where DIR holds a copy of tsp_utils/sandbox.py (readable by the user)
-and JOB is JSON {"code": ..., "kwargs": {...}, "deny_userns": bool}. Prints the SandboxResult as JSON.
+Usage: python sandbox_as_user.py DIR JOB, where DIR holds a copy of the tsp_utils/sandbox package, as DIR/sandbox
+(readable by the user), and JOB is JSON {"code": ..., "kwargs": {...}, "deny_userns": bool}. Prints the
+SandboxResult as JSON.
 
 ``deny_userns`` reproduces a host that refuses unprivileged user namespaces: this script enters one, sets its
 ``user.max_user_namespaces`` to 0 (so every namespace the sandbox tries to create below it fails with ENOSPC)
@@ -27,6 +28,6 @@ if job.get("deny_userns"):
     os.execv(sys.executable, [sys.executable, "-I", __file__, directory, json.dumps(job)])
 
 sys.path.insert(0, directory)
-import sandbox  # noqa: E402
+import sandbox  # noqa: E402  (the copied package, from DIR)
 
 print(json.dumps(sandbox.run_python(job["code"], **job.get("kwargs", {})).to_dict()))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import socket
 import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tsp_utils.sandbox import SandboxJob, run_many, run_python
+from tsp_utils.sandbox import SandboxJob, mounts, run_many, run_python, uids
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,10 +25,8 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
 def _left_of_the_run(r) -> list[int]:
     """Live processes of the run's own uid (as root): anything left there after a run is a leak. Only that uid,
     so that other sandbox runs on the machine at the same time do not count."""
-    from tsp_utils.sandbox import _pids_of_uid
-
     uid = r.limits.get("uid")
-    return [] if uid is None else _pids_of_uid(uid)
+    return [] if uid is None else uids.pids_of_uid(uid)
 
 
 def test_pass_with_test_file_and_extra_files():
@@ -137,9 +141,7 @@ def test_as_root_the_program_runs_under_an_init_of_its_own_that_it_cannot_signal
     assert r.limits["uid"] >= 200_000 and r.limits["uid_reservation"].startswith("across processes"), r.limits
     # without a mount namespace of its own the run has the host's /proc, and says so (where the run's uid can
     # reach the interpreter at all without one: not under /root/.pyenv, say)
-    from tsp_utils.sandbox import _expose_pairs
-
-    if _expose_pairs():
+    if mounts.expose_pairs():
         with pytest.raises(ValueError, match="cannot reach the interpreter"):
             run_python("pass\n", isolate_fs=False)
     else:
@@ -182,8 +184,6 @@ def test_code_that_exits_early_with_status_0_does_not_pass_its_test():
 
 
 def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):
-    import sys
-
     monkeypatch.setattr(sys, "platform", "darwin")
     with pytest.raises(OSError, match="Linux only"):
         run_python("print(1)\n")
@@ -191,7 +191,7 @@ def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):
 
 # --- not root: the launcher's user, PID, network and mount namespaces ------------------------------------------
 # The suite usually runs as root, so these run the sandbox as user nobody (65534) through tests/sandbox_as_user.py,
-# with a copy of sandbox.py that user can read and an interpreter it can run.
+# with a copy of the tsp_utils/sandbox package that user can read and an interpreter it can run.
 
 NOBODY = 65534
 
@@ -220,14 +220,18 @@ def daemon_token():
             pass
 
 
+def _copy_readable(package: Path, to: Path) -> None:
+    """Copy a package's sources where any user may read them (its folder searchable, its files readable)."""
+    shutil.copytree(package, to, ignore=shutil.ignore_patterns("__pycache__"))
+    to.chmod(0o755)
+    for f in to.iterdir():
+        f.chmod(0o644)
+
+
 @pytest.fixture(scope="module")
 def as_nobody():
     """run(code, deny_userns=False, **kwargs) -> result dict of run_python executed by an unprivileged user."""
-    import json
-    import pwd
-    import shutil
-    import sys
-    import tempfile
+    import pwd  # POSIX only: at the top it would break collection where this module is skipped
 
     if os.geteuid() == 0:
         try:
@@ -252,23 +256,24 @@ def as_nobody():
         pytest.skip(f"no Python >= 3.9 that uid {NOBODY} can run among {candidates}")
     code_dir = Path(tempfile.mkdtemp(prefix="tsp_sandbox_as_user_"))
     code_dir.chmod(0o755)
-    for src in (REPO / "tsp_utils" / "sandbox.py", REPO / "tests" / "sandbox_as_user.py"):
-        shutil.copy(src, code_dir / src.name)
-        (code_dir / src.name).chmod(0o644)
+    _copy_readable(REPO / "tsp_utils" / "sandbox", code_dir / "sandbox")
+    shutil.copy(REPO / "tests" / "sandbox_as_user.py", code_dir / "sandbox_as_user.py")
+    (code_dir / "sandbox_as_user.py").chmod(0o644)
 
     def run(code: str, deny_userns: bool = False, patch: tuple[str, str] | None = None, **kwargs) -> dict:
-        """``patch`` = (old, new): run a copy of sandbox.py with that text replaced (to stand in for a host that
-        refuses something this one allows)."""
+        """``patch`` = (old, new): run a copy of the sandbox package with that text replaced, in the one file of it
+        that holds it, once (to stand in for a host that refuses something this one allows)."""
         where = code_dir
         if patch is not None:
             where = Path(tempfile.mkdtemp(prefix="tsp_sandbox_patched_", dir=code_dir))
             where.chmod(0o755)
-            source = (code_dir / "sandbox.py").read_text()
-            assert source.count(patch[0]) == 1, patch[0]
-            (where / "sandbox.py").write_text(source.replace(*patch))
+            _copy_readable(code_dir / "sandbox", where / "sandbox")
+            holders = {f: f.read_text().count(patch[0]) for f in (where / "sandbox").glob("*.py")}
+            assert sum(holders.values()) == 1, (patch[0], holders)
+            target = next(f for f, n in holders.items() if n)
+            target.write_text(target.read_text().replace(*patch))
             shutil.copy(code_dir / "sandbox_as_user.py", where / "sandbox_as_user.py")
-            for f in where.iterdir():
-                f.chmod(0o644)
+            (where / "sandbox_as_user.py").chmod(0o644)
         job = json.dumps({"code": code, "kwargs": kwargs, "deny_userns": deny_userns})
         done = subprocess.run([python, "-I", str(where / "sandbox_as_user.py"), str(where), job], **as_user,
                               cwd="/", capture_output=True, text=True, timeout=120)
@@ -292,9 +297,6 @@ def nobody_userns(as_nobody):
 
 @pytest.fixture
 def world_writable_dir():
-    import shutil
-    import tempfile
-
     # not below /tmp, which the sandbox covers with an empty tmpfs (see test_unix_sockets_...): /dev/shm is a
     # world-writable directory the read-only remount must still stop
     shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
@@ -307,9 +309,6 @@ def world_writable_dir():
 
 
 def test_unprivileged_run_has_no_network_no_writes_and_sees_no_other_process(nobody_userns, world_writable_dir):
-    import json
-    import socket
-
     with socket.create_server(("127.0.0.1", 0)) as server:
         port = server.getsockname()[1]
         target = world_writable_dir / "escaped.txt"
@@ -369,8 +368,6 @@ def _setsid_daemon(token: str, marker_dir: Path) -> str:
 
 
 def test_unprivileged_setsid_grandchild_does_not_outlive_the_run(nobody_userns, world_writable_dir, daemon_token):
-    import time
-
     token = daemon_token
     # isolate_fs off so that the grandchild can leave markers outside the run directory
     r = nobody_userns(_setsid_daemon(token, world_writable_dir), isolate_fs=False, timeout_s=20)
@@ -382,8 +379,6 @@ def test_unprivileged_setsid_grandchild_does_not_outlive_the_run(nobody_userns, 
 
 
 def test_unprivileged_daemon_is_killed_on_timeout(nobody_userns, daemon_token):
-    import time
-
     token = daemon_token
     code = ("import os, sys, time\n"
             "if os.fork() == 0:\n"
@@ -448,8 +443,6 @@ def test_unprivileged_fallback_without_user_namespaces(as_nobody, daemon_token):
     """Where user namespaces are refused the run still works, and limits say what did not take effect.
 
     It also shows the gap the namespaces close: the setsid grandchild survives (and the check used above sees it)."""
-    import time
-
     code = ("import os, sys, time\n"
             "if os.fork() == 0:\n"
             "    os.setsid()\n"
@@ -513,9 +506,6 @@ def _kill_the_parent_of_a_run(code: str, token: str, expected: int) -> list[int]
     Programs here re-execute themselves with the token in their argv: /proc/<pid>/cmdline is readable by anyone,
     while their cwd is not without CAP_SYS_PTRACE once the run has its own uid. The code travels in the
     environment so that the parent's own argv does not carry the token."""
-    import sys
-    import time
-
     parent = subprocess.Popen([sys.executable, "-c", "import os; from tsp_utils.sandbox import run_python; "
                                "print(run_python(os.environ['TSP_TEST_CODE'], timeout_s=60, cpu_s=60))"],
                               cwd=REPO, env={**os.environ, "TSP_TEST_CODE": code},
@@ -563,49 +553,41 @@ def test_a_program_that_clears_its_death_signal_and_leaves_a_daemon_still_dies_w
 def test_a_uid_held_by_another_process_is_never_handed_out(tmp_path, monkeypatch):
     """Two processes running sandboxes (two notebooks, a notebook and the tests) must never share a run uid: one
     run's sweep of its uid would kill the other's program."""
-    import sys
-
-    from tsp_utils import sandbox
-
     locks, first = tmp_path / "locks", 300_000
-    monkeypatch.setattr(sandbox, "UID_LOCK_DIR", str(locks))
-    monkeypatch.setattr(sandbox, "_UID_RANGE", (first, first + 1))  # a single uid to hand out
+    monkeypatch.setattr(uids, "UID_LOCK_DIR", str(locks))
+    monkeypatch.setattr(uids, "UID_RANGE", (first, first + 1))  # a single uid to hand out
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom tsp_utils import sandbox\n"
-         f"sandbox.UID_LOCK_DIR, sandbox._UID_RANGE = {str(locks)!r}, ({first}, {first + 1})\n"
-         "print(sandbox._alloc_uid()[0], flush=True)\ntime.sleep(60)\n"],
+        [sys.executable, "-c", "import sys, time\nfrom tsp_utils.sandbox import uids\n"
+         f"uids.UID_LOCK_DIR, uids.UID_RANGE = {str(locks)!r}, ({first}, {first + 1})\n"
+         "print(uids.alloc_uid()[0], flush=True)\ntime.sleep(60)\n"],
         cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == str(first)
         with pytest.raises(RuntimeError, match="no free sandbox uid"):
-            sandbox._alloc_uid()
+            uids.alloc_uid()
     finally:
         holder.kill()
         holder.wait()
-    assert sandbox._alloc_uid()[0] == first  # the kernel dropped the dead holder's lock
-    sandbox._free_uid(first)
+    assert uids.alloc_uid()[0] == first  # the kernel dropped the dead holder's lock
+    uids.free_uid(first)
     assert not (locks / str(first)).exists()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="starting a process under another uid needs root")
 def test_a_uid_that_owns_a_process_is_never_handed_out(tmp_path, monkeypatch):
-    from tsp_utils import sandbox
-
     busy = 300_002
-    monkeypatch.setattr(sandbox, "UID_LOCK_DIR", str(tmp_path / "locks"))
-    monkeypatch.setattr(sandbox, "_UID_RANGE", (busy, busy + 1))
+    monkeypatch.setattr(uids, "UID_LOCK_DIR", str(tmp_path / "locks"))
+    monkeypatch.setattr(uids, "UID_RANGE", (busy, busy + 1))
     squatter = subprocess.Popen(["sleep", "60"], user=busy, group=busy, extra_groups=[])
     try:
         with pytest.raises(RuntimeError, match="no free sandbox uid"):
-            sandbox._alloc_uid()
+            uids.alloc_uid()
     finally:
         squatter.kill()
         squatter.wait()
 
 
 def _unix_listener(folder: Path):
-    import socket
-
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     path = folder / f"tsp_test_{uuid.uuid4().hex[:12]}.sock"
     sock.bind(str(path))
@@ -666,8 +648,6 @@ def test_unix_sockets_in_tmp_and_run_are_out_of_reach(folder):
 
 @pytest.mark.parametrize("folder", ["/tmp", "/run"])
 def test_unprivileged_unix_sockets_in_tmp_and_run_are_out_of_reach(nobody_userns, folder):
-    import tempfile
-
     if not os.access(folder, os.W_OK):
         pytest.skip(f"cannot create a socket in {folder}")
     shared = Path(tempfile.mkdtemp(prefix="tsp_sandbox_sock_", dir=folder))
@@ -692,10 +672,6 @@ def test_an_interpreter_reached_through_symlinks_below_tmp_still_runs(tmp_path):
     """The launcher covers /tmp and binds back what the run needs. Here everything lies below /tmp: a venv made
     from a symlink to the base interpreter, TMPDIR a symlink too, and the parent's umask 027 (the directories the
     launcher makes on the tmpfs must still let the run's uid through)."""
-    import json
-    import sys
-    import tempfile
-
     root = Path(tempfile.mkdtemp(prefix="tsp_sandbox_venv_", dir="/tmp"))
     try:
         (root / "base").symlink_to(sys.base_prefix)
@@ -716,18 +692,12 @@ def test_an_interpreter_reached_through_symlinks_below_tmp_still_runs(tmp_path):
         assert r["status"] == "pass" and r["stdout"] == f"True {root / 'venv'}\n", r
         assert "/tmp" in _hidden(r["limits"]), r["limits"]
     finally:
-        import shutil
-
         shutil.rmtree(root, ignore_errors=True)
 
 
 def test_a_hidden_directory_the_run_needs_whole_is_left_uncovered_and_said(monkeypatch):
-    import sys
-
-    from tsp_utils import sandbox
-
     needed = os.path.realpath(sys.prefix)
-    monkeypatch.setattr(sandbox, "_socket_dirs", lambda: ["/tmp", needed])
+    monkeypatch.setattr(mounts, "socket_dirs", lambda: ["/tmp", needed])
     r = run_python("print('ran')\n")
     assert r.status == "pass" and r.stdout == "ran\n", r
     assert "not covered: " + needed + ": the run needs all of it" in r.limits["sockets"], r.limits
