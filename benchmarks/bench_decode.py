@@ -26,8 +26,9 @@ import time
 import torch
 
 from bench_tree import requests_from_tasks
-from tsp_utils import data, evaluate as ev, models, report, sampling
+from tsp_utils import data, models, sampling
 from tsp_utils.config import resolve_config
+from tsp_utils.evaluation import generate, protocol
 
 
 def decode_with_generate(model, input_ids, attention_mask, *, max_new_tokens, temperature, top_p, end_ids,
@@ -84,13 +85,13 @@ def main() -> None:
     args = ap.parse_args()
     cfg = resolve_config(args.profile)
     lm = models.load_model(cfg.model_id, cfg.quantization, verbose=False)
-    prompts = report.select_prompts(data.load_eval_prompts(), cfg.n_eval_prompts, cfg.seed)
-    prompts += report.select_prompts(data.load_utility_tasks(), cfg.n_utility_tasks, cfg.seed)
+    prompts = protocol.select_prompts(data.load_eval_prompts(), cfg.n_eval_prompts, cfg.seed)
+    prompts += protocol.select_prompts(data.load_utility_tasks(), cfg.n_utility_tasks, cfg.seed)
     device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU x{os.cpu_count()} ({platform.machine()})"
     print(f"model: {lm.model_id} [{lm.plan.quantization}, {str(lm.plan.compute_dtype).replace('torch.', '')}] on {device}")
 
     def evaluation(temperature):
-        return lambda: ev.generate_completions(
+        return lambda: generate.generate_completions(
             lm.model, lm.tokenizer, prompts, temperature=temperature, top_p=cfg.eval_top_p,
             max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed, batch_size=cfg.eval_batch_size, progress=False)
 

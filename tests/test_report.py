@@ -1,57 +1,36 @@
-"""The evaluation protocol: prompt selection, model discovery, the report built from scored samples."""
+"""The report built from scored samples: its tables, the unseen-CWE lines, and publishing to the README."""
 
 import json
 
 import pytest
 
-from tsp_utils import data, evaluate as ev, report
+from tsp_utils import data, report
 from tsp_utils.config import resolve_config
+from tsp_utils.evaluation import metrics, tables
 
-
-def test_select_prompts_keeps_every_language_and_split():
-    prompts = data.load_eval_prompts()
-    chosen = report.select_prompts(prompts, 16, seed=1)
-    assert len(chosen) == 16 and len({p.id for p in chosen}) == 16
-    assert {(p.language, p.split) for p in chosen} == {(p.language, p.split) for p in prompts}
-    assert report.select_prompts(prompts, 16, seed=1) == chosen  # deterministic
-    assert report.select_prompts(prompts, None) == list(prompts)
-
-
-def test_model_specs_name_the_missing_adapter(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"adapters/sft/iter_2/adapter is missing: run notebook 03"):
-        report.model_specs(tmp_path, ["sft"], 2, each_iteration=False)
-    for it in (1, 2):
-        d = tmp_path / "adapters" / "sft" / f"iter_{it}" / "adapter"
-        d.mkdir(parents=True)
-        (d / "adapter_config.json").write_text("{}")
-    names = [s.name for s in report.model_specs(tmp_path, ["sft"], 2, each_iteration=True)]
-    assert names == ["base", "sft@1", "sft"]
-
-
-def _scored(pid, label, lang="python", cwe="cwe-078", split="seen", functional="pass", syntax="ok"):
-    return ev.ScoredSample(pid, 0, lang, cwe, split, label, label, syntax, functional, None)
+from evaluation_rows import scored_row
 
 
 def test_report_from_handmade_results(tmp_path):
     prompts = [p for p in data.load_eval_prompts() if p.language == "python"][:4]
-    base = [_scored(p.id, "vulnerable", cwe=p.cwe, split=p.split) for p in prompts]
-    sft = [_scored(p.id, "vulnerable" if i < 2 else "secure", cwe=p.cwe, split=p.split) for i, p in enumerate(prompts)]
-    tsp = [_scored(p.id, "secure", cwe=p.cwe, split=p.split) for p in prompts[:3]] + \
-          [_scored(prompts[3].id, "unknown", cwe=prompts[3].cwe, split=prompts[3].split, syntax="error")]
+    base = [scored_row(p.id, "vulnerable", cwe=p.cwe, split=p.split) for p in prompts]
+    sft = [scored_row(p.id, "vulnerable" if i < 2 else "secure", cwe=p.cwe, split=p.split) for i, p in enumerate(prompts)]
+    tsp = [scored_row(p.id, "secure", cwe=p.cwe, split=p.split) for p in prompts[:3]] + \
+          [scored_row(prompts[3].id, "unknown", cwe=prompts[3].cwe, split=prompts[3].split, syntax="error")]
     results = {"base": base, "sft": sft, "tsp-oracle": tsp}
-    table = ev.results_table(results, baseline="base", n_boot=200)
-    curve = report.iteration_curve({**results, "tsp-oracle@1": sft}, ["tsp-oracle"], 2)
+    table = tables.results_table(results, baseline="base", n_boot=200)
+    curve = tables.iteration_curve({**results, "tsp-oracle@1": sft}, ["tsp-oracle"], 2)
     # base, iteration 1, iteration 2 (the invalid output is excluded)
     assert [p.estimate for p in curve["tsp-oracle"]] == [0.0, 0.5, 1.0]
     first, last = curve["tsp-oracle"][1:]
     assert curve["tsp-oracle"][0].diff is None and (first.low, first.high) == (0.0, 1.0)
     assert last.diff.estimate == 1.0 and last.n_prompts == 3 and last.p_value == 0.25 and last.noise  # 3 prompts
-    assert report.iteration_curve(results, ["tsp-oracle"], 2)["tsp-oracle"][1] is None  # iteration 1 not evaluated
-    transfer = {"c/cpp": {"python": report.spr_cell(sft, base, "c/cpp", "python")},
-                "none (base)": {"python": report.spr_cell(base, None, "base", "python")}}
+    assert tables.iteration_curve(results, ["tsp-oracle"], 2)["tsp-oracle"][1] is None  # iteration 1 not evaluated
+    transfer = {"c/cpp": {"python": tables.spr_cell(sft, base, "c/cpp", "python")},
+                "none (base)": {"python": tables.spr_cell(base, None, "base", "python")}}
     cfg = resolve_config("smoke")
     path = report.write_report(tmp_path, cfg=cfg, prompts=prompts, results=results, table=table, unseen={},
-                               per_cwe={m: {r.group[0]: r.rate for r in ev.vulnerability_rates(rows)} for m, rows in results.items()},
+                               per_cwe={m: {r.group[0]: r.rate for r in metrics.vulnerability_rates(rows)} for m, rows in results.items()},
                                transfer=transfer, curve=curve, utility={"base": 0.25},
                                figures={"x": "figures/x.png"}, wall_s=12.0)
     text = path.read_text()
@@ -89,42 +68,6 @@ def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
     assert "code `abc1234`, `def5678-dirty` (mixed)" in readme.read_text()
 
 
-def test_all_languages_transfer_row_is_tsp_oracles_first_iteration(tmp_path):
-    from types import SimpleNamespace
-
-    scored = {"base": [], "tsp-oracle@1": [], "tsp-oracle": []}
-    assert report.same_as_transfer("all", scored, iterations=2) == "tsp-oracle@1"
-    assert report.same_as_transfer("all", scored, iterations=1) == "tsp-oracle"
-    assert report.same_as_transfer("c/cpp", scored, iterations=2) is None
-    assert report.same_as_transfer("all", {"base": []}, iterations=2) is None
-    cfg = SimpleNamespace(train_budget=None)
-    assert report.training_budget(tmp_path, cfg, fallback=7) == 7
-    (tmp_path / "pair_stats_iter_0.json").write_text('{"budget": 11}')
-    assert report.training_budget(tmp_path, cfg, fallback=7) == 11
-
-
-def test_one_pass_scores_the_utility_tasks_too_and_a_later_call_reads_them(tmp_path, monkeypatch):
-    prompts, utility = data.load_eval_prompts()[:3], data.load_utility_tasks()[:2]
-    calls = []
-
-    def fake_evaluate(model, tokenizer, ps, **kw):
-        calls.append([p.id for p in ps])
-        return [_scored(p.id, "secure", lang=p.language) for p in ps]
-
-    monkeypatch.setattr(ev, "evaluate_model", fake_evaluate)
-    cfg = resolve_config("smoke")
-    spec = report.ModelSpec("base", None)
-    main = report.evaluate_spec(spec, object(), None, prompts, tmp_path, cfg=cfg, also={"utility": utility})
-    assert len(calls) == 1 and sorted(calls[0]) == sorted(p.id for p in prompts + utility)  # one pass for both
-    assert [s.prompt_id for s in main] == [p.id for p in prompts]
-    assert [s.prompt_id for s in ev.load_scored(tmp_path / "utility-base.jsonl")] == [p.id for p in utility]
-    again = report.evaluate_spec(report.ModelSpec("utility-base", None), object(), None, utility, tmp_path, cfg=cfg)
-    assert len(calls) == 1 and [s.prompt_id for s in again] == [p.id for p in utility]  # read, not regenerated
-    with pytest.raises(ValueError, match="repeat"):
-        report.evaluate_spec(report.ModelSpec("other", None), object(), None, prompts, tmp_path, cfg=cfg,
-                             also={"utility": prompts[:1]})
-
-
 def test_unseen_cwe_lines_say_n_a_when_sft_left_nothing_to_reduce():
     nan = float("nan")
     unseen = {"tsp-oracle": {"base_rate": 0.0, "method_rate": 0.0, "reduction": nan, "low": nan, "high": nan,
@@ -141,8 +84,8 @@ def test_unseen_cwe_lines_say_n_a_when_sft_left_nothing_to_reduce():
 def test_the_report_says_which_outputs_no_syntax_check_judged():
     import dataclasses
 
-    checked = _scored("a", "secure", lang="go")
-    unchecked = dataclasses.replace(_scored("b", "secure", lang="javascript"), syntax="unchecked")
+    checked = scored_row("a", "secure", lang="go")
+    unchecked = dataclasses.replace(scored_row("b", "secure", lang="javascript"), syntax="unchecked")
     assert report.unchecked_sentence({"base": [checked], "sft": [checked]}) == ""
     text = report.unchecked_sentence({"base": [checked, unchecked], "sft": [unchecked]})
     assert "2 of 3 outputs (javascript 2)" in text and "count as valid" in text
@@ -154,16 +97,16 @@ def test_the_transfer_heatmap_and_the_iteration_curve_show_how_many_prompts_stan
     matplotlib.use("Agg")
     from tsp_utils import plots
 
-    base = [_scored(f"p{i}", "vulnerable") for i in range(3)]
-    tuned = [_scored(f"p{i}", "secure" if i else "vulnerable") for i in range(3)]
-    cell = report.spr_cell(tuned, base, "tuned", "python")
+    base = [scored_row(f"p{i}", "vulnerable") for i in range(3)]
+    tuned = [scored_row(f"p{i}", "secure" if i else "vulnerable") for i in range(3)]
+    cell = tables.spr_cell(tuned, base, "tuned", "python")
     fig = plots.plot_heatmap({"tuned": {"python": cell}, "rates": {"python": 0.25}}, "t")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["67%\nn=3", "25%"]  # a plain rate has no count to show
-    fig = plots.plot_iteration_curve({"tuned": [report.spr_cell(base, None), cell, None]})
+    fig = plots.plot_iteration_curve({"tuned": [tables.spr_cell(base, None), cell, None]})
     (bars,) = [c for c in fig.axes[0].containers]
     low, high = bars.lines[2][0].get_segments()[1][:, 1]  # iteration 1's error bar spans its CI
     assert (low, high) == pytest.approx((cell.low, cell.high))
     assert [t.get_text() for t in fig.axes[0].texts] == ["n=3", "n=3"]
-    broken = [_scored(f"p{i}", "unknown", syntax="error") for i in range(3)]
-    assert report._cell(report.spr_cell(broken, base, "broken")) == "–"  # no valid output: no interval to show
+    broken = [scored_row(f"p{i}", "unknown", syntax="error") for i in range(3)]
+    assert report._cell(tables.spr_cell(broken, base, "broken")) == "–"  # no valid output: no interval to show

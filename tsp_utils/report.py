@@ -1,21 +1,25 @@
-"""The evaluation protocol of notebook 04: which models, which prompts, the transfer experiment, and the report.
+"""The report of notebook 04: RUN_DIR/report.md and results.json from the scored samples of every model, and
+``python -m tsp_utils.report publish RUN`` to copy a run's headline into docs/ and the README.
 
-Metrics and statistics live in :mod:`tsp_utils.evaluate`; this module strings them into a run whose every number
-comes from files in RUN_DIR (scored samples per model, cached so a killed run resumes).
+The metrics and statistics are :mod:`tsp_utils.evaluation`'s; what each column means: docs/evaluation.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
-import random
+import shutil
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from . import evaluate as ev
+from . import oracle
 from .artifacts import atomic_write_json, atomic_write_text
+from .config import repo_root
+from .evaluation import metrics, stats
+from .evaluation.tables import ResultRow, format_cell
+from .layout import RunLayout, layout
 
 PAPER = {  # the paper's headline numbers (CodeLlama-7B, CodeQL, SafeCoder data): quoted, not reproduced.
     # Its SPR@1 figures are on Python security benchmarks (the abstract); our main table pools four languages.
@@ -24,126 +28,13 @@ PAPER = {  # the paper's headline numbers (CodeLlama-7B, CodeQL, SafeCoder data)
 }
 
 
-def select_prompts(prompts: Sequence[Any], n: int | None, seed: int = 0) -> list[Any]:
-    """``n`` prompts stratified over (language, split), so a small evaluation keeps every language and both splits."""
-    if n is None or n >= len(prompts):
-        return list(prompts)
-    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for p in prompts:
-        groups[(p.language, p.split)].append(p)
-    rng = random.Random(seed)
-    for g in groups.values():
-        rng.shuffle(g)
-    queues = [groups[k] for k in sorted(groups)]
-    out: list[Any] = []
-    while len(out) < n and any(queues):
-        for q in queues:
-            if q and len(out) < n:
-                out.append(q.pop())
-    return sorted(out, key=lambda p: p.id)
-
-
-@dataclass
-class ModelSpec:
-    name: str  # "base", "sft", "tsp-oracle@1", ...
-    adapter: Path | None  # None: the base model
-
-
-def model_specs(run_dir: Path, methods: Sequence[str], iterations: int, each_iteration: bool) -> list[ModelSpec]:
-    specs = [ModelSpec("base", None)]
-    for method in methods:
-        its = range(1, iterations + 1) if each_iteration else [iterations]
-        for it in its:
-            path = run_dir / "adapters" / method / f"iter_{it}" / "adapter"
-            if not (path / "adapter_config.json").exists():
-                raise FileNotFoundError(f"{path} is missing: run notebook 03 first (same RUN_DIR and profile)")
-            name = method if it == iterations else f"{method}@{it}"
-            specs.append(ModelSpec(name, path))
-    return specs
-
-
-def evaluation_specs(run_dir: Path, cfg) -> list[ModelSpec]:
-    """The models notebook 04 evaluates: base, every method's final adapter, and the intermediate iterations of
-    the methods in ``cfg.eval_iterations_for`` (for the SPR@1-vs-iteration curve)."""
-    specs = model_specs(run_dir, cfg.methods, cfg.iterations, each_iteration=False)
-    return specs + [s for m in cfg.eval_iterations_for if m in cfg.methods
-                    for s in model_specs(run_dir, [m], cfg.iterations, each_iteration=True)[1:-1]]
-
-
-def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, out_dir: Path, *, cfg, cache_dir=None,
-                  progress: bool = True, also: dict[str, Sequence[Any]] | None = None) -> list[ev.ScoredSample]:
-    """Scored samples of one model, from ``out_dir/<name>.jsonl`` when that exists (resume), else generated.
-
-    ``also`` ({prefix: prompts}) scores more prompt sets with the same model in the same pass and saves them as
-    ``<prefix>-<name>.jsonl``, where a later ``evaluate_spec`` of ``ModelSpec("<prefix>-<name>", ...)`` finds them:
-    on a CPU, one decoding pass over all rows costs little more than the longest of separate passes, and the
-    analyzers start once."""
-    path = out_dir / f"{spec.name}.jsonl"
-    if path.exists():
-        return ev.load_scored(path, prompts)
-    from .models import load_adapter, sampling_mode
-
-    sets = {"": list(prompts)}
-    sets.update({prefix: list(ps) for prefix, ps in (also or {}).items()
-                 if ps and not (out_dir / f"{prefix}-{spec.name}.jsonl").exists()})
-    ids = [p.id for ps in sets.values() for p in ps]
-    if len(ids) != len(set(ids)):
-        raise ValueError(f"evaluate_spec({spec.name}): prompt ids repeat across the sets {sorted(sets)}")
-    model = base_model
-    if spec.adapter is not None:
-        model = load_adapter(base_model, spec.adapter)
-    try:
-        with sampling_mode(model) as policy:
-            scored = ev.evaluate_model(policy, tokenizer, [p for ps in sets.values() for p in ps],
-                                       cache_dir=cache_dir, progress=progress, n_samples=cfg.eval_samples,
-                                       temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
-                                       max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
-                                       batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
-    finally:
-        if spec.adapter is not None:
-            model.unload()  # back to the plain base for the next model
-    for prefix, ps in sets.items():
-        if prefix:
-            own = {p.id for p in ps}
-            ev.save_scored(out_dir / f"{prefix}-{spec.name}.jsonl", [s for s in scored if s.prompt_id in own])
-    main = [s for s in scored if s.prompt_id in {p.id for p in sets[""]}]
-    ev.save_scored(path, main)  # last: its presence means the whole pass finished
-    return main
-
-
-def spr_cell(scored, base, name: str = "method", language: str | None = None, seed: int = 0) -> ev.ResultRow:
-    """SPR@1 of ``scored`` (on one evaluation language, if given) with its bootstrap CI over prompts, and its paired
-    difference to ``base`` on the same prompts with the sign test and the noise verdict (``base`` None: no
-    difference). The transfer matrix and the iteration curve are built from these cells: with a handful of prompts
-    per language or per iteration, a point without its interval reads as more than it is."""
-    methods = {name: scored} if base is None else {"base": base, name: scored}
-    table = ev.results_table(methods, ["spr@1"], baseline=None if base is None else "base", language=language,
-                             seed=seed)
-    return table.get(name, "spr@1")
-
-
-def iteration_curve(results: dict[str, list], methods: Sequence[str], iterations: int,
-                    seed: int = 0) -> dict[str, list[ev.ResultRow | None]]:
-    """SPR@1 per method and iteration (iteration 0 = the base model), each point a :func:`spr_cell` against the
-    base model; None where that iteration was not evaluated."""
-    base = spr_cell(results["base"], None, "base", seed=seed)
-    curve = {}
-    for m in methods:
-        points: list[ev.ResultRow | None] = [base]
-        for it in range(1, iterations + 1):
-            name = m if it == iterations else f"{m}@{it}"
-            points.append(spr_cell(results[name], results["base"], name, seed=seed) if name in results else None)
-        curve[m] = points
-    return curve
-
-
-def _cell(row: ev.ResultRow | None) -> str:
+def _cell(row: ResultRow | None) -> str:
     """A markdown cell: SPR@1 [CI] n, and the difference to the base model, ``~`` when inside the noise."""
     if row is None or row.n_prompts == 0:
         return "–"
     if row.diff is not None and row.diff.estimate != row.diff.estimate:  # no prompt in common with the base
         row = dataclasses.replace(row, diff=None)
-    return ev.format_cell(row, lambda x: _pct(x, 0), lambda x: f"{x:+.0%}")
+    return format_cell(row, lambda x: _pct(x, 0), lambda x: f"{x:+.0%}")
 
 
 def _pct(value, digits: int = 1) -> str:
@@ -155,8 +46,6 @@ def _pct(value, digits: int = 1) -> str:
 
 def oracle_sentence() -> str:
     """Which analyzers judged security in this run, in words (CodeQL only where the user installed it)."""
-    from . import oracle
-
     base = "our static oracle (bandit, semgrep, flawfinder, cppcheck)"
     version = oracle.codeql_version()
     if version is not None:
@@ -180,11 +69,12 @@ def unchecked_sentence(results: dict[str, list]) -> str:
             "reason is in eval/). They count as valid, so `invalid` understates those languages.")
 
 
-def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
-                 per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, float]] | None,
-                 curve: dict[str, list[float]], utility: dict[str, float], figures: dict[str, str],
+def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
+                 per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, ResultRow]] | None,
+                 curve: dict[str, list[ResultRow | None]], utility: dict[str, float], figures: dict[str, str],
                  wall_s: float) -> Path:
     """RUN_DIR/report.md (every table, the paper's numbers beside ours) and RUN_DIR/results.json."""
+    run = layout(run)
     n_lang = defaultdict(int)
     for p in prompts:
         n_lang[p.language] += 1
@@ -254,105 +144,20 @@ def write_report(run_dir: Path, *, cfg, prompts, results: dict[str, list], table
     lines += ["", "## The paper's numbers (different model, oracle and data scale)", "",
               "| quantity | paper |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in PAPER.items()]
     lines += ["", "## Figures", ""] + [f"![{k}]({v})" for k, v in figures.items()]
-    path = atomic_write_text(run_dir / "report.md", "\n".join(lines) + "\n")
-    atomic_write_json(run_dir / "results.json", {
+    path = atomic_write_text(run.report, "\n".join(lines) + "\n")
+    atomic_write_json(run.results, {
         "profile": cfg.profile, "model": cfg.model_id, "seed": cfg.seed, "n_prompts": len(prompts),
         "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe,
         "transfer": transfer and {g: {lang: r.to_dict() for lang, r in row.items()} for g, row in transfer.items()},
         "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()},
         "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
-        "spr@1": {m: ev.spr_at_1(r).spr for m, r in results.items()},
+        "spr@1": {m: metrics.spr_at_1(r).spr for m, r in results.items()},
     })
     return path
 
 
-def results_summary(run_dir: Path) -> dict[str, Any]:
-    return json.loads((run_dir / "results.json").read_text())
-
-
-TRANSFER_GROUPS = {"c/cpp": ("c", "cpp"), "all": ("c", "cpp", "python", "javascript", "go")}
-
-
-def same_as_transfer(group: str, results: dict[str, list], iterations: int) -> str | None:
-    """The already-scored model that *is* a transfer row, if any: one TSP-oracle iteration on every language's
-    iteration-0 trees with notebook 03's budget is TSP-oracle's first self-play iteration."""
-    name = "tsp-oracle" if iterations == 1 else "tsp-oracle@1"
-    return name if group == "all" and name in results else None
-
-
-def training_budget(run_dir: Path, cfg, fallback: int) -> int:
-    """Examples per iteration that notebook 03 gave every method (recorded in pair_stats_iter_0.json)."""
-    path = run_dir / "pair_stats_iter_0.json"
-    if path.exists():
-        return int(json.loads(path.read_text())["budget"])
-    return cfg.train_budget or fallback
-
-
-def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget: int, run_dir: Path,
-                           progress: bool = True) -> Path:
-    """TSP-oracle trained for one iteration on the iteration-0 trees of one language group only (resumable).
-
-    Everything but the trees is TSP-oracle's first self-play iteration: the same budget, LoRA initialisation and
-    seed (:func:`selfplay.iteration_seed`), so the "all" group reproduces that iteration exactly."""
-    from . import selfplay as sp
-    from .models import attach_lora, save_adapter
-
-    out = run_dir / "transfer" / group.replace("/", "_") / "adapter"
-    if (out / "adapter_config.json").exists():
-        return out
-    langs = TRANSFER_GROUPS[group]
-    pairs, stats = sp.tree_pairs("tsp-oracle", [t for t in trees if t.language in langs], tokenizer, cfg.max_seq_len)
-    if not pairs:
-        raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
-    seed = sp.iteration_seed(cfg.seed, 1)
-    pairs = sp.equalize_budget(pairs, budget, seed)
-    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, seed)
-    model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing,
-                        seed=cfg.seed)
-    log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
-    save_adapter(model, out)
-    atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),
-                                                     "trained_on": len(pairs), "seed": seed,
-                                                     "wall_s": round(log.wall_s, 1), "final": log.summary()})
-    model.unload()
-    return out
-
-
-def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prompts, cfg, run_dir: Path,
-                    progress: bool = True) -> dict[str, dict[str, ev.ResultRow]]:
-    """SPR@1 per evaluation language (columns) of TSP-oracle trained on each language group (rows), and of the
-    base model, each cell a :func:`spr_cell` (CI, and the difference to the base model on that language's prompts).
-    Trains and scores what is missing (resumable); adds the scored samples to ``results``.
-
-    Prints each group's share of the pair pool: when one group holds nearly all pairs (a forest whose other
-    languages gave no vulnerable branch), its row and the all-languages row differ by little but chance."""
-    from . import selfplay as sp
-
-    languages = sorted({p.language for p in prompts})
-    budget = training_budget(run_dir, cfg, len(trees))  # notebook 03's: every method trained on this many
-    pool = sp.oracle_pairs(trees, tokenizer)[0]
-    matrix: dict[str, dict[str, float]] = {}
-    for group, langs in TRANSFER_GROUPS.items():
-        own = sum(p.language in langs for p in pool)  # pairs are built per tree: a group's are its trees' pairs
-        print(f"{group}: {own} of the {len(pool)} TSP-oracle pairs of iteration 0, {budget} drawn for training")
-        reused = same_as_transfer(group, results, cfg.iterations)
-        if reused:  # one TSP-oracle iteration on every language's iteration-0 trees: already trained and scored
-            print(f"  = {reused}, already trained and scored by notebook 03")
-            scored = results[reused]
-        else:
-            try:
-                adapter = train_transfer_adapter(base_model, tokenizer, trees, group, cfg, budget, run_dir,
-                                                 progress=progress)
-            except RuntimeError as exc:
-                print(f"  skipped: {exc}")
-                continue
-            name = "transfer-" + group.replace("/", "_")
-            scored = evaluate_spec(ModelSpec(name, adapter), base_model, tokenizer, prompts, run_dir / "eval", cfg=cfg,
-                                   cache_dir=run_dir / "oracle_cache", progress=progress)
-            results[name] = scored
-        matrix[group] = {lang: spr_cell(scored, results["base"], group, lang, cfg.seed) for lang in languages}
-    matrix["none (base)"] = {lang: spr_cell(results["base"], None, "base", lang, cfg.seed) for lang in languages}
-    return matrix
+def results_summary(run: RunLayout | Path) -> dict[str, Any]:
+    return json.loads(layout(run).results.read_text())
 
 
 def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, dict[str, Any]]:
@@ -365,10 +170,10 @@ def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, dict[str, Any]
     for m, rows in final.items():
         if m == "sft":
             continue
-        r = ev.unseen_reduction(rows, final["sft"], seed=seed)
+        r = stats.unseen_reduction(rows, final["sft"], seed=seed)
         out[m] = {"base_rate": r.base_rate, "method_rate": r.method_rate, "reduction": r.reduction.estimate,
                   "low": r.reduction.low, "high": r.reduction.high, "p_value": r.p_value,
-                  "noise": ev.noise_verdict(r.reduction, r.p_value), "n_prompts": r.n_prompts}
+                  "noise": stats.noise_verdict(r.reduction, r.p_value), "n_prompts": r.n_prompts}
     return out
 
 
@@ -390,17 +195,16 @@ def unseen_lines(unseen: dict[str, dict[str, Any]]) -> list[str]:
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def publish(run: Path, docs: Path, readme: Path) -> None:
+def publish(run: RunLayout | Path, docs: Path, readme: Path) -> None:
     """Copy a run's headline figure and main table into ``docs/`` and the README (between the results markers)."""
-    import shutil
-
-    results = results_summary(run)
-    text = (run / "report.md").read_text()
+    files = layout(run)
+    results = results_summary(files)
+    text = files.report.read_text()
     table = text.split("## Main table", 1)[1].split("\n## ", 1)[0].strip()
     table = table.split("\n\nSPR@1:", 1)[0].strip()
     docs.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(run / "figures" / "spr_per_method.png", docs / "headline_spr.png")
-    steps = [json.loads(p.read_text()) for p in sorted((run / "steps").glob("*.json"))]
+    shutil.copyfile(files.figure("spr_per_method.png"), docs / "headline_spr.png")
+    steps = [json.loads(p.read_text()) for p in sorted(files.steps.glob("*.json"))]
     total = sum(st.get("wall_s", 0.0) for st in steps)
     per_notebook = ", ".join(f"{st['notebook'][:2]} {st['wall_s']:.0f} s" for st in steps if "wall_s" in st)
     codes = sorted({st.get("code") or "unknown" for st in steps})
@@ -411,7 +215,7 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
         f"From a reference run of the `{results['profile']}` profile ({results['model']}, seed {results['seed']}, "
         f"{results['n_prompts']} evaluation prompts; {code}; all notebooks {total / 60:.0f} min: {per_notebook}), "
         f"regenerated with `python -m tsp_utils.report publish "
-        f"{run.relative_to(readme.parent) if run.is_relative_to(readme.parent) else run}`:",
+        f"{files.root.relative_to(readme.parent) if files.root.is_relative_to(readme.parent) else files.root}`:",
         "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
         "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
         "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1, on Python security benchmarks; "
@@ -432,17 +236,13 @@ def publish(run: Path, docs: Path, readme: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from .config import repo_root
-
     ap = argparse.ArgumentParser(prog="python -m tsp_utils.report")
     sub = ap.add_subparsers(dest="cmd", required=True)
     pub = sub.add_parser("publish", help="copy a run's headline figure and table into docs/ and README.md")
     pub.add_argument("run", type=Path)
     args = ap.parse_args(argv)
     run = args.run if args.run.is_absolute() else Path.cwd() / args.run
-    if not (run / "results.json").exists():
+    if not layout(run).results.exists():
         raise SystemExit(f"{run}/results.json not found: run the pipeline (notebook 04) into that folder first")
     publish(run.resolve(), repo_root() / "docs", repo_root() / "README.md")
     print("updated docs/headline_spr.png and README.md")
