@@ -30,10 +30,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tsp_utils import languages  # noqa: E402
 from tsp_utils.oracle import Snippet, analyze_batch, load_pairs  # noqa: E402
 
 SAFECODER = REPO.parent / "shared" / "data" / "safecoder" / "train-sec-new-desc.jsonl"
-COMMENT = {"python": "#", "ruby": "#"}
 
 
 def source_files() -> list[Path]:
@@ -56,7 +56,8 @@ def build_snippets(n: int, seed: int = 0) -> list[Snippet]:
     out = []
     for i in range(n):
         s = base[i % len(base)]
-        mark = COMMENT.get(s.language, "//")
+        lang = languages.get(s.language)
+        mark = lang.line_comment if lang else "//"
         # a different trailing comment per copy: same analysis work, distinct cache keys
         out.append(Snippet(f"{s.code.rstrip()}\n{mark} variant {i}\n", s.language, s.context, id=str(i)))
     return out

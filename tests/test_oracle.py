@@ -7,6 +7,7 @@ cache directory, so the whole file runs a handful of analyzer processes in total
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -363,8 +364,8 @@ def test_syntax_errors_name_the_line(verdicts):
 
 def test_go_parses_without_a_go_toolchain(monkeypatch):
     """No gofmt (as in CI): tree-sitter's Go grammar decides, with the snippet's own line numbers."""
-    real = oracle._tool_cmd
-    monkeypatch.setattr(oracle, "_tool_cmd", lambda name: None if name == "gofmt" else real(name))
+    real = oracle.tools.tool_cmd
+    monkeypatch.setattr(oracle.tools, "tool_cmd", lambda name: None if name == "gofmt" else real(name))
     ok, bad = analyze_batch([
         Snippet("func f(xs []int) int {\n\ts := `}{`\n\treturn len(xs) + len(s)\n}\n", "go"),
         Snippet("func f() int {\n\tx := []int{1, 2\n\treturn x[0]\n}\n", "go", context="import \"os\"\n"),
@@ -372,7 +373,7 @@ def test_go_parses_without_a_go_toolchain(monkeypatch):
     assert ok.syntax == "ok"
     assert bad.syntax == "error" and bad.label == "unknown" and bad.reason.startswith("syntax error line "), bad.reason
     assert 2 <= int(bad.reason.split()[3].rstrip(":")) <= 3  # the unclosed literal, not the context's line
-    monkeypatch.setattr(oracle, "_go_parser", lambda: None)  # neither tool: unchecked, never "ok"
+    monkeypatch.setattr(oracle.syntax.go, "go_parser", lambda: None)  # neither tool: unchecked, never "ok"
     assert oracle.analyze("func f( {\n", "go").syntax == "unchecked"
 
 
@@ -401,30 +402,18 @@ def test_verdict_json_roundtrip(verdicts):
 
 def test_cache_skips_analyzers(verdicts, cache_dir, monkeypatch):
     calls = []
-    real = oracle._run_tool
+    real = oracle.tools.run_tool
 
     def counting(name, *a, **k):
         calls.append(name)
         return real(name, *a, **k)
 
-    monkeypatch.setattr(oracle, "_run_tool", counting)
+    monkeypatch.setattr(oracle.tools, "run_tool", counting)
     snippets = [Snippet(code, lang, ctx) for lang, code, ctx, _, _ in CASES.values()]
     again = analyze_batch(snippets, cache_dir=cache_dir, progress=False)
     assert calls == []
     assert [v.label for v in again] == [verdicts[n].label for n in CASES]
     assert list(cache_dir.glob("verdicts-*.jsonl"))
-
-
-def test_a_change_to_the_decision_code_changes_every_cache_key(tmp_path, monkeypatch):
-    before = oracle.ruleset_version()
-    for source in oracle._DECISION_SOURCES:
-        edited = tmp_path / source.name
-        edited.write_text(source.read_text() + "\n# edited\n")
-        monkeypatch.setattr(oracle, "_DECISION_SOURCES",
-                            tuple(edited if p == source else p for p in oracle._DECISION_SOURCES))
-        assert oracle.ruleset_version() != before, source.name
-        monkeypatch.undo()
-    assert {p.name for p in oracle._DECISION_SOURCES} == {"oracle.py", "risk.py"}  # risk: the bracket check
 
 
 def test_failures_are_not_cached(tmp_path, monkeypatch):
@@ -455,7 +444,7 @@ def test_analyzer_timeout_is_unknown(monkeypatch):
 
 
 def test_branch_attribution(verdicts, cache_dir, monkeypatch):
-    monkeypatch.setattr(oracle, "_run_tool", lambda *a, **k: pytest.fail("branch programs should be cached"))
+    monkeypatch.setattr(oracle.tools, "run_tool", lambda *a, **k: pytest.fail("branch programs should be cached"))
     got = dict(zip(BRANCHES, attribute_batch(list(BRANCHES.values()), cache_dir=cache_dir, progress=False)))
     in_prefix = got["finding_in_prefix"]
     assert in_prefix.label == "secure"
@@ -638,7 +627,7 @@ def test_a_branch_that_repeats_a_flagged_golden_call_is_still_vulnerable():
 def test_a_tag_in_a_string_does_not_excuse_a_javascript_syntax_error(verdicts):
     v = verdicts["js_tag_in_string_broken"]
     assert v.syntax == "error" and "syntax error" in v.reason, v.to_dict()
-    assert oracle._looks_like_jsx("return <div className='a'>{x}</div>;") and not oracle._looks_like_jsx("s = '<b>';")
+    assert oracle.syntax.javascript.looks_like_jsx("return <div className='a'>{x}</div>;") and not oracle.syntax.javascript.looks_like_jsx("s = '<b>';")
 
 
 def test_code_cannot_break_out_of_nodes_wrapper(verdicts):
@@ -660,113 +649,16 @@ def test_bad_snippets_get_a_clear_answer():
 # --------------------------------------------------------------------------------------------------
 
 
-def test_compile_check_tells_programs_that_build_from_those_that_only_parse():
-    import shutil
-
-    if shutil.which("gcc") is None or shutil.which("g++") is None:
-        pytest.skip("gcc/g++ are not installed")
-    c = oracle.compile_check([
-        "#include <string.h>\nint f(const char *s) { return (int)strlen(s); }\n",
-        "int f(void) {\n    return count_count;\n}\n",  # undeclared: parses, does not build
-        # a libc function whose header the prompt did not include: the completion could not have added it
-        "int n(const char *s) {\n    return (int)strlen(s) + isdigit(s[0]);\n}\n",
-        "int f(char *s) {\n    return strcpy_r(s);\n}\n",  # implicit declaration: an error since C99
-        "int f(char *s) {\n    double d = s;\n    return 0;\n}\n",
-        "int f( {\n",
-        '#include "/dev/zero"\n',  # gcc runs out of its memory cap: no verdict, not "ok"
-        '#line 1 "other.c"\nint f(void) { return undeclared_x; }\n',  # its error is put on another file
-    ], "c")
-    assert [r.status for r in c] == ["ok", "error", "ok", "error", "error", "error", "failed", "failed"]
-    assert c[1].message.startswith("line 2:") and "count_count" in c[1].message
-    assert "strcpy_r" in c[3].message and "memory" in c[6].message
-    cpp = oracle.compile_check(["#include <vector>\nstd::size_t n(const std::vector<int> &v) { return v.size(); }\n",
-                                "int g() { return h(); }\n"], "cpp")
-    assert [r.status for r in cpp] == ["ok", "error"]
-    with pytest.raises(ValueError, match="only C and C\\+\\+"):
-        oracle.compile_check(["x = 1\n"], "python")
-
-
-def test_every_c_reference_solution_compiles():
-    import shutil
-
-    from tsp_utils.data import load_eval_prompts
-
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    prompts = [p for p in load_eval_prompts() if p.language in ("c", "cpp")]
-    for language in {p.language for p in prompts}:
-        programs = [(p.id, kind, getattr(p, kind)) for p in prompts if p.language == language
-                    for kind in ("reference_secure", "reference_insecure")]
-        results = oracle.compile_check([prog for _, _, prog in programs], language)
-        assert [(i, k, r.message) for (i, k, _), r in zip(programs, results) if r.status != "ok"] == []
-
-
 def test_a_gcc_that_dies_without_naming_the_file_gives_no_verdict(tmp_path):
-    import shutil
-
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
     codes = ['#include "/dev/zero"\nint f(void) { return 0; }\n',  # cc1 runs out of its memory cap
              "int g(void) { return 1; }\n", "int h(void) { return x +; }\n", "int k(void) { return 2; }\n"]
     jobs = []
     for code in codes:
-        job = oracle._Job(key=code, language="c", code=code, context="")
+        job = oracle.job.Job(key=code, language="c", code=code, context="")
         job.text = code
         jobs.append(job)
-    oracle._check_c_family(jobs, str(tmp_path), "c", workers=1)  # one chunk: gcc's exit status covers all four
+    oracle.syntax.c_family.check_c_family(jobs, str(tmp_path), "c", workers=1)  # one chunk: gcc's exit status covers all four
     assert [j.syntax for j in jobs] == ["unchecked", "ok", "error", "ok"]
     assert "memory" in jobs[0].syntax_reason and jobs[0].failures and not jobs[1].failures
-
-
-def test_gcc_runs_once_per_chunk_when_every_failure_is_explained(monkeypatch):
-    import shutil
-
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    calls = []
-    real = oracle._run_tool
-    monkeypatch.setattr(oracle, "_run_tool", lambda name, args, *a, **k: calls.append(args) or real(name, args, *a, **k))
-    programs = ["int f(void) { return 1; }\n", "int g(void) { return nope; }\n"] * 10
-    results = oracle.compile_check(programs, "c", workers=1)
-    assert [r.status for r in results] == ["ok", "error"] * 10 and len(calls) == 1
-
-
-def test_the_cache_is_one_shard_per_batch_merged_when_many(tmp_path, monkeypatch):
-    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 1)  # two real analyzer runs are enough to merge
-    cache = tmp_path / "cache"
-    codes = [f"def f{i}(x):\n    return x + {i}\n" for i in range(2)]
-    analyze_batch([Snippet(codes[0], "python")], cache_dir=cache, progress=False)
-    assert len(list(cache.glob("verdicts-*.jsonl"))) == 1
-    analyze_batch([Snippet(codes[1], "python")], cache_dir=cache, progress=False)
-    shards = list(cache.glob("verdicts-*.jsonl"))
-    assert len(shards) == 1 and not list(cache.glob("*/"))  # merged once past the limit; no per-verdict files
-    version = oracle.ruleset_version()
-    (cache / f"verdicts-{version}-99999999999999999999-1.jsonl").write_text('{"key": "torn"')  # a write cut short
-    (cache / "verdicts-0123456789abcdef-1-1.jsonl").write_text("not read: another version of the decision code\n")
-    monkeypatch.setattr(oracle, "_run_tool", lambda *a, **k: pytest.fail("every verdict should come from the cache"))
-    assert [v.label for v in analyze_batch([Snippet(c, "python") for c in codes], cache_dir=cache,
-                                           progress=False)] == ["secure"] * 2
-
-
-def test_a_bad_line_costs_that_verdict_only_also_through_a_merge(tmp_path, monkeypatch):
-    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 2)
-    cache, version = tmp_path / "cache", "v1"
-    good = {f"k{i}": Verdict("secure", "python", [], "ok", "") for i in range(3)}
-    oracle._save_cache(cache, version, good)
-    (shard,) = cache.glob("verdicts-*.jsonl")
-    shard.write_bytes(shard.read_bytes() + b'{"key": "cut", "verdict": {"label": "s\xe2\x82')  # cut mid-character
-    for i in range(3):  # enough new shards to merge
-        oracle._save_cache(cache, version, {f"n{i}": Verdict("secure", "python", [], "ok", "")})
-    entries, _ = oracle._load_cache(cache, version)
-    assert set(entries) == {"k0", "k1", "k2", "n0", "n1", "n2"} and len(list(cache.glob("verdicts-*.jsonl"))) <= 2
-
-
-def test_a_merge_clears_what_other_code_versions_left(tmp_path, monkeypatch):
-    monkeypatch.setattr(oracle, "CACHE_SHARDS_MAX", 1)
-    cache = tmp_path / "cache"
-    (cache / "ab").mkdir(parents=True)
-    (cache / "ab" / "abcd.json").write_text("{}")  # the layout before shards
-    (cache / "verdicts-oldversion000000-1-1.jsonl").write_text("")
-    for i in range(2):
-        oracle._save_cache(cache, "v2", {f"k{i}": Verdict("secure", "python", [], "ok", "")})
-    assert [p.name.split("-")[1] for p in cache.iterdir()] == ["v2"] and set(oracle._load_cache(cache, "v2")[0]) == {"k0", "k1"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexer import _C_FAMILY, lang_key, skip_mask
+from .lexer import _C_FAMILY, lang_key, line_of, skip_mask
 
 @dataclass(frozen=True)
 class CodeLine:
