@@ -27,7 +27,7 @@ HEAVY = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "
 # Imports that may stand inside a function: heavy or optional libraries kept out of a module's import (so the base
 # stays torch-free and the CLIs start fast), and the notebook-only UI libraries.
 LAZY_IMPORT_ALLOWED = {*HEAVY, "safetensors", "tree_sitter", "tree_sitter_go", "yaml", "IPython", "ipywidgets",
-                       "matplotlib", "papermill", "nbformat", "google", "fcntl", "gguf", "numpy", "scipy",
+                       "matplotlib", "papermill", "nbformat", "google", "fcntl", "gguf", "numpy", "scipy", "pandas",
                        "tsp_utils.models", "tsp_utils.sampling", "tsp_utils.training", "tsp_utils.dpo",
                        "tsp_utils.trl_dpo", "tsp_utils.selfplay", "tsp_utils.evaluation.generate"}
 

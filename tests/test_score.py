@@ -213,8 +213,8 @@ def test_c_rows_judged_by_another_compile_rule_are_compiled_again_on_load(tmp_pa
     assert trusted.compiles is True and trusted.compile_rule == current  # not compiled: the file's word stands
 
     # where no compiler is at hand, a stored judgement stays: it is never replaced by "unchecked"
-    real_cmd = oracle._tool_cmd
-    monkeypatch.setattr(oracle, "_tool_cmd", lambda name: None if name in ("gcc", "g++") else real_cmd(name))
+    real_cmd = oracle.tools.tool_cmd
+    monkeypatch.setattr(oracle.tools, "tool_cmd", lambda name: None if name in ("gcc", "g++") else real_cmd(name))
     assert oracle.compile_rule("c") == ""
     assert [s.compiles for s in score.load_scored(path, [p])] == [True, None, True] and seen == [2]
 
