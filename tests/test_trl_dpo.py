@@ -110,7 +110,7 @@ def test_trl_reference_is_the_adapter_as_it_was_and_the_loss_equals_ours(tiny_ll
     assert td.REF_ADAPTER in model.peft_config
     ds = trainer.train_dataset
     got = [x for pair in zip(ds["ref_chosen_logps"], ds["ref_rejected_logps"]) for x in pair]
-    assert got == pytest.approx([x for pair in expected_refs for x in pair], rel=1e-4)  # = training.reference_logps's, before training
+    assert got == pytest.approx([x for pair in expected_refs for x in pair], rel=1e-4)  # = ours, before training
     loss, metrics = td.trl_batch_loss(trainer, pairs)
     assert float(loss) == pytest.approx(math.log(2), abs=1e-5) and metrics["margin"] == pytest.approx(0, abs=1e-6)
     # the base model is *not* TRL's reference here: our loss with the adapter disabled differs

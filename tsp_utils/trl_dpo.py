@@ -1,4 +1,4 @@
-"""Training through TRL's ``DPOTrainer``: the same pairs and the same loss as :func:`tsp_utils.training.train`, for scale.
+"""Training through TRL's ``DPOTrainer``: the pairs and the loss of :func:`tsp_utils.training.train`, at scale.
 
 The notebooks train with the loop written out in :mod:`tsp_utils.training`; for several GPUs (``accelerate
 launch scripts/train_dpo_accelerate.py``), DeepSpeed or FSDP this module hands the very same token ids to TRL,
@@ -214,9 +214,9 @@ def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: Tra
     further ``DPOConfig`` fields (e.g. ``max_steps=2``, ``precompute_ref_log_probs=False``).
 
     Reference model: with ``ref_model=None`` and a peft model, TRL 1.16 freezes a copy of the adapter as it is now
-    (adapter ``"ref"``) and uses it as the reference. That is the previous iterate -- ``training.train``'s reference -- in
-    every iteration; in iteration 1 the adapter is fresh (``lora_B = 0``), so it equals the adapter-disabled base
-    model. Call :func:`drop_reference_adapter` (or use :func:`train_dpo`) once training is over.
+    (adapter ``"ref"``) and uses it as the reference. That is the previous iterate -- ``training.train``'s
+    reference -- in every iteration; in iteration 1 the adapter is fresh (``lora_B = 0``), so it equals the
+    adapter-disabled base model. Call :func:`drop_reference_adapter` (or use :func:`train_dpo`) once training is over.
     """
     if not pairs:
         raise ValueError("no preference pairs to train on")
