@@ -34,8 +34,9 @@ import torch
 
 import random_codellama
 from tsp_utils import models, training
-from tsp_utils.pairs import PreferencePair
 from tsp_utils.config import resolve_config
+from tsp_utils.pairs import PreferencePair
+from tsp_utils.sampling import BranchRequest, sample_branches
 
 
 def gib(n_bytes: float) -> float:
@@ -131,8 +132,6 @@ def main() -> None:
 
 def sample_peak(ctx, model, tokenizer, pairs, args, k: int, cuda: bool) -> tuple[float | None, float]:
     """Peak allocated memory and wall time of one round of branch sampling from ``ctx``'s model."""
-    from tsp_utils.sampling import BranchRequest, sample_branches
-
     model.eval()
     prefixes = [p.prompt_ids + p.chosen_ids[: args.seq_len // 4] for p in pairs[: args.prefixes]]
     requests = [BranchRequest(ids, k, i) for i, ids in enumerate(prefixes)]

@@ -11,6 +11,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 from transformers import AutoTokenizer
+from trl.trainer.dpo_trainer import DataCollatorForPreference
 
 from tsp_utils import models, trl_dpo as td
 from tsp_utils.dpo import build_sequence
@@ -64,15 +65,11 @@ def _assert_same(trl, manual):
 
 
 def test_trl_sees_exactly_the_sequences_build_sequence_builds(tiny_llama_dir):
-    from transformers import AutoTokenizer
-
     tok = AutoTokenizer.from_pretrained(str(tiny_llama_dir))
     pairs = _pairs(tok.eos_token_id)
     ds = td.pairs_to_dataset(pairs, MAX_LEN)
     assert ds.column_names == list(td.PAIR_COLUMNS) and ds[1]["prompt_ids"] == list(range(400, 460))
     assert len(ds[2]["chosen_ids"]) == MAX_LEN - 16  # the over-long completion lost its tail
-    from trl.trainer.dpo_trainer import DataCollatorForPreference
-
     collator = DataCollatorForPreference(pad_token_id=tok.pad_token_id, max_length=MAX_LEN, truncation_mode="keep_end")
     batch = collator(ds.to_list())
     n = len(pairs)
