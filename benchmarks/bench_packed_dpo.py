@@ -18,17 +18,18 @@ from pathlib import Path
 
 import torch
 
-from tsp_utils import models, selfplay as sp
+from tsp_utils import dpo, models
+from tsp_utils.pairs import load_pairs
 
 
 def separate(model, pair, max_len: int, pad_id: int):
-    chosen = sp.collate([sp.build_sequence(pair.prompt_ids, pair.chosen_ids, max_len)], pad_id, "cpu")
-    rejected = sp.collate([sp.build_sequence(pair.prompt_ids, pair.rejected_ids, max_len)], pad_id, "cpu")
-    return sp.sequence_logps(model, chosen), sp.sequence_logps(model, rejected)
+    chosen = dpo.collate([dpo.build_sequence(pair.prompt_ids, pair.chosen_ids, max_len)], pad_id, "cpu")
+    rejected = dpo.collate([dpo.build_sequence(pair.prompt_ids, pair.rejected_ids, max_len)], pad_id, "cpu")
+    return dpo.sequence_logps(model, chosen), dpo.sequence_logps(model, rejected)
 
 
 def packed(model, pair, max_len: int, pad_id: int):
-    return sp.packed_pair_logps(model, [sp.pack(pair, max_len)])
+    return dpo.packed_pair_logps(model, [dpo.pack(pair, max_len)])
 
 
 def time_it(fn, model, pairs, max_len, pad_id, backward: bool) -> float:
@@ -64,8 +65,8 @@ def main() -> None:
         if not path.exists():
             print(f"| {method} | {path} missing: run the cpu profile first |")
             continue
-        pairs = sp.load_pairs(path)[: args.pairs]
-        rows = [sp.pack(p, args.max_len) for p in pairs]
+        pairs = load_pairs(path)[: args.pairs]
+        rows = [dpo.pack(p, args.max_len) for p in pairs]
         n_sep = sum(len(r.input_ids) + r.n_shared for r in rows)
         n_packed = sum(len(r.input_ids) for r in rows)
         model.eval()

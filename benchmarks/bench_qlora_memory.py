@@ -33,22 +33,24 @@ import time
 import torch
 
 import random_codellama
-from tsp_utils import models, selfplay as sp
+from tsp_utils import models, training
 from tsp_utils.config import resolve_config
+from tsp_utils.pairs import PreferencePair
+from tsp_utils.sampling import BranchRequest, sample_branches
 
 
 def gib(n_bytes: float) -> float:
     return n_bytes / 2**30
 
 
-def random_pairs(n: int, seq_len: int, vocab: int, seed: int = 0) -> list[sp.PreferencePair]:
+def random_pairs(n: int, seq_len: int, vocab: int, seed: int = 0) -> list[PreferencePair]:
     rng = random.Random(seed)
     prompt, completion = seq_len // 2, seq_len - seq_len // 2
 
     def ids(k):
         return [rng.randrange(3, vocab) for _ in range(k)]
 
-    return [sp.PreferencePair("tsp-oracle", f"bench-{i}", "c", "CWE-787", ids(prompt), ids(completion), ids(completion))
+    return [PreferencePair("tsp-oracle", f"bench-{i}", "c", "CWE-787", ids(prompt), ids(completion), ids(completion))
             for i in range(n)]
 
 
@@ -71,7 +73,7 @@ def main() -> None:
     cuda = torch.cuda.is_available()
     path = random_codellama.build(args.checkpoint, args.tokenizer, args.layers, args.hidden)
     cfg = resolve_config("colab-t4", max_seq_len=args.seq_len)
-    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, seed=0)
+    tc = training.TrainConfig.from_run("tsp-oracle", cfg, seed=0)
     lm = models.load_model(str(path), "nf4", compute_dtype=torch.float16 if cuda else None, verbose=True)
     weights = lm.memory_footprint_mb()
     model = models.attach_lora(lm.model, r=cfg.lora_r, alpha=cfg.lora_alpha,
@@ -85,10 +87,11 @@ def main() -> None:
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
-    sp.reference_logps(model, pairs[:1], args.seq_len, pad)
+    training.reference_logps(model, pairs[:1], args.seq_len, pad)
     if cuda:
         ref_peak = torch.cuda.max_memory_allocated()
-    log = sp.train(model, pairs[: args.steps], tc, pad, progress=False)  # resets the peak after its own reference pass
+    # train() resets the peak after its own reference pass
+    log = training.train(model, pairs[: args.steps], tc, pad, progress=False)
     reserved = torch.cuda.max_memory_reserved() if cuda else None
     sides = {"as trained (fp32 embeddings, norms, lm_head)": lambda: contextlib.nullcontext(model),
              "models.sampling_mode (cast to the compute dtype)": lambda: models.sampling_mode(model)}
@@ -129,8 +132,6 @@ def main() -> None:
 
 def sample_peak(ctx, model, tokenizer, pairs, args, k: int, cuda: bool) -> tuple[float | None, float]:
     """Peak allocated memory and wall time of one round of branch sampling from ``ctx``'s model."""
-    from tsp_utils.sampling import BranchRequest, sample_branches
-
     model.eval()
     prefixes = [p.prompt_ids + p.chosen_ids[: args.seq_len // 4] for p in pairs[: args.prefixes]]
     requests = [BranchRequest(ids, k, i) for i, ids in enumerate(prefixes)]

@@ -12,9 +12,9 @@
     # CPU, one process (what the tests' tiny checkpoint runs on)
     python scripts/train_dpo_accelerate.py --model /path/to/checkpoint --pairs pairs.jsonl --out out/
 
-The pairs file is ``selfplay.save_pairs``'s JSONL (token ids; nothing is re-tokenized). The model is loaded with
+The pairs file is ``pairs.save_pairs``'s JSONL (token ids; nothing is re-tokenized). The model is loaded with
 ``models.load_model`` (4-bit NF4 on a GPU unless ``--quantization none``), a LoRA adapter is attached (or loaded
-with ``--init-adapter``), ``trl_dpo.make_dpo_trainer`` trains it with the same loss as ``selfplay.train``, and the
+with ``--init-adapter``), ``trl_dpo.make_dpo_trainer`` trains it with the same loss as ``training.train``, and the
 main process writes ``OUT/adapter/`` (``models.save_adapter``) and ``OUT/manifest.json``. The effective batch is
 ``--batch-size`` (per device) x ``--grad-accum`` x the number of processes.
 
@@ -36,7 +36,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # `accelerate launch scripts/...` without the package installed
     sys.path.insert(0, str(REPO))
 
-from tsp_utils.selfplay import TrainConfig  # noqa: E402  (light: no torch model code runs at import)
+import torch  # noqa: E402
+
+from tsp_utils import models, pairs as pr, training  # noqa: E402
+from tsp_utils.artifacts import atomic_write_json  # noqa: E402
+from tsp_utils.training import TrainConfig  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,7 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default=None, help="hub id or checkpoint dir (default: models.load_model's: "
                    "CodeLlama-7B-Instruct on a GPU, the offline SmolLM2 on CPU)")
-    p.add_argument("--pairs", required=True, type=Path, help="pairs JSONL written by selfplay.save_pairs")
+    p.add_argument("--pairs", required=True, type=Path, help="pairs JSONL written by pairs.save_pairs")
     p.add_argument("--out", required=True, type=Path, help="output dir: adapter/, manifest.json, trl/")
     p.add_argument("--quantization", default="auto", choices=["auto", "nf4", "none"])
     p.add_argument("--init-adapter", type=Path, default=None,
@@ -75,8 +79,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 def process_device_map():
     """Under ``accelerate launch`` with several GPUs, each process holds a whole replica on its own GPU (the
     default ``device_map="auto"`` would spread one model over every visible GPU)."""
-    import torch
-
     local_rank = int(os.environ.get("LOCAL_RANK", "-1"))
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1 or local_rank < 0 or not torch.cuda.is_available():
         return None
@@ -85,8 +87,6 @@ def process_device_map():
 
 
 def build_model(args, gradient_checkpointing: bool, verbose: bool):
-    from tsp_utils import models
-
     loaded = models.load_model(args.model, args.quantization, verbose=verbose, device_map=process_device_map())
     if args.init_adapter is None:
         model = models.attach_lora(loaded.model, r=args.lora_r, alpha=args.lora_alpha, dropout=args.lora_dropout,
@@ -94,7 +94,7 @@ def build_model(args, gradient_checkpointing: bool, verbose: bool):
     else:
         base = loaded.model
         if getattr(base, "is_loaded_in_4bit", False):
-            from peft import prepare_model_for_kbit_training
+            from peft import prepare_model_for_kbit_training  # peft loads with the model, not for --help
 
             base = prepare_model_for_kbit_training(base, use_gradient_checkpointing=gradient_checkpointing)
         elif gradient_checkpointing:
@@ -106,21 +106,20 @@ def build_model(args, gradient_checkpointing: bool, verbose: bool):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import torch
+    # TRL and datasets load only when training starts, not for --help
     import trl
 
-    from tsp_utils import models, selfplay, trl_dpo
-    from tsp_utils.artifacts import atomic_write_json
+    from tsp_utils import trl_dpo
 
     # The trainer's Accelerator decides the distributed set-up; until it exists, the launcher's RANK says who talks.
     rank0 = int(os.environ.get("RANK", "0")) == 0
-    pairs = selfplay.load_pairs(args.pairs)
+    pairs = pr.load_pairs(args.pairs)
     if not pairs:
         raise SystemExit(f"{args.pairs}: no pairs")
     sft = sum(1 for p in pairs if not p.rejected_ids)
     if sft:
         raise SystemExit(f"{args.pairs}: {sft} of {len(pairs)} rows are SFT examples (no rejected side); "
-                         "train SFT with selfplay.train")
+                         "train SFT with training.train")
     method = args.method or pairs[0].method
     gc = torch.cuda.is_available() if args.gradient_checkpointing is None else args.gradient_checkpointing
     cfg = TrainConfig(method, beta=args.beta, learning_rate=args.learning_rate, epochs=args.epochs,
@@ -128,7 +127,7 @@ def main(argv=None) -> int:
                       seed=args.seed, optimizer=args.optimizer, gradient_checkpointing=gc, log_every=args.log_every)
 
     loaded, model = build_model(args, gc, verbose=rank0)
-    start_digest = selfplay.adapter_digest(model)
+    start_digest = training.adapter_digest(model)
     trainer = trl_dpo.make_dpo_trainer(model, loaded.tokenizer, pairs, cfg, args.out / "trl", max_steps=args.max_steps,
                                        precompute_ref_log_probs=not args.no_precompute_ref)
     if torch.cuda.is_available():
@@ -145,7 +144,7 @@ def main(argv=None) -> int:
             "method": method, "trainer": f"trl {trl.__version__} DPOTrainer", "processes": processes,
             "model": loaded.model_id, "source": loaded.source, "precision": loaded.plan.reason,
             "pairs_file": str(args.pairs), "pairs": len(pairs), "init_adapter": str(args.init_adapter or ""),
-            "generated_by_adapter": start_digest, "adapter": selfplay.adapter_digest(model),
+            "generated_by_adapter": start_digest, "adapter": training.adapter_digest(model),
             "hyper_parameters": {**asdict(cfg), "lora_r": args.lora_r, "lora_alpha": args.lora_alpha,
                                  "effective_batch": cfg.batch_size * cfg.grad_accum * processes,
                                  "optim": trainer.args.optim, "fp16": trainer.args.fp16, "bf16": trainer.args.bf16},

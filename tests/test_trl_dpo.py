@@ -1,18 +1,28 @@
 """The TRL path of self-play training: TRL's DPOTrainer computes our loss on our sequences, and trains on CPU."""
 
+import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import torch
+from safetensors.torch import load_file
+from transformers import AutoTokenizer
+from trl.trainer.dpo_trainer import DataCollatorForPreference
 
-from tsp_utils import models, selfplay as sp, trl_dpo as td
+from tsp_utils import models, trl_dpo as td
+from tsp_utils.dpo import build_sequence
+from tsp_utils.pairs import PreferencePair, save_pairs
+from tsp_utils.training import TrainConfig, reference_logps
 
 MAX_LEN = 48  # small, so that two of the pairs below are truncated
 
 
 def _pair(prompt, chosen, rejected):
-    return sp.PreferencePair("tsp-oracle", "t1", "python", "CWE-78", list(prompt), list(chosen), list(rejected))
+    return PreferencePair("tsp-oracle", "t1", "python", "CWE-78", list(prompt), list(chosen), list(rejected))
 
 
 def _pairs(eos):
@@ -43,7 +53,7 @@ def _randomize(model, key, seed, scale):
 
 
 def _cfg(**kw):
-    return sp.TrainConfig("tsp-oracle", beta=0.1, max_seq_len=MAX_LEN, batch_size=2, grad_accum=1, **kw)
+    return TrainConfig("tsp-oracle", beta=0.1, max_seq_len=MAX_LEN, batch_size=2, grad_accum=1, **kw)
 
 
 def _assert_same(trl, manual):
@@ -55,21 +65,17 @@ def _assert_same(trl, manual):
 
 
 def test_trl_sees_exactly_the_sequences_build_sequence_builds(tiny_llama_dir):
-    from transformers import AutoTokenizer
-
     tok = AutoTokenizer.from_pretrained(str(tiny_llama_dir))
     pairs = _pairs(tok.eos_token_id)
     ds = td.pairs_to_dataset(pairs, MAX_LEN)
     assert ds.column_names == list(td.PAIR_COLUMNS) and ds[1]["prompt_ids"] == list(range(400, 460))
     assert len(ds[2]["chosen_ids"]) == MAX_LEN - 16  # the over-long completion lost its tail
-    from trl.trainer.dpo_trainer import DataCollatorForPreference
-
     collator = DataCollatorForPreference(pad_token_id=tok.pad_token_id, max_length=MAX_LEN, truncation_mode="keep_end")
     batch = collator(ds.to_list())
     n = len(pairs)
     for i, p in enumerate(pairs):
         for row, completion in ((i, p.chosen_ids), (n + i, p.rejected_ids)):
-            ids, n_prompt = sp.build_sequence(p.prompt_ids, completion, MAX_LEN)
+            ids, n_prompt = build_sequence(p.prompt_ids, completion, MAX_LEN)
             width = int(batch["attention_mask"][row].sum())
             assert batch["input_ids"][row, :width].tolist() == ids
             assert batch["completion_mask"][row, :width].tolist() == [0] * n_prompt + [1] * (len(ids) - n_prompt)
@@ -96,12 +102,12 @@ def test_trl_reference_is_the_adapter_as_it_was_and_the_loss_equals_ours(tiny_ll
     previous iterate) and precomputes its log-probs; then the policy moves away from it."""
     model, tok = _lora(tiny_llama_dir)
     pairs = _pairs(tok.eos_token_id)
-    expected_refs = sp.reference_logps(model, pairs, MAX_LEN, tok.pad_token_id)
+    expected_refs = reference_logps(model, pairs, MAX_LEN, tok.pad_token_id)
     trainer = td.make_dpo_trainer(model, tok, pairs, _cfg(), tmp_path)
     assert td.REF_ADAPTER in model.peft_config
     ds = trainer.train_dataset
     got = [x for pair in zip(ds["ref_chosen_logps"], ds["ref_rejected_logps"]) for x in pair]
-    assert got == pytest.approx([x for pair in expected_refs for x in pair], rel=1e-4)  # = selfplay's, before training
+    assert got == pytest.approx([x for pair in expected_refs for x in pair], rel=1e-4)  # = ours, before training
     loss, metrics = td.trl_batch_loss(trainer, pairs)
     assert float(loss) == pytest.approx(math.log(2), abs=1e-5) and metrics["margin"] == pytest.approx(0, abs=1e-6)
     # the base model is *not* TRL's reference here: our loss with the adapter disabled differs
@@ -143,20 +149,12 @@ def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(t
     pair each per step must take the same optimizer steps as one process with both pairs per step. Plain SGD, so an
     update is proportional to the gradient: a sum instead of a mean over processes, or two processes seeing the same
     pair, would show (Adam's first step is about lr x sign(grad) and would hide both)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from safetensors.torch import load_file
-    from transformers import AutoTokenizer
-
     eos = AutoTokenizer.from_pretrained(str(tiny_llama_dir)).eos_token_id
     pairs = [_pair([1, 100, 101, 102], [200, 201, 202, eos], [300, 301, eos]),
              _pair(range(400, 420), [500, 501, eos], [600, 601, 602, eos]),
              _pair([1, 7, 8, 9, 10], [210, 211, eos], [310, 311, 312, 313, eos]),
              _pair(range(40, 60), [520, 521, 522, 523, eos], [620, eos])]
-    sp.save_pairs(tmp_path / "pairs.jsonl", pairs)
+    save_pairs(tmp_path / "pairs.jsonl", pairs)
     common = ["--model", str(tiny_llama_dir), "--quantization", "none", "--pairs", str(tmp_path / "pairs.jsonl"),
               "--lora-dropout", "0", "--max-steps", "2", "--grad-accum", "1", "--optimizer", "sgd",
               "--learning-rate", "0.5"]

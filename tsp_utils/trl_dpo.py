@@ -1,72 +1,35 @@
-"""Self-play DPO through TRL's ``DPOTrainer``: the same pairs as :func:`tsp_utils.selfplay.train`, for scale.
+"""Training through TRL's ``DPOTrainer``: the pairs and the loss of :func:`tsp_utils.training.train`, at scale.
 
-:mod:`tsp_utils.selfplay` writes the DPO loop out by hand, which is what the notebooks run on one GPU. For several
-GPUs (``accelerate launch``), DeepSpeed or FSDP, this module hands the very same :class:`~selfplay.PreferencePair`
-token ids to TRL, configured so that TRL computes the very same loss. ``tests/test_trl_dpo.py`` checks that TRL's
-loss and rewards on a batch equal :func:`manual_batch_loss` (``selfplay.sequence_logps`` + ``selfplay.dpo_loss``).
-
-What TRL 1.16 needed (read from ``trl/trainer/dpo_trainer.py``):
-
-* **Token ids, not text.** TRL's own columns are ``prompt_ids`` / ``chosen_ids`` / ``rejected_ids``, and its
-  collator concatenates ``prompt_ids + chosen_ids`` as they are. But ``DPOTrainer._prepare_dataset`` always
-  re-tokenizes: it calls ``extract_prompt`` on a dataset without a ``prompt`` column (a ``KeyError: 'chosen'`` on
-  token-id rows) and tokenizes ``prompt + chosen`` text, cutting the prompt where the two tokenizations first differ,
-  which can move the branch point of a node-level pair. :class:`TokenIdDPOTrainer` therefore passes datasets that
-  already hold the three id columns through untouched.
-* **Truncation.** ``selfplay.build_sequence`` cuts an over-long completion to ``max_len - min_prompt`` tokens, then
-  cuts the prompt from the *left*. :func:`pairs_to_dataset` does the first cut; TRL's collator with
-  ``truncation_mode="keep_end"`` (``ids[-max_length:]`` per sequence) does the second, so every sequence TRL sees is
-  token for token the one ``build_sequence`` builds. ``keep_end`` is deprecated in TRL 1.16 (removal planned for
-  2.0; it still works, and we silence its ``FutureWarning``); the default ``keep_start`` would cut the completion's
-  tail and, worse, drop pairs whose prompt alone fills ``max_length``.
-* **Loss.** ``loss_type="sigmoid"``, ``label_smoothing=0``, ``ld_alpha=None``, ``use_weighting=False``,
-  ``f_divergence_type="reverse_kl"``: TRL then sums the completion tokens' log-probs (no averaging) and computes
-  ``-logsigmoid(beta * ((pc - rc) - (pr - rr)))``, averaged over the batch -- exactly ``selfplay.dpo_loss``.
-* **Reference model.** With a ``PeftModel`` and ``ref_model=None``, TRL 1.16 (with peft >= 0.20) does *not* use the
-  adapter-disabled base: it copies the current adapter into a frozen second adapter named ``"ref"`` and computes the
-  reference with it. The reference is therefore the model as it stands when the trainer is built -- the previous
-  iterate, in every self-play iteration, like ``selfplay.reference_logps``. In iteration 1 the adapter is fresh
-  (``lora_B = 0``), so this is also the adapter-disabled base model. (Older TRL disabled the adapter, which is right
-  only in iteration 1.) Pass an explicit ``ref_model`` to use another reference. :func:`drop_reference_adapter`
-  removes the ``"ref"`` copy after training, before the adapter is saved or the next iteration starts.
-* **Reference log-probs are precomputed** (``precompute_ref_log_probs=True``), in eval mode, before training, as
-  ``selfplay.reference_logps`` does: no reference forward per step, and no second model in memory even without PEFT.
-  TRL caches them in a file next to the dataset, which is why :func:`make_dpo_trainer` saves the dataset to disk
-  first (an in-memory dataset gets a random cache file name per process, which breaks multi-GPU runs). TRL runs the
-  precompute in whatever mode the model is in, and the ``"ref"`` adapter it has just added is built in training mode,
-  so its LoRA dropout made the precomputed reference noisy (off by ~0.3-0.9 nats on the tiny test model);
-  :class:`TokenIdDPOTrainer` precomputes in eval mode and removes the ``"ref"`` adapter's dropout altogether.
-* **Defaults that differ from ``selfplay.train`` were set back:** TRL turns gradient checkpointing and bf16 on by
-  default (we follow the model's precision plan and ``TrainConfig.gradient_checkpointing``), disables dropout
-  (``selfplay.train`` keeps LoRA dropout on in the policy forward), decays the learning rate linearly (``selfplay``
-  uses a constant rate), clips gradients at 1.0 (``selfplay`` does not) and uses no weight decay (``torch.optim.AdamW``
-  and bitsandbytes' ``PagedAdamW8bit``, which ``selfplay`` uses, default to 0.01). TRL also casts a QLoRA adapter to
-  bf16; we keep it in fp32, as ``selfplay.train`` does (bf16 is not native on a T4). Any of these can be overridden
-  through ``make_dpo_trainer(..., **overrides)``.
+The notebooks train with the loop written out in :mod:`tsp_utils.training`; for several GPUs (``accelerate
+launch scripts/train_dpo_accelerate.py``), DeepSpeed or FSDP this module hands the very same token ids to TRL,
+configured so that TRL computes the very same loss (``tests/test_trl_dpo.py`` checks it against
+:func:`manual_batch_loss`). What TRL needed, and which of its defaults were set back: ``docs/training.md``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import torch
+from datasets import Dataset, Features, Sequence as Seq, Value, load_from_disk
+from trl import DPOConfig, DPOTrainer
 
-from . import selfplay
+from .artifacts import atomic_dir
+from .dpo import build_sequence, collate, dpo_loss, sequence_logps
 from .models import autocast_dtype
-from .selfplay import PreferencePair, TrainConfig, TrainLog
+from .pairs import MIN_PROMPT, PreferencePair, cut_completion
+from .training import TrainConfig, TrainLog
 
 PAIR_COLUMNS = ("prompt_ids", "chosen_ids", "rejected_ids")
 REF_ADAPTER = "ref"  # the name TRL 1.16 gives the frozen copy of the adapter it uses as the reference
-MIN_PROMPT = selfplay.MIN_PROMPT  # prompt tokens kept when a completion is cut, as in selfplay.build_sequence
-
-# TRL's metric names -> selfplay.dpo_loss's
+# TRL's metric names -> dpo.dpo_loss's
 _METRICS = {"rewards/chosen": "chosen_reward", "rewards/rejected": "rejected_reward", "rewards/margins": "margin",
             "rewards/accuracies": "accuracy", "logps/chosen": "chosen_logps", "logps/rejected": "rejected_logps"}
 
@@ -75,8 +38,8 @@ _METRICS = {"rewards/chosen": "chosen_reward", "rewards/rejected": "rejected_rew
 
 
 def _fit_completion(ids: Sequence[int], max_len: int | None, min_prompt: int) -> list[int]:
-    """The first cut of ``selfplay.build_sequence``: an over-long completion loses its tail."""
-    return list(ids) if max_len is None else selfplay.cut_completion(ids, max_len, min_prompt)
+    """The first cut of ``dpo.build_sequence``: an over-long completion loses its tail."""
+    return list(ids) if max_len is None else cut_completion(ids, max_len, min_prompt)
 
 
 def pair_rows(pairs: Sequence[PreferencePair], max_len: int | None = None,
@@ -86,7 +49,7 @@ def pair_rows(pairs: Sequence[PreferencePair], max_len: int | None = None,
     for i, p in enumerate(pairs):
         if not p.rejected_ids:
             raise ValueError(f"pair {i} ({p.method}, {p.task_id}) has no rejected side: DPO needs preference pairs, "
-                             "not SFT examples (train those with selfplay.train)")
+                             "not SFT examples (train those with training.train)")
         if not p.chosen_ids:
             raise ValueError(f"pair {i} ({p.method}, {p.task_id}) has an empty chosen side")
         rows.append({"prompt_ids": [int(t) for t in p.prompt_ids],
@@ -102,11 +65,9 @@ def pairs_to_dataset(pairs: Sequence[PreferencePair], max_len: int | None = None
     ``DataCollatorForPreference`` joins as ``prompt_ids + chosen_ids`` / ``prompt_ids + rejected_ids`` and scores
     on the completion tokens only. Nothing is re-tokenized, so the prompt/completion boundary stays the branch point.
     With ``max_len``, completions longer than ``max_len - min_prompt`` lose their tail, as in
-    ``selfplay.build_sequence``; the prompt is left whole here, and cut from the left by the collator
+    ``dpo.build_sequence``; the prompt is left whole here, and cut from the left by the collator
     (``truncation_mode="keep_end"``, see :func:`make_dpo_trainer`).
     """
-    from datasets import Dataset, Features, Sequence as Seq, Value
-
     features = Features({c: Seq(Value("int64")) for c in PAIR_COLUMNS})
     return Dataset.from_list(pair_rows(pairs, max_len, min_prompt), features=features)
 
@@ -124,10 +85,6 @@ def _dataset_on_disk(pairs, max_len: int | None, min_prompt: int, folder: Path, 
     TRL's ``precompute_ref_log_probs`` writes the reference log-probs to a cache file next to the dataset's own
     files; an in-memory dataset has none, and then every process picks a different random file name. The main
     process writes first, the others wait (``main_process_first``) and load the same directory."""
-    from datasets import load_from_disk
-
-    from .artifacts import atomic_dir
-
     rows = pair_rows(pairs, max_len, min_prompt)
     # TRL caches the reference log-probs next to these files under a key of (dataset fingerprint, model hash); the
     # collator's cut (max_len) changes them too, so it is part of the folder name
@@ -142,48 +99,29 @@ def _dataset_on_disk(pairs, max_len: int | None, min_prompt: int, folder: Path, 
 # --------------------------------------------------------------------------------------------- the trainer
 
 
-def _trl():
-    from trl import DPOConfig, DPOTrainer
+class TokenIdDPOTrainer(DPOTrainer):
+    """``DPOTrainer`` that trains on token ids as given.
 
-    return DPOConfig, DPOTrainer
+    TRL 1.16's ``_prepare_dataset`` re-tokenizes every dataset (and fails on one without text columns); a
+    dataset holding ``prompt_ids``, ``chosen_ids`` and ``rejected_ids`` is passed through untouched instead.
+    Text datasets still go through TRL's own preparation."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_dropout_in_reference_adapter(self.model)
 
-@functools.lru_cache(maxsize=None)
-def _token_id_trainer_class():
-    _, DPOTrainer = _trl()
+    def _precompute_ref_logps(self, dataset, name, batch_size):
+        # training.reference_logps runs in eval mode; TRL leaves the mode as it finds it, and the "ref" adapter
+        # it has just added was created in training mode, so its LoRA dropout would make the reference noisy
+        with _eval_mode(self.model), (_eval_mode(self.ref_model) if self.ref_model is not None
+                                      else contextlib.nullcontext()):
+            return super()._precompute_ref_logps(dataset, name, batch_size)
 
-    class TokenIdDPOTrainer(DPOTrainer):
-        """``DPOTrainer`` that trains on token ids as given.
-
-        TRL 1.16's ``_prepare_dataset`` re-tokenizes every dataset (and fails on one without text columns); a
-        dataset holding ``prompt_ids``, ``chosen_ids`` and ``rejected_ids`` is passed through untouched instead.
-        Text datasets still go through TRL's own preparation."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            _no_dropout_in_reference_adapter(self.model)
-
-        def _precompute_ref_logps(self, dataset, name, batch_size):
-            # selfplay.reference_logps runs in eval mode; TRL leaves the mode as it finds it, and the "ref" adapter
-            # it has just added was created in training mode, so its LoRA dropout would make the reference noisy
-            with _eval_mode(self.model), (_eval_mode(self.ref_model) if self.ref_model is not None
-                                          else contextlib.nullcontext()):
-                return super()._precompute_ref_logps(dataset, name, batch_size)
-
-        def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
-            columns = getattr(dataset, "column_names", None) or list(next(iter(dataset)).keys())
-            if set(PAIR_COLUMNS) <= set(columns):
-                return dataset
-            return super()._prepare_dataset(dataset, processing_class, args, dataset_name)
-
-    return TokenIdDPOTrainer
-
-
-def __getattr__(name: str):
-    # ``from tsp_utils.trl_dpo import TokenIdDPOTrainer`` without importing trl at module import time
-    if name == "TokenIdDPOTrainer":
-        return _token_id_trainer_class()
-    raise AttributeError(name)
+    def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
+        columns = getattr(dataset, "column_names", None) or list(next(iter(dataset)).keys())
+        if set(PAIR_COLUMNS) <= set(columns):
+            return dataset
+        return super()._prepare_dataset(dataset, processing_class, args, dataset_name)
 
 
 def _is_peft(model) -> bool:
@@ -217,14 +155,13 @@ def drop_reference_adapter(model_or_trainer) -> bool:
 
 
 def _precision_flags(model) -> dict[str, bool]:
-    """Mixed precision as in selfplay.train: the model's half-precision compute dtype on a GPU, fp32 on CPU."""
+    """Mixed precision as in training.train: the model's half-precision compute dtype on a GPU, fp32 on CPU."""
     amp = autocast_dtype(model)
     return {"fp16": amp == torch.float16, "bf16": amp == torch.bfloat16}
 
 
 def dpo_config(cfg: TrainConfig, output_dir, model=None, **overrides):
-    """The ``DPOConfig`` that makes TRL's training match ``selfplay.train`` (see the module docstring)."""
-    DPOConfig, _ = _trl()
+    """The ``DPOConfig`` that makes TRL's training match ``training.train`` (``docs/training.md``, "The TRL path")."""
     on_cuda = model is not None and next(model.parameters()).device.type == "cuda"
     optim = "paged_adamw_8bit" if on_cuda and cfg.optimizer in ("auto", "paged_adamw_8bit") else "adamw_torch"
     if cfg.optimizer not in ("auto", "paged_adamw_8bit", "adamw", "adamw_torch"):
@@ -234,10 +171,10 @@ def dpo_config(cfg: TrainConfig, output_dir, model=None, **overrides):
         # the loss: plain sigmoid DPO on summed completion log-probs
         loss_type=["sigmoid"], beta=cfg.beta, label_smoothing=0.0, ld_alpha=None, use_weighting=False,
         f_divergence_type="reverse_kl",
-        # the data: sequences exactly as selfplay.build_sequence builds them
+        # the data: sequences exactly as dpo.build_sequence builds them
         max_length=cfg.max_seq_len, truncation_mode="keep_end", pad_to_multiple_of=None,
         precompute_ref_log_probs=True, remove_unused_columns=True,
-        # the optimisation: selfplay.train's recipe
+        # the optimisation: training.train's recipe
         learning_rate=cfg.learning_rate, per_device_train_batch_size=cfg.batch_size,
         gradient_accumulation_steps=cfg.grad_accum, num_train_epochs=cfg.epochs, seed=cfg.seed, data_seed=cfg.seed,
         lr_scheduler_type="constant", warmup_steps=0, weight_decay=0.01, max_grad_norm=0.0, optim=optim,
@@ -266,7 +203,7 @@ def dpo_config(cfg: TrainConfig, output_dir, model=None, **overrides):
 
 def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig, output_dir,
                      ref_model=None, *, min_prompt: int = MIN_PROMPT, adapter_fp32: bool = True, **overrides):
-    """A TRL ``DPOTrainer`` on ``pairs`` that optimises the same loss as ``selfplay.train``.
+    """A TRL ``DPOTrainer`` on ``pairs`` that optimises the same loss as ``training.train``.
 
     ``model`` is a peft model (``models.attach_lora`` or ``models.load_adapter(..., trainable=True)``) on a full or
     4-bit base. DPOConfig: ``loss_type="sigmoid"``, ``beta=cfg.beta``, ``cfg``'s learning rate, batch size, gradient
@@ -277,30 +214,30 @@ def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: Tra
     further ``DPOConfig`` fields (e.g. ``max_steps=2``, ``precompute_ref_log_probs=False``).
 
     Reference model: with ``ref_model=None`` and a peft model, TRL 1.16 freezes a copy of the adapter as it is now
-    (adapter ``"ref"``) and uses it as the reference. That is the previous iterate -- ``selfplay``'s reference -- in
-    every iteration; in iteration 1 the adapter is fresh (``lora_B = 0``), so it equals the adapter-disabled base
-    model. Call :func:`drop_reference_adapter` (or use :func:`train_dpo`) once training is over.
+    (adapter ``"ref"``) and uses it as the reference. That is the previous iterate -- ``training.train``'s
+    reference -- in every iteration; in iteration 1 the adapter is fresh (``lora_B = 0``), so it equals the
+    adapter-disabled base model. Call :func:`drop_reference_adapter` (or use :func:`train_dpo`) once training is over.
     """
     if not pairs:
         raise ValueError("no preference pairs to train on")
     if cfg.method == "sft":
-        raise ValueError("make_dpo_trainer trains DPO pairs; train SFT examples with selfplay.train")
+        raise ValueError("make_dpo_trainer trains DPO pairs; train SFT examples with training.train")
     drop_reference_adapter(model)  # a copy left by an earlier iteration would be a stale reference
     args = dpo_config(cfg, output_dir, model, **overrides)
     if args.max_length is not None and args.truncation_mode != "keep_end":
         warnings.warn("truncation_mode is not 'keep_end': over-long pairs will lose completion tokens, not prompt "
-                      "tokens, and differ from selfplay.build_sequence", stacklevel=2)
+                      "tokens, and differ from dpo.build_sequence", stacklevel=2)
     if args.precompute_ref_log_probs:
         dataset = _dataset_on_disk(pairs, args.max_length, min_prompt, Path(output_dir) / "data", args)
     else:
         dataset = pairs_to_dataset(pairs, args.max_length, min_prompt)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
-    trainer = _token_id_trainer_class()(model=model, ref_model=ref_model, args=args, train_dataset=dataset,
+    trainer = TokenIdDPOTrainer(model=model, ref_model=ref_model, args=args, train_dataset=dataset,
                                         processing_class=tokenizer)
     trainer.tsp_min_prompt = min_prompt
     if adapter_fp32:
-        # TRL casts a QLoRA adapter to bf16; selfplay.train keeps LoRA weights in fp32 (the optimizer is built in
+        # TRL casts a QLoRA adapter to bf16; training.train keeps LoRA weights in fp32 (the optimizer is built in
         # train(), so recasting here is safe)
         for p in model.parameters():
             if p.requires_grad and p.dtype != torch.float32:
@@ -310,9 +247,7 @@ def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: Tra
 
 def train_dpo(model, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfig, output_dir, ref_model=None,
               **overrides) -> TrainLog:
-    """Build the trainer, train, drop the reference copy; return the log in ``selfplay.TrainLog``'s format."""
-    import time
-
+    """Build the trainer, train, drop the reference copy; return the log in ``training.TrainLog``'s format."""
     start = time.perf_counter()
     trainer = make_dpo_trainer(model, tokenizer, pairs, cfg, output_dir, ref_model, **overrides)
     if torch.cuda.is_available():
@@ -328,7 +263,7 @@ def train_dpo(model, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfi
 
 
 def trainer_log(trainer) -> TrainLog:
-    """TRL's logged steps with selfplay's metric names (loss, chosen_reward, rejected_reward, margin, accuracy)."""
+    """TRL's logged steps with dpo.dpo_loss's metric names (loss, chosen_reward, rejected_reward, margin, accuracy)."""
     log = TrainLog()
     for entry in trainer.state.log_history:
         if "loss" not in entry or "step" not in entry:
@@ -357,7 +292,7 @@ def trl_batch_loss(trainer, pairs: Sequence[PreferencePair]) -> tuple[torch.Tens
 
     The batch goes through the trainer's own collator, reference (the precomputed path's
     ``compute_ref_log_probs`` or the on-the-fly one) and ``compute_loss``; the metrics are the ones TRL logs,
-    renamed as in ``selfplay.dpo_loss`` (batch means)."""
+    renamed as in ``dpo.dpo_loss`` (batch means)."""
     rows = pair_rows(pairs, trainer.args.max_length, getattr(trainer, "tsp_min_prompt", MIN_PROMPT))
     batch = trainer._prepare_inputs(trainer.data_collator(rows))
     model = trainer.model
@@ -396,22 +331,21 @@ def reference_of(model, ref_adapter: str | None = None) -> Iterator[None]:
 def manual_batch_loss(model, pairs: Sequence[PreferencePair], beta: float, max_len: int, pad_id: int, *,
                       ref_adapter: str | None = None,
                       min_prompt: int = MIN_PROMPT) -> tuple[torch.Tensor, dict[str, float]]:
-    """Our DPO loss on ``pairs`` as one batch: ``selfplay.build_sequence``/``collate``/``sequence_logps``/``dpo_loss``.
+    """Our DPO loss on ``pairs`` as one batch: ``dpo.build_sequence``/``collate``/``sequence_logps``/``dpo_loss``.
 
     The policy is ``model`` as it is; the reference is the same model with its adapter disabled
     (``with model.disable_adapter():``, the base model), or with adapter ``ref_adapter`` active. No gradient, eval
     mode (no dropout), like :func:`trl_batch_loss`."""
     device = next(model.parameters()).device
-    chosen = selfplay.collate([selfplay.build_sequence(p.prompt_ids, p.chosen_ids, max_len, min_prompt)
-                               for p in pairs], pad_id, device)
-    rejected = selfplay.collate([selfplay.build_sequence(p.prompt_ids, p.rejected_ids, max_len, min_prompt)
-                                 for p in pairs], pad_id, device)
+    chosen = collate([build_sequence(p.prompt_ids, p.chosen_ids, max_len, min_prompt) for p in pairs], pad_id, device)
+    rejected = collate([build_sequence(p.prompt_ids, p.rejected_ids, max_len, min_prompt) for p in pairs], pad_id,
+                       device)
     with _eval_mode(model), torch.no_grad():
-        policy_chosen = selfplay.sequence_logps(model, chosen)
-        policy_rejected = selfplay.sequence_logps(model, rejected)
+        policy_chosen = sequence_logps(model, chosen)
+        policy_rejected = sequence_logps(model, rejected)
         with reference_of(model, ref_adapter):
-            ref_chosen, ref_rejected = selfplay.sequence_logps(model, chosen), selfplay.sequence_logps(model, rejected)
-        loss, metrics = selfplay.dpo_loss(policy_chosen, policy_rejected, ref_chosen, ref_rejected, beta)
+            ref_chosen, ref_rejected = sequence_logps(model, chosen), sequence_logps(model, rejected)
+        loss, metrics = dpo_loss(policy_chosen, policy_rejected, ref_chosen, ref_rejected, beta)
     out = {k: float(v) for k, v in metrics.items()}
     out.update(chosen_logps=float(policy_chosen.mean()), rejected_logps=float(policy_rejected.mean()))
     return loss, out
