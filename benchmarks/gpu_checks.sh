@@ -24,8 +24,8 @@ timeout 200 python3 benchmarks/bench_qlora_memory.py --checkpoint /tmp/random-co
 # 2. The TRL path (scripts/train_dpo_accelerate.py) on the same model and the same kind of pairs, one process.
 python3 - <<'EOF' 2>&1 | tee "$LOGS/trl.log"
 import bench_qlora_memory as b
-from tsp_utils import selfplay
-selfplay.save_pairs("/tmp/bench_pairs.jsonl", b.random_pairs(8, 1024, 32016))
+from tsp_utils.pairs import save_pairs
+save_pairs("/tmp/bench_pairs.jsonl", b.random_pairs(8, 1024, 32016))
 EOF
 timeout 150 python3 -m accelerate.commands.launch --num_processes 1 --mixed_precision no \
   scripts/train_dpo_accelerate.py --model /tmp/random-codellama-7b --pairs /tmp/bench_pairs.jsonl \

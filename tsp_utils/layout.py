@@ -48,13 +48,15 @@ class RunLayout:
 
     # ---- 01 trees, 02 labels
     def trees_dir(self, iteration: int = 0, method: str | None = None) -> Path:
-        """Iteration 0 is the base policy's forest, shared by all methods; later ones are regrown per method."""
-        if iteration == 0:
-            return self.root / "trees" / "iter_0"
-        if method is None:
+        """Without ``method``: the base policy's forest (iteration 0, notebooks 01 and 02), shared by all methods.
+        With ``method``: the forest that method's self-play grew with its iterate ``iteration`` (iteration 0 only
+        when self-play was not handed the shared forest)."""
+        if method is not None:
+            return self.root / "trees" / method / f"iter_{iteration}"
+        if iteration != 0:
             raise ValueError(f"iteration {iteration}: say which method's regrown trees (method='tsp-oracle' or "
                              f"'tsp-paper'); only iteration 0 is shared by all methods")
-        return self.root / "trees" / method / f"iter_{iteration}"
+        return self.root / "trees" / "iter_0"
 
     def trees(self, iteration: int = 0, method: str | None = None) -> Path:
         return self.trees_dir(iteration, method) / "trees.jsonl"

@@ -139,7 +139,7 @@ def plot_method_bars(table, metric: str = "spr@1", title: str | None = None):
 
 
 def _estimate(value) -> float:
-    """A plain rate, or the estimate of a cell that carries its CI (evaluate.ResultRow); NaN for None."""
+    """A plain rate, or the estimate of a cell that carries its CI (evaluation.tables.ResultRow); NaN for None."""
     value = getattr(value, "estimate", value)
     return float("nan") if value is None else float(value)
 
@@ -174,7 +174,7 @@ def plot_heatmap(matrix: dict[str, dict[str, Any]], title: str, row_label: str =
 
 
 def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
-    """One line per method; points that carry a CI (evaluate.ResultRow) get it as an error bar. Methods are
+    """One line per method; points that carry a CI (evaluation.tables.ResultRow) get it as an error bar. Methods are
     shifted a little sideways so that their bars do not hide each other."""
     import numpy as np
 
@@ -200,7 +200,7 @@ def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
 
 
 def plot_packed_pair(packed, n_prompt: int, title: str | None = None):
-    """The attention mask of one packed DPO pair (``selfplay.pack``): which position may read which.
+    """The attention mask of one packed DPO pair (``dpo.pack``): which position may read which.
 
     The row holds the prompt, the shared golden prefix, the chosen branch and then the rejected branch's own
     tokens; the rejected branch reads the shared part and itself, never the chosen branch."""

@@ -7,7 +7,7 @@ distribution (identical tokens under greedy decoding), at a fraction of the cost
 
 Decoding itself (:func:`decode`) is a short loop of our own rather than ``generate``, for one reason: a row that
 has ended leaves the batch at once, where ``generate`` keeps decoding padding for it until the last row ends
-(``benchmarks/bench_decode.py``). Evaluation (``evaluate.generate_completions``) decodes through it too.
+(``benchmarks/bench_decode.py``). Evaluation (``evaluation.generate.generate_completions``) decodes through it too.
 """
 
 from __future__ import annotations

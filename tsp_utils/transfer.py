@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import selfplay as sp
 from .artifacts import atomic_write_json
 from .evaluation.protocol import ModelSpec, evaluate_spec
 from .evaluation.tables import ResultRow, spr_cell
 from .layout import RunLayout, layout
 from .models import attach_lora, save_adapter
+from .pairs import equalize_budget, oracle_pairs, tree_pairs
+from .selfplay import iteration_seed
+from .training import TrainConfig, train
 
 __all__ = ["TRANSFER_GROUPS", "same_as_transfer", "training_budget", "train_transfer_adapter", "transfer_matrix"]
 
@@ -47,15 +49,15 @@ def train_transfer_adapter(base_model, tokenizer, trees, group: str, cfg, budget
     if (out / "adapter_config.json").exists():
         return out
     langs = TRANSFER_GROUPS[group]
-    pairs, stats = sp.tree_pairs("tsp-oracle", [t for t in trees if t.language in langs], tokenizer, cfg.max_seq_len)
+    pairs, stats = tree_pairs("tsp-oracle", [t for t in trees if t.language in langs], tokenizer, cfg.max_seq_len)
     if not pairs:
         raise RuntimeError(f"no TSP-oracle pairs for {group}: the trees of these languages have no vulnerable branch")
-    seed = sp.iteration_seed(cfg.seed, 1)
-    pairs = sp.equalize_budget(pairs, budget, seed)
-    tc = sp.TrainConfig.from_run("tsp-oracle", cfg, seed)
+    seed = iteration_seed(cfg.seed, 1)
+    pairs = equalize_budget(pairs, budget, seed)
+    tc = TrainConfig.from_run("tsp-oracle", cfg, seed)
     model = attach_lora(base_model, r=cfg.lora_r, alpha=cfg.lora_alpha, gradient_checkpointing=tc.gradient_checkpointing,
                         seed=cfg.seed)
-    log = sp.train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
+    log = train(model, pairs, tc, tokenizer.pad_token_id, progress=progress)
     save_adapter(model, out)
     atomic_write_json(out.parent / "manifest.json", {"group": group, "languages": list(langs), "data": stats.to_dict(),
                                                      "trained_on": len(pairs), "seed": seed,
@@ -76,7 +78,7 @@ def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prom
     run = layout(run)
     languages = sorted({p.language for p in prompts})
     budget = training_budget(run, cfg, len(trees))  # notebook 03's: every method trained on this many
-    pool = sp.oracle_pairs(trees, tokenizer)[0]
+    pool = oracle_pairs(trees, tokenizer)[0]
     matrix: dict[str, dict[str, ResultRow]] = {}
     for group, langs in TRANSFER_GROUPS.items():
         own = sum(p.language in langs for p in pool)  # pairs are built per tree: a group's are its trees' pairs

@@ -43,7 +43,7 @@ def compile_rule(language: str) -> str:
     """What decides whether a program of ``language`` compiles here: the compiler's and the C library's versions,
     the flags and the forced headers, hashed; "" when there is no usable compiler. A result judged by another rule
     (an older version of this code, another machine's gcc) is not the same judgement, and a resumed evaluation
-    checks it again (:func:`tsp_utils.evaluate.load_scored`)."""
+    checks it again (:func:`tsp_utils.evaluation.score.load_scored`)."""
     language = normalize_language(language)
     if language not in C_COMPILERS:
         raise ValueError(f"compile_rule: only C and C++ are compiled, not {language!r}")
