@@ -6,7 +6,7 @@ import pytest
 
 from tsp_utils import data, report
 from tsp_utils.config import resolve_config
-from tsp_utils.evaluation import metrics, tables
+from tsp_utils.evaluation import metrics, stats, tables
 
 from evaluation_rows import scored_row
 
@@ -70,14 +70,14 @@ def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
 
 def test_unseen_cwe_lines_say_n_a_when_sft_left_nothing_to_reduce():
     nan = float("nan")
-    unseen = {"tsp-oracle": {"base_rate": 0.0, "method_rate": 0.0, "reduction": nan, "low": nan, "high": nan,
-                             "noise": True, "n_prompts": 3},
-              "spin": {"base_rate": 0.5, "method_rate": 0.25, "reduction": 0.5, "low": -0.2, "high": 1.0,
-                       "noise": True, "n_prompts": 4}}
+    unseen = {"tsp-oracle": stats.Reduction(0.0, 0.0, stats.CI(nan, nan, nan), 3, 1.0),
+              "spin": stats.Reduction(0.5, 0.25, stats.CI(0.5, -0.2, 1.0), 4, 0.5)}
     oracle_line, spin_line = report.unseen_lines(unseen)
     assert "n/a (SFT wrote no vulnerable unseen-CWE program)" in oracle_line and "nan" not in oracle_line
     assert "(3 prompts)" in oracle_line
     assert "+50.0% [-20.0%, +100.0%]" in spin_line and "inside the noise" in spin_line
+    assert unseen["spin"].to_dict() == {"base_rate": 0.5, "method_rate": 0.25, "reduction": 0.5, "low": -0.2,
+                                        "high": 1.0, "p_value": 0.5, "noise": True, "n_prompts": 4}
     assert report.unseen_vs_sft({"base": []}, seed=0) == {}
 
 

@@ -69,7 +69,7 @@ def unchecked_sentence(results: dict[str, list]) -> str:
             "reason is in eval/). They count as valid, so `invalid` understates those languages.")
 
 
-def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, Any],
+def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, stats.Reduction],
                  per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, ResultRow]] | None,
                  curve: dict[str, list[ResultRow | None]], utility: dict[str, float], figures: dict[str, str],
                  wall_s: float) -> Path:
@@ -114,11 +114,12 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
         "|---|---:|---:|---|---|",
     ]
     for m, r in unseen.items():
-        if r["reduction"] != r["reduction"]:  # NaN: SFT wrote no vulnerable unseen-CWE code, nothing to reduce
-            lines.append(f"| {m} | {_pct(r['method_rate'])} | n/a (SFT rate {_pct(r['base_rate'])}) | | |")
+        if not r.defined:  # SFT wrote no vulnerable unseen-CWE code: nothing to reduce
+            lines.append(f"| {m} | {_pct(r.method_rate)} | n/a (SFT rate {_pct(r.base_rate)}) | | |")
             continue
-        lines.append(f"| {m} | {_pct(r['method_rate'])} | {r['reduction']:+.1%} | [{r['low']:+.1%}, {r['high']:+.1%}] | "
-                     f"{'yes' if r['noise'] else 'no'} (p={r.get('p_value', float('nan')):.2g}) |")
+        ci = r.reduction
+        lines.append(f"| {m} | {_pct(r.method_rate)} | {ci.estimate:+.1%} | [{ci.low:+.1%}, {ci.high:+.1%}] | "
+                     f"{'yes' if r.noise else 'no'} (p={r.p_value:.2g}) |")
     lines += ["", "## Vulnerability rate per CWE", "", "| CWE | split | " + " | ".join(per_cwe) + " |",
               "|---|---|" + "---:|" * len(per_cwe)]
     cwes = sorted({c for rates in per_cwe.values() for c in rates})
@@ -147,7 +148,7 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
     path = atomic_write_text(run.report, "\n".join(lines) + "\n")
     atomic_write_json(run.results, {
         "profile": cfg.profile, "model": cfg.model_id, "seed": cfg.seed, "n_prompts": len(prompts),
-        "table": table.to_rows(), "unseen_reduction_vs_sft": unseen, "per_cwe": per_cwe,
+        "table": table.to_rows(), "unseen_reduction_vs_sft": {m: r.to_dict() for m, r in unseen.items()}, "per_cwe": per_cwe,
         "transfer": transfer and {g: {lang: r.to_dict() for lang, r in row.items()} for g, row in transfer.items()},
         "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()},
         "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
@@ -160,35 +161,27 @@ def results_summary(run: RunLayout | Path) -> dict[str, Any]:
     return json.loads(layout(run).results.read_text())
 
 
-def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, dict[str, Any]]:
+def unseen_vs_sft(final: dict[str, list], seed: int) -> dict[str, stats.Reduction]:
     """Each method's vulnerability rate on the prompts of CWEs unseen in training, and its relative reduction
     against SFT's (the paper's 24.5%) with a bootstrap CI. The reduction is NaN when SFT wrote no vulnerable
     unseen-CWE program: there is nothing to reduce."""
     if "sft" not in final:
         return {}
-    out = {}
-    for m, rows in final.items():
-        if m == "sft":
-            continue
-        r = stats.unseen_reduction(rows, final["sft"], seed=seed)
-        out[m] = {"base_rate": r.base_rate, "method_rate": r.method_rate, "reduction": r.reduction.estimate,
-                  "low": r.reduction.low, "high": r.reduction.high, "p_value": r.p_value,
-                  "noise": stats.noise_verdict(r.reduction, r.p_value), "n_prompts": r.n_prompts}
-    return out
+    return {m: stats.unseen_reduction(rows, final["sft"], seed=seed) for m, rows in final.items() if m != "sft"}
 
 
-def unseen_lines(unseen: dict[str, dict[str, Any]]) -> list[str]:
+def unseen_lines(unseen: dict[str, stats.Reduction]) -> list[str]:
     """:func:`unseen_vs_sft` as sentences."""
     lines = []
     for m, r in unseen.items():
-        head = (f"{m:12s} unseen-CWE vulnerability {_pct(r['method_rate'])} vs SFT {_pct(r['base_rate'])} "
-                f"({r['n_prompts']} prompts)")
-        if r["reduction"] != r["reduction"]:
+        head = (f"{m:12s} unseen-CWE vulnerability {_pct(r.method_rate)} vs SFT {_pct(r.base_rate)} "
+                f"({r.n_prompts} prompts)")
+        if not r.defined:
             lines.append(f"{head}: relative reduction n/a (SFT wrote no vulnerable unseen-CWE program)")
         else:
-            lines.append(f"{head}: relative reduction {r['reduction']:+.1%} [{r['low']:+.1%}, {r['high']:+.1%}]"
-                         + (f", sign test p={r['p_value']:.2g}" if "p_value" in r else "")
-                         + ("  (inside the noise)" if r["noise"] else ""))
+            ci = r.reduction
+            lines.append(f"{head}: relative reduction {ci.estimate:+.1%} [{ci.low:+.1%}, {ci.high:+.1%}], "
+                         f"sign test p={r.p_value:.2g}" + ("  (inside the noise)" if r.noise else ""))
     return lines
 
 

@@ -131,6 +131,21 @@ class Reduction:
     n_prompts: int
     p_value: float = 1.0  # exact sign test of the per-prompt rates (:func:`sign_test`)
 
+    @property
+    def defined(self) -> bool:
+        """False when the base wrote no vulnerable program on the split: there is nothing to reduce."""
+        return not math.isnan(self.reduction.estimate)
+
+    @property
+    def noise(self) -> bool | None:
+        return noise_verdict(self.reduction, self.p_value)
+
+    def to_dict(self) -> dict[str, float | int | bool | None]:
+        """The flat form ``results.json`` keeps."""
+        return {"base_rate": self.base_rate, "method_rate": self.method_rate, "reduction": self.reduction.estimate,
+                "low": self.reduction.low, "high": self.reduction.high, "p_value": self.p_value,
+                "noise": self.noise, "n_prompts": self.n_prompts}
+
 
 def unseen_reduction(method: Iterable[ScoredSample], base: Iterable[ScoredSample], split: str = "unseen", *,
                      label: str = "label", n_boot: int = 2000, alpha: float = 0.05, seed: int = 0) -> Reduction:
