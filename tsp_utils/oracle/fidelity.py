@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import yaml  # semgrep and bandit depend on PyYAML
 
+from ..labels import UNKNOWN, VULNERABLE
 from ..languages import normalize_language
 from .analyzers import RULES_DIR
 from .batch import analyze_batch
@@ -150,11 +151,11 @@ def fidelity_report(pairs: Iterable[Any], cache_dir: str | os.PathLike | None = 
 
     def row(group: str, lang: str, cwe: str, items: list) -> FidelityRow:
         n = len(items)
-        b_vul = sum(b.label == "vulnerable" for _, _, b, _ in items)
-        a_vul = sum(a.label == "vulnerable" for _, _, _, a in items)
-        b_unk = sum(b.label == "unknown" for _, _, b, _ in items)
-        a_unk = sum(a.label == "unknown" for _, _, _, a in items)
-        match = sum(b.label == "vulnerable" and any(cwe_matches(f.cwe, c) for f in b.findings)
+        b_vul = sum(b.label == VULNERABLE for _, _, b, _ in items)
+        a_vul = sum(a.label == VULNERABLE for _, _, _, a in items)
+        b_unk = sum(b.label == UNKNOWN for _, _, b, _ in items)
+        a_unk = sum(a.label == UNKNOWN for _, _, _, a in items)
+        match = sum(b.label == VULNERABLE and any(cwe_matches(f.cwe, c) for f in b.findings)
                     for _, c, b, _ in items)
         reach = all(_is_reachable(l, c) for l, c, _, _ in items) if group == "cwe" else True
         return FidelityRow(group, lang, cwe, n, b_vul / n, a_vul / n, b_unk / n, a_unk / n, match / n, reach)
