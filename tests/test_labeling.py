@@ -28,3 +28,11 @@ def test_findings_the_golden_program_has_too_do_not_count_against_a_branch(tiny)
         assert {f.rule_id for f in verdict.background} >= {"B324"} and not verdict.findings
     assert shell.label == "vulnerable" and any(f.cwe == "cwe-078" for f in shell.findings)
     assert all(f.rule_id != "B324" for f in shell.findings)  # the MD5 line is background here too
+
+
+def test_label_counts_read_as_a_table_per_language():
+    counts = labeling.LabelCounts({"secure": 3, "vulnerable": 1}, {"c": {"secure": 1, "vulnerable": 1},
+                                                                  "python": {"secure": 2}}, 0, 1, 2)
+    table = labeling.label_table(counts)
+    assert "| c | 1 | 1 | 0 |" in table and "| python | 2 | 0 | 0 |" in table and "| all | 3 | 1 | 0 |" in table
+    assert counts.to_dict()["by_language"]["python"] == {"secure": 2}

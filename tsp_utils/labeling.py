@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .labels import UNKNOWN, Label
+from .labels import LABELS, UNKNOWN, Label
 from .oracle import Branch, attribute_batch, finding_key
 from .tree.records import TaskTree, load_trees, save_trees
 from .tree.tasks import extract_code
@@ -111,3 +111,11 @@ def label_tree_file(src: str | os.PathLike, dst: str | os.PathLike, cache_dir=No
     counts = label_trees(trees, cache_dir=cache_dir, progress=progress)
     save_trees(dst, trees)
     return counts
+
+
+def label_table(counts: LabelCounts) -> str:
+    """Leaf labels per language and in all, as a Markdown table (notebook 02)."""
+    rows = ["| language | " + " | ".join(LABELS) + " |", "|---|" + "---:|" * len(LABELS)]
+    for language, labels in [*sorted(counts.by_language.items()), ("all", counts.total)]:
+        rows.append(f"| {language} | " + " | ".join(str(labels.get(label, 0)) for label in LABELS) + " |")
+    return "\n".join(rows) + f"\n\nunknown because sampling stopped before the branch was complete: {counts.unknown_unfinished}\n"

@@ -61,15 +61,23 @@ def _require(row: dict, key: str, kind: type, where: str, allow_empty: bool = Fa
     return value
 
 
-def _line_changes(items: Any, src: str, side: str, where: str) -> list[LineChange]:
+def _parse_changes(items: Any, kind: str, side: str, where: str, needs: str, parse) -> list:
+    """``parse`` each change of ``kind.side``; a malformed one is a DataError that names the fields it ``needs``."""
     if not isinstance(items, list):
-        raise DataError(f"{where}: line_changes.{side} should be a list")
+        raise DataError(f"{where}: {kind}.{side} should be a list")
     out = []
     for k, c in enumerate(items):
         try:
-            change = LineChange(int(c["line_no"]), int(c["char_start"]), int(c["char_end"]), str(c["line"]))
+            out.append(parse(c))
         except (KeyError, TypeError, ValueError):
-            raise DataError(f"{where}: line_changes.{side}[{k}] needs line_no, char_start, char_end, line") from None
+            raise DataError(f"{where}: {kind}.{side}[{k}] needs {needs}") from None
+    return out
+
+
+def _line_changes(items: Any, src: str, side: str, where: str) -> list[LineChange]:
+    changes = _parse_changes(items, "line_changes", side, where, "line_no, char_start, char_end, line", lambda c:
+                             LineChange(int(c["line_no"]), int(c["char_start"]), int(c["char_end"]), str(c["line"])))
+    for k, change in enumerate(changes):
         text = src[change.char_start:change.char_end]
         # SafeCoder records the function's last line with a newline the extracted source does not have.
         if text != change.line and not (text + "\n" == change.line and change.char_end >= len(src)):
@@ -78,24 +86,17 @@ def _line_changes(items: Any, src: str, side: str, where: str) -> list[LineChang
         if src.count("\n", 0, change.char_start) + 1 != change.line_no:
             raise DataError(f"{where}: line_changes.{side}[{k}] says line {change.line_no} but char "
                             f"{change.char_start} is on line {src.count(chr(10), 0, change.char_start) + 1}")
-        out.append(change)
-    return out
+    return changes
 
 
 def _char_changes(items: Any, src: str, side: str, where: str) -> list[CharChange]:
-    if not isinstance(items, list):
-        raise DataError(f"{where}: char_changes.{side} should be a list")
-    out = []
-    for k, c in enumerate(items):
-        try:
-            change = CharChange(int(c["char_start"]), int(c["char_end"]), str(c["chars"]))
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f"{where}: char_changes.{side}[{k}] needs char_start, char_end, chars") from None
+    changes = _parse_changes(items, "char_changes", side, where, "char_start, char_end, chars", lambda c:
+                             CharChange(int(c["char_start"]), int(c["char_end"]), str(c["chars"])))
+    for k, change in enumerate(changes):
         if src[change.char_start:change.char_end] != change.chars:
             raise DataError(f"{where}: char_changes.{side}[{k}] does not match the source text at chars "
                             f"{change.char_start}:{change.char_end}")
-        out.append(change)
-    return out
+    return changes
 
 
 PAIR_FIELDS = {"func_name", "language", "vul_type", "description", "func_src_before", "func_src_after",
