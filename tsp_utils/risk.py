@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
