@@ -178,7 +178,7 @@ def test_paper_data_is_skipped_with_the_reason_when_it_cannot_be_had(capsys):
 
 def test_a_garbled_download_is_deleted_so_the_next_run_fetches_it_again(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TSP_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared")
+    monkeypatch.setattr(data.paper, "SHARED_DATA", tmp_path / "no-shared")  # where the loaders read it
     cached = tmp_path / "cache" / "data" / "safecoder-train-sec-new-desc.jsonl"
     cached.parent.mkdir(parents=True)
     cached.write_text("<html>proxy error</html>\n")

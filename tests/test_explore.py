@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from tsp_utils import explore
+from tsp_utils.explore.html import _verdict_html
+from tsp_utils.oracle import BranchVerdict
 from tsp_utils.tree import RiskNode, TaskTree, TreeNode, save_trees
 
 TASK = "py-xss-demo"
@@ -300,7 +302,7 @@ def test_loading_prefers_labeled_trees_and_explains_what_is_missing(tree, tmp_pa
 def test_background_findings_are_shown_apart_from_the_branchs_own():
     verdict = {**_verdict("secure", reason="findings the golden program has too (not this branch's)"),
                "background": [XSS_FINDING]}
-    html = explore._verdict_html(verdict)
+    html = _verdict_html(BranchVerdict.from_dict(verdict))
     assert "no findings in this branch" in html and "golden program has too" in html and "tsp.python.xss-concat" in html
 
 

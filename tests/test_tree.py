@@ -1,82 +1,17 @@
-"""Trees: risk-node positions, shared prefixes, depth >= 2, cache-shared sampling, save/load."""
+"""Trees (tsp_utils.tree): cache-shared sampling, shared prefixes, depth >= 2, local-mode splicing, save/load."""
+
+import json
 
 import pytest
 
-from tsp_utils import models, risk
+from tsp_utils import labeling
+from tsp_utils.oracle import BranchVerdict
 from tsp_utils import tree as T
 from tsp_utils.sampling import BranchRequest, BranchResult, Continuation, sample_branches, sample_branches_naive
+from tsp_utils.tree.spans import statement_tokens
+from tree_helpers import ScriptedSampler, tiny  # noqa: F401 -- tiny is a fixture
+from tree_samples import C_AFTER, C_BEFORE, C_RLE, PY_AFTER, PY_BEFORE
 
-PY_BEFORE = '''def run_backup(target):
-    name = target.strip()
-    cmd = "tar czf /backups/%s.tgz /srv/%s" % (name, name)
-    os.system(cmd)
-    return name
-'''
-PY_AFTER = '''def run_backup(target):
-    name = target.strip()
-    if not name.isalnum():
-        raise ValueError("bad target")
-    subprocess.run(["tar", "czf", f"/backups/{name}.tgz", f"/srv/{name}"], check=True)
-    return name
-'''
-C_BEFORE = '''int copy_name(char *dst, const char *src) {
-    int n = 0;
-    strcpy(dst, src);
-    n = strlen(dst);
-    return n;
-}
-'''
-C_AFTER = '''int copy_name(char *dst, size_t cap, const char *src) {
-    int n = 0;
-    snprintf(dst, cap, "%s", src);
-    n = strlen(dst);
-    return n;
-}
-'''
-
-
-def test_diff_risk_sites_python():
-    sites = risk.diff_risk_sites(PY_BEFORE, PY_AFTER, "cwe-078")
-    # One hunk replaced the command lines: the site is the start of `if not name...`, after its indentation.
-    assert [(s.line, s.method, s.cwe) for s in sites] == [(3, "diff", "cwe-078")]
-    assert PY_AFTER[sites[0].char_offset:].startswith("if not name.isalnum()")
-
-
-def test_diff_risk_sites_c_two_hunks():
-    sites = risk.diff_risk_sites(C_BEFORE, C_AFTER)
-    assert [s.line for s in sites] == [1, 3]
-    assert C_AFTER[sites[1].char_offset:].startswith("snprintf(dst, cap")
-
-
-def test_oracle_sites_only_inside_the_branch_and_before_to_after_mapping():
-    code = "a = 1\nb = 2\n    os.system(x)\n"
-    findings = [{"line": 1, "cwe": "cwe-000", "rule_id": "r0"}, {"line": 3, "cwe": "cwe-078", "rule_id": "B605"}]
-    sites = risk.oracle_risk_sites(code, findings, min_line=2)
-    assert [(s.line, s.cwe) for s in sites] == [(3, "cwe-078")] and code[sites[0].char_offset:].startswith("os.system")
-    assert risk.map_before_line_to_after(PY_BEFORE, PY_AFTER, 2) == 2  # unchanged line
-    assert risk.map_before_line_to_after(PY_BEFORE, PY_AFTER, 4) == 3  # inside the changed hunk
-
-
-def test_uncertainty_sites_pick_high_entropy_tokens_in_the_given_lines():
-    code = "x = 1\ny = foo(2)\n"
-    offsets = [(0, 1), (2, 3), (4, 5), (6, 7), (10, 13), (14, 15)]
-    entropies = [5.0, 0.1, 0.2, 0.3, 2.5, 1.0]
-    sites = risk.uncertainty_risk_sites(offsets, entropies, code, lines={2}, top_k=1)
-    assert [(s.line, code[s.char_offset:s.char_offset + 3]) for s in sites] == [(2, "foo")]
-
-
-def test_locate_annotated_line_exact_and_fuzzy():
-    assert risk.locate_line(PY_AFTER, "  return name") == 6
-    assert risk.locate_line(PY_AFTER, 'subprocess.run(["tar", "czf", f"/backups/{name}.tgz", f"/srv/{name}"])') == 5
-    assert risk.locate_line(PY_AFTER, "completely different") is None
-
-
-# ------------------------------------------------------------------------------------------ with a tiny model
-
-
-@pytest.fixture(scope="module")
-def tiny(tiny_llama_dir):
-    return models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
 
 
 def test_cache_shared_sampling_matches_naive_under_greedy(tiny):
@@ -177,24 +112,6 @@ def test_siblings_share_their_prefix_token_for_token(tiny, language):
         assert "".join(n.token_texts) == n.text and len(n.token_ids) == len(n.logprobs)
 
 
-class ScriptedSampler:
-    """Returns fixed continuations so a test can build exactly the tree it needs."""
-
-    def __init__(self, tokenizer, texts_by_level):
-        self.tok, self.texts_by_level, self.level = tokenizer, texts_by_level, 0
-        self.requests = []
-
-    def __call__(self, requests, seed):
-        self.requests.append(requests)
-        texts = self.texts_by_level[self.level]
-        self.level += 1
-        out = []
-        for req in requests:
-            conts = [Continuation(self.tok(t, add_special_tokens=False)["input_ids"], [-0.5] * len(self.tok(t, add_special_tokens=False)["input_ids"]), True) for t in texts[:req.k]]
-            out.append(BranchResult(req.key, 1.0, conts))
-        return out
-
-
 def test_vulnerable_branch_branches_again_at_its_flagged_line(tiny):
     # Level 1: one secure sample and one that is fine on its first line but calls os.system on its second line.
     level1 = ['if not name:\n        raise ValueError("empty")\n    return name\n```',
@@ -208,7 +125,8 @@ def test_vulnerable_branch_branches_again_at_its_flagged_line(tiny):
                 code = T.extract_code(tree.response_text(leaf.id))[0]
                 lines = [i for i, line in enumerate(code.splitlines(), 1) if "os.system(" in line]
                 leaf.verdict = {"label": "vulnerable" if lines else "secure",
-                                "findings": [{"line": lines[0], "cwe": "cwe-078", "rule_id": "B605"}] if lines else []}
+                                "findings": [{"analyzer": "bandit", "rule_id": "B605", "cwe": "cwe-078",
+                                              "line": lines[0], "severity": "high", "message": "shell"}] if lines else []}
 
     builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=2, sampler=sampler, labeler=labeler)
     (tree,) = builder.build([_task()])
@@ -312,32 +230,6 @@ def test_save_load_round_trip_and_streaming_resume(tiny, tmp_path):
         T.load_trees(tmp_path / "again.jsonl")
 
 
-def test_llm_annotator_speaks_openai_chat_and_maps_lines(monkeypatch):
-    import io
-    import json as _json
-    import urllib.request
-
-    seen = {}
-
-    def fake_urlopen(request, timeout):
-        seen["url"], seen["auth"] = request.full_url, request.get_header("Authorization")
-        seen["body"] = _json.loads(request.data)
-        reply = "[[1]]\n[Code_Line]     subprocess.run([\"tar\", \"czf\", f\"/backups/{name}.tgz\", f\"/srv/{name}\"], check=True)\n" \
-                "[CWE_ID] CWE-78\n[Description] A shell string here would allow injection."
-        return io.BytesIO(_json.dumps({"choices": [{"message": {"content": reply}}]}).encode())
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    with pytest.raises(RuntimeError, match="TSP_LLM_API_KEY"):
-        monkeypatch.delenv("TSP_LLM_API_KEY", raising=False)
-        monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-        risk.llm_risk_annotations(PY_AFTER, "python")
-    notes = risk.llm_risk_annotations(PY_AFTER, "python", base_url="http://llm.local/v1", api_key="k", model="m")
-    assert seen["url"] == "http://llm.local/v1/chat/completions" and seen["auth"] == "Bearer k"
-    assert seen["body"]["model"] == "m" and "[Code_Line]" in seen["body"]["messages"][0]["content"]
-    (site,) = risk.annotation_sites(PY_AFTER, notes)
-    assert (site.line, site.cwe, site.method) == (5, "cwe-078", "llm")
-
-
 def test_local_mode_sampling_stops_rows_at_the_end_of_their_statement(tiny):
     from tsp_utils.sampling import ends_statement
 
@@ -359,206 +251,9 @@ def test_local_mode_sampling_stops_rows_at_the_end_of_their_statement(tiny):
     assert stopped, "no sample finished a line: pick another seed"
 
 
-def test_findings_the_golden_program_has_too_do_not_count_against_a_branch(tiny):
-    """Local mode repeats the golden code after each branch's statement. An analyzer's alarm on that shared code
-    (here MD5 on a line the fix kept) is the same for every leaf: it is background, not the branch's doing."""
-    kept = "    digest = hashlib.md5(name.encode()).hexdigest()\n"
-    golden = PY_AFTER.replace("    return name\n", kept + "    return name\n")
-    vulnerable = PY_BEFORE.replace("    return name\n", kept + "    return name\n")
-    task = T.TreeTask("t-md5", "python", "cwe-078", "Write a backup function.", golden, vulnerable,
-                      "import hashlib\nimport os\nimport subprocess\n")
-    sampler = ScriptedSampler(tiny.tokenizer, [[' subprocess.run(["tar", "czf", "/b/" + name], check=True)\n',
-                                                ' os.system("tar czf /b/" + name)\n']])
-    builder = T.TreeBuilder(tiny.model, tiny.tokenizer, k=2, depth=1, mode="local", sampler=sampler,
-                            risk_methods=("diff",), labeler=lambda trees: None)
-    (tree,) = builder.build([task])
-    T.label_trees([tree], progress=False)
-    leaves = {n.text.strip(): n.verdict for n in tree.leaves() if n.kind == "sampled"}
-    golden_verdict = tree.golden_leaf().verdict
-    safe, shell = leaves['subprocess.run(["tar", "czf", "/b/" + name], check=True)'], leaves['os.system("tar czf /b/" + name)']
-    for verdict in (golden_verdict, safe):
-        assert verdict["label"] == "secure", verdict
-        assert {f["rule_id"] for f in verdict["background"]} >= {"B324"} and not verdict["findings"]
-    assert shell["label"] == "vulnerable" and any(f["cwe"] == "cwe-078" for f in shell["findings"])
-    assert all(f["rule_id"] != "B324" for f in shell["findings"])  # the MD5 line is background here too
-
-
-@pytest.mark.parametrize("language, code, comments", [
-    ("python", 'x = "# not a comment"  # a comment\ny = 1\n', ["# a comment"]),
-    ("python", 's = """\n# inside a string\n"""  # real\n', ["# real"]),
-    ("c", 'char *s = "// no"; // yes\n/* block\n spans */ int x = 1;\n', ["// yes", "/* block\n spans */"]),
-    ("javascript", "const u = `//${host}`; // note\n", ["// note"]),
-    ("go", "s := '/' // rune, then a comment\n", ["// rune, then a comment"]),
-    ("c", "int x = 1; /* never closed", ["/* never closed"]),
-    ("r", "x <- 1 # R", []),
-    ("javascript", "const re = /\\/\\/ not a comment[/(]/g; // yes\n", ["// yes"]),  # a regex literal
-    ("javascript", "if (ok) return /a(/.test(s); // r\n", ["// r"]),
-    ("javascript", "const half = (a + b) / 2; // division\nx = n / 2 // too\n", ["// division", "// too"]),
-    ("cpp", 'auto s = R"(// no "quote" )"; // yes\n', ["// yes"]),  # a raw string
-    ("cpp", 'auto s = R"xy(a)" /* )xy"; // yes\n', ["// yes"]),
-    ("cpp", "long n = 1'000'000; // yes\nchar c = '/'; /* k */\n", ["// yes", "/* k */"]),  # digit separators
-])
-def test_comment_spans_skip_string_literals(language, code, comments):
-    from tsp_utils.code import comment_spans
-
-    assert [code[a:b] for a, b in comment_spans(code, language)] == comments
-
-
-def test_uncertainty_sites_are_never_inside_comments():
-    import re
-
-    from tsp_utils.code import line_of
-    from tsp_utils.risk import uncertainty_risk_sites
-
-    code = "int f(int n) {\n    // keep the buffer valid across resizes\n    return n;\n}\n"
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", code)]
-    entropies = [3.0 if line_of(code, a) == 2 else 1.0 for a, _ in words]  # the comment's words: most uncertain
-    (site,) = uncertainty_risk_sites(words, entropies, code, {2, 3}, language="c")
-    assert site.line == 3  # the most uncertain token outside the comment
-    assert uncertainty_risk_sites(words, entropies, code, {2, 3})[0].line == 2  # no language: the comment won
-
-
-@pytest.mark.parametrize("language, text, statement", [
-    ("python", "  # quote the name first\n    x = shlex.quote(name)\n    y = 1\n", "  # quote the name first\n    x = shlex.quote(name)\n"),
-    (None, "  # quote the name first\n    x = shlex.quote(name)\n", "  # quote the name first\n"),  # no language: any line
-    ("c", " /* bounded:\n  * see below */\n    strncpy(a, b, n);\n", " /* bounded:\n  * see below */\n    strncpy(a, b, n);\n"),
-    ("c", " // clear it\n    *p = 0;\n    q();\n", " // clear it\n    *p = 0;\n"),  # `*p` is code, not a comment
-    ("javascript", ' const u = "//x";\n  go(u);\n', ' const u = "//x";\n'),
-    ("python", "  # only a comment so far\n    ", None),
-])
-def test_a_local_statement_is_its_first_complete_statement(language, text, statement):
-    from tsp_utils.code import statement_end
-
-    end = statement_end(text, language)
-    assert (text[:end[0]] if end is not None else None) == statement
-
-
-C_RLE = """size_t rle_decode(const unsigned char *in, size_t n, unsigned char *out, size_t out_cap) {
-    size_t ip = 0, op = 0;
-    while (ip + 1 < n) {
-        size_t count = in[ip++];
-        if (count > out_cap - op)
-            return (size_t)-1;
-        memset(out + op, in[ip++], count);
-        op += count;
-    }
-    return op;
-}
-"""
-JS_THUMB = """function createThumbnail(sourcePath, size, outPath, cb) {
-  const args = [sourcePath, '-resize', size + 'x' + size, outPath];
-  execFile('convert', args, { timeout: 15000 }, (err, stdout, stderr) => {
-    cb(err);
-  });
-}
-"""
-
-
-@pytest.mark.parametrize("language, code, depth, brackets", [
-    ("javascript", "const re = /[(]/; f(a, () => {\n", 2, "({"),
-    ("cpp", 'auto s = R"({)"; if (x) {\n', 1, "{"),
-    ("python", 'x = f"{a}" + "(" # )\n', 0, ""),
-    ("c", "a[i] = (b + '(');\n", 0, ""),
-    ("c", "}) {\n", -1, "}){"),  # closers that close nothing come first
-    ("c", "f({)\n", 1, "!("),  # ")" closes a "{": no golden shape matches that
-    ("c", "    }\n    else {\n", 0, "}{"),
-    # a brace that opens data is told from one that opens a block: they need different golden code to close them
-    ("javascript", "  new App({\n", 2, "(\u2983"),
-    ("javascript", "  return {\n", 1, "\u2983"),
-    ("c", "int a[] = /* sizes */ {\n", 1, "\u2983"),
-    ("c", "switch (x) {\ncase 1: {\n", 2, "{{"),
-    ("c", "switch (x) {\n  case 1:\n  {\n", 2, "{{"),  # the same block, its brace on the next line
-    ("javascript", "o = {\n  a: {\n", 2, "\u2983\u2983"),  # an object key is no case label
-    ("javascript", "f(a, opts || {\n", 2, "(\u2983"),
-    ("java", "f(new int[] {\n", 2, "(\u2983"),
-    ("cpp", "auto f = [] {\n", 1, "{"),  # a lambda's body
-    ("go", "if ok {\n", 1, "{"),
-])
-def test_code_lines_count_brackets_outside_literals_and_comments(language, code, depth, brackets):
-    from tsp_utils.code import code_lines
-
-    last = code_lines(code, language)[-2 if code.endswith("\n") else -1]
-    assert (last.depth, last.brackets) == (depth, brackets)
-
-
-def test_splice_targets_are_the_hunk_then_shorter_complete_runs():
-    from tsp_utils.code import SpliceTarget, splice_targets
-
-    # C: `if (...)` alone is no statement, so the only run is the whole hunk (lines 5-6).
-    assert splice_targets(C_RLE, "c", 5, 6) == (SpliceTarget(6, "", True, False),)
-    # JS: the hunk ends by opening a callback ("({" left open); its first line alone is a complete statement.
-    assert splice_targets(JS_THUMB, "javascript", 2, 3) == (SpliceTarget(3, "({", True), SpliceTarget(2, "", True))
-    # Python: the whole hunk, or just the `if ...:` line whose body the golden code goes on with.
-    assert splice_targets(PY_AFTER, "python", 3, 5) == (SpliceTarget(5, ""), SpliceTarget(3, "", False, True))
-    # A hunk that ends inside a call, or opens a block: the whole golden statement is a run too, so a one-line
-    # rewrite of the call, or a statement in place of the loop, can take its place.
-    call = 'def f(a):\n    x = g(\n        a,\n        1,\n    )\n    return x\n'
-    assert splice_targets(call, "python", 2, 3) == (SpliceTarget(3, "("), SpliceTarget(5, ""))
-    assert splice_targets(PY_AFTER, "python", 3, 3) == (SpliceTarget(3, "", False, True), SpliceTarget(4, ""))
-    loop = "int f(int n) {\n    while (n > 0) {\n        n--;\n    }\n    return n;\n}\n"
-    assert splice_targets(loop, "c", 2, 2) == (SpliceTarget(2, "{", True), SpliceTarget(4, "", True))
-    if_else = "int f(int n) {\n    if (n) {\n        n--;\n    }\n    else {\n        n++;\n    }\n    return n;\n}\n"
-    assert splice_targets(if_else, "c", 2, 2)[-1] == SpliceTarget(7, "", True)  # the else belongs to the if
-
-
-@pytest.mark.parametrize("language, golden, lines, text, statement, end_line", [
-    # a branch that opens a block the golden lines do not open runs to its closing brace
-    ("c", C_RLE, (5, 6), " if (value == 0xFF) {\n            return 0;\n        }\n        op++;\n",
-     " if (value == 0xFF) {\n            return 0;\n        }\n", 6),
-    ("c", C_RLE, (5, 6), " if (value == 0xFF) {\n           ", None, None),  # still open
-    ("c", C_RLE, (5, 6), " if (count > out_cap)\n            return 0;\n        op++;\n",
-     " if (count > out_cap)\n            return 0;\n", 6),  # an if without braces takes its statement
-    ("c", C_RLE, (5, 6), ' puts("{");\n', ' puts("{");\n', 6),  # a brace inside a literal does not count
-    # a complete statement stands in for the part of a hunk before the line that opens a callback ...
-    ("javascript", JS_THUMB, (2, 3), " properties = [];\n  x();\n", " properties = [];\n", 2),
-    # ... and a branch that opens its own callback stands in for the whole hunk
-    ("javascript", JS_THUMB, (2, 3), " exec(`convert ${sourcePath}`, (err) => {\n    cb(err);\n",
-     " exec(`convert ${sourcePath}`, (err) => {\n", 3),
-    ("python", PY_AFTER, (3, 5), "if not name:\n        junk()\n", "if not name:\n", 3),  # golden body goes on
-    ("python", PY_AFTER, (3, 5), "x = shlex.quote(\n        name)\n    y = 1\n", "x = shlex.quote(\n        name)\n", 5),
-    # no golden `if` at line 4: a branch's own block runs to the end of its body (else included)
-    ("python", PY_AFTER, (4, 5), "if a:\n            b(\n  1)\n        else:\n            c()\n        d()",
-     "if a:\n            b(\n  1)\n        else:\n            c()\n", 5),
-    ("python", PY_AFTER, (4, 5), "if a:\n        b()\n", None, None),  # the body may go on
-    ("python", PY_AFTER, (4, 5), "try:\n        b()\n    exc", None, None),  # "exc" may become "except"
-    # an else that belongs to the statement around the branch point ends the branch's own block
-    ("python", 'def f(a):\n    if a:\n        b = 1\n    else:\n        b = 2\n    return b\n', (3, 3),
-     "for i in a:\n            b += i\n    else:\n        b = 2\n", "for i in a:\n            b += i\n", 3),
-    # JavaScript has no ";" to wait for, but a line that ends in an operator or is an if header goes on
-    ("javascript", JS_THUMB, (2, 3), ' const cmd = "convert " +\n    sourcePath;\n  x();\n',
-     ' const cmd = "convert " +\n    sourcePath;\n', 2),
-    ("javascript", JS_THUMB, (2, 3), " if (!size)\n    return cb(null);\n  x();\n", " if (!size)\n    return cb(null);\n", 2),
-    ("javascript", JS_THUMB, (2, 3), " i++ / 2 + (j / 3);\n", " i++ / 2 + (j / 3);\n", 2),  # a division, no regex
-    # an object literal leaves "(⦃" open, not the callback's "({": the golden callback body would read as its members
-    ("javascript", JS_THUMB, (2, 3), " new App({\n    port: 1,\n  });\n  x();\n", " new App({\n    port: 1,\n  });\n", 2),
-    # two braces open where the golden lines leave "({" open: the golden "});" would not close them
-    ("javascript", JS_THUMB, (2, 3), " const t = bin => {\n    const spec = {\n     ", None, None),
-])
-def test_a_local_statement_completes_the_shape_of_the_golden_lines_it_replaces(language, golden, lines, text,
-                                                                                  statement, end_line):
-    from tsp_utils.code import StatementShape, statement_end, splice_targets
-
-    first, last = lines
-    indent = golden.splitlines()[first - 1]
-    head = indent[:len(indent) - len(indent.lstrip())]
-    if text.startswith(" "):  # these branches start after one space of the indentation, as tokenizers split it
-        head = head[:-1]
-    found = statement_end(text, language, StatementShape(head, splice_targets(golden, language, first, last)))
-    assert (text[:found[0]] if found else None, found[1] if found else None) == (statement, end_line)
-
-
-def test_a_python_block_the_model_ends_itself_is_complete():
-    from tsp_utils.code import StatementShape, splice_targets, statement_end
-
-    shape = StatementShape("    ", splice_targets(PY_AFTER, "python", 5, 5))
-    text = "if name:\n        os.system(name)\n"
-    assert statement_end(text, "python", shape) is None  # the body may go on ...
-    assert statement_end(text, "python", shape, final=True) == (len(text), 5)  # ... unless the model stopped
-
-
 def test_a_token_that_carries_code_past_the_statement_makes_the_branch_incomplete():
-    assert T._statement_end([" x = 1;", "\n", "    y"], "c") == (2, 0)  # whitespace past the end: complete
-    assert T._statement_end([" x = 1", ";\n}", "\n"], "c") == (2, None)  # "}" past the end: cannot be cut there
+    assert statement_tokens([" x = 1;", "\n", "    y"], "c") == (2, 0)  # whitespace past the end: complete
+    assert statement_tokens([" x = 1", ";\n}", "\n"], "c") == (2, None)  # "}" past the end: cannot be cut there
 
 
 def _parses_as_c(program: str) -> bool:
@@ -586,7 +281,7 @@ def test_a_local_branch_that_opens_a_block_is_spliced_whole(tiny):
                             labeler=lambda trees: None)
     (tree,) = builder.build([task])
     cut = [n for n in tree.leaves() if n.kind == "sampled" and "log_it" in n.text]
-    assert [n.complete for n in cut] == [False] and T.forest_stats([tree])["unfinished_branches"] == 1
+    assert [n.complete for n in cut] == [False] and labeling.forest_stats([tree])["unfinished_branches"] == 1
     leaves = [n for n in tree.leaves() if n.kind == "sampled" and n not in cut]
     assert len(leaves) == 2 and all(n.complete for n in leaves)
     for leaf in leaves:
@@ -594,9 +289,9 @@ def test_a_local_branch_that_opens_a_block_is_spliced_whole(tiny):
         assert "junk" not in program and ("return (size_t)-1;" in program) == ("{" in leaf.text)
         assert program.count("memset(out + op") == 1 and _parses_as_c(program), program
     assert _parses_as_c(C_RLE)
-    counts = T.label_trees([tree], progress=False)
-    assert cut[0].verdict["label"] == "unknown" and counts["unknown_unfinished"] == 1
-    assert all(n.verdict["label"] != "unknown" for n in leaves)
+    counts = labeling.label_trees([tree], progress=False)
+    assert cut[0].label == "unknown" and counts.unknown_unfinished == 1
+    assert all(n.label != "unknown" for n in leaves)
 
 
 def test_a_local_branch_stops_at_the_closing_fence(tiny):
@@ -633,3 +328,40 @@ def test_a_branch_that_starts_with_a_comment_keeps_its_line_of_code(tiny):
     program = T.extract_code(tree.response_text(leaf.id))[0]
     compile(program, "branch", "exec")
     assert "junk()" not in program and program.rstrip().endswith("return name")
+
+
+# A labeled tree as the JSON the tree files have held since verdicts were saved (before the verdict was a record).
+OLD_VERDICT = {"label": "vulnerable", "findings": [{"analyzer": "bandit", "rule_id": "B605", "cwe": "cwe-078", "line": 2,
+                                                    "severity": "high", "message": "shell", "end_line": None}],
+               "prefix_findings": [], "syntax": "ok", "reason": "", "language": "python",
+               "background": [{"analyzer": "bandit", "rule_id": "B324", "cwe": "cwe-327", "line": 3,
+                               "severity": "medium", "message": "md5", "end_line": 3}]}
+OLD_TREE = {"task_id": "t", "language": "python", "cwe": "cwe-078", "instruction": "Run it.", "prompt_text": "<s>",
+            "context": "import os\n", "meta": {"mode": "local", "k": 1},
+            "nodes": [{"id": "root", "parent": None, "kind": "root", "token_ids": [], "text": "", "token_texts": [],
+                       "logprobs": [], "entropies": [], "children": ["root.0"],
+                       "risk": {"method": "diff", "char_offset": 3, "line": 2, "cwe": "cwe-078", "note": "",
+                                "end_line": 2},
+                       "branch_entropy": 1.5, "suffix_text": "", "verdict": None, "value": 0.0, "depth": 0,
+                       "iteration": 0, "complete": None},
+                      {"id": "root.0", "parent": "root", "kind": "sampled", "token_ids": [5, 6],
+                       "text": "os.system(x)", "token_texts": ["os.", "system(x)"], "logprobs": [-0.5, -0.1],
+                       "entropies": [1.0, 0.2], "children": [], "risk": None, "branch_entropy": None,
+                       "suffix_text": "\n", "verdict": OLD_VERDICT, "value": 0.0, "depth": 1, "iteration": 0,
+                       "complete": True}]}
+
+
+def test_a_leaf_verdict_is_a_record_and_old_tree_files_load_and_save_unchanged(tmp_path):
+    old = tmp_path / "old.jsonl"
+    old.write_text(json.dumps(OLD_TREE, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tree,) = T.load_trees(old)
+    leaf = tree.nodes["root.0"]
+    assert isinstance(leaf.verdict, BranchVerdict) and leaf.label == "vulnerable"
+    assert [f.rule_id for f in leaf.verdict.findings] == ["B605"] and leaf.verdict.background[0].end_line == 3
+    assert tree.nodes["root"].label is None and tree.nodes["root"].risk.method == "diff"
+    new = T.save_trees(tmp_path / "new.jsonl", [tree])
+    assert new.read_text(encoding="utf-8") == old.read_text(encoding="utf-8")  # byte for byte
+    leaf.verdict = {"label": "secure"}  # a verdict given as its JSON record is stored as the record
+    assert isinstance(leaf.verdict, BranchVerdict) and leaf.label == "secure" and leaf.verdict.findings == []
+    tree.compute_values()
+    assert tree.nodes["root"].value == 1.0

@@ -64,8 +64,8 @@ class RunLayout:
     def labeled_trees(self, iteration: int = 0, method: str | None = None) -> Path:
         return self.trees_dir(iteration, method) / "labeled.jsonl"
 
-    def tree_stats(self, iteration: int = 0) -> Path:
-        return self.trees_dir(iteration) / "stats.json"
+    def tree_stats(self, iteration: int = 0, method: str | None = None) -> Path:
+        return self.trees_dir(iteration, method) / "stats.json"
 
     @property
     def risk_recovery(self) -> Path:

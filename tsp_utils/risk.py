@@ -1,18 +1,8 @@
 """Finding CWE risk nodes: the places in a function where an insecure choice can be made.
 
-The paper asks GPT-4o to name risky lines of each fixed function. We locate them without an LLM, three ways, and
-keep the paper's annotator as an option:
-
-* **diff**: where the fixed function diverges from the vulnerable one, once per changed hunk. The fix *is* the
-  decision; its first line is where the model must choose.
-* **oracle**: in the policy's own vulnerable samples, the start of each line the oracle flags. This is what lets
-  a vulnerable branch branch again (depth 2+).
-* **uncertainty**: token positions where the policy's next-token entropy is high, inside changed or flagged lines:
-  the model is torn there, so branching there shows it both options.
-* **llm** (optional): the paper's Step 0 through any OpenAI-compatible endpoint, when a key is configured.
-
-All methods return :class:`RiskSite` records in character offsets of the *code*; the tree builder maps them to
-token positions of the tokenized golden path.
+Four methods (diff, oracle, uncertainty, and the paper's LLM annotator as an option) return :class:`RiskSite`
+records in character offsets of the code; the tree builder maps them to tokens. docs/trees.md ("Step 1") explains
+each method and when it applies.
 """
 
 from __future__ import annotations
@@ -20,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
