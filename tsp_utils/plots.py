@@ -84,7 +84,7 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
             ax.plot([px, x], [py, y], color="#bbbbbb", zorder=1)
     for node_id, (x, y) in positions.items():
         node = tree.nodes[node_id]
-        label = (node.verdict or {}).get("label")
+        label = node.label
         colour = {"secure": SECURE, "vulnerable": VULNERABLE, "unknown": UNKNOWN}.get(label, "#f9a825" if node.kind == "golden" else "#90caf9")
         text = "prompt" if node.kind == "root" else " ".join(node.text.split())[:max_label]
         if node.risk is not None:

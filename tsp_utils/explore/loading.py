@@ -19,6 +19,7 @@ def find_trees_file(run: str | os.PathLike, iteration: int = 0, method: str | No
         raise ValueError(f"iteration {iteration}: say which method's regrown trees to show (METHOD = 'tsp-oracle' "
                          f"or 'tsp-paper'); only iteration 0 is shared by all methods")
     layout = RunLayout(Path(run))
+    method = method if iteration != 0 else None  # iteration 0 is the shared forest, whichever method is named
     folder = layout.trees_dir(iteration, method)
     for path in (layout.labeled_trees(iteration, method), layout.trees(iteration, method)):
         if path.exists():

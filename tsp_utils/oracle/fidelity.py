@@ -12,24 +12,25 @@ from typing import Any, Iterable
 import yaml  # semgrep and bandit depend on PyYAML
 
 from ..labels import UNKNOWN, VULNERABLE
-from ..languages import normalize_language
+from ..languages import LANGUAGES, normalize_language
 from .analyzers import RULES_DIR
 from .batch import analyze_batch
 from .cache import ruleset_version
 from .policy import cwe_matches, normalize_cwe
 from .records import Snippet
 
-# CWEs that the three off-the-shelf analyzers can emit (beyond our semgrep rules), per language; used to
-# list dataset CWEs that no analyzer here can reach. Derived from the tools' documentation.
+# CWEs that the three off-the-shelf analyzers can emit (beyond our semgrep rules); used to list dataset CWEs
+# that no analyzer here can reach. Derived from the tools' documentation.
+_C_TOOLS_CWES = {"cwe-120", "cwe-119", "cwe-134", "cwe-078", "cwe-190", "cwe-362", "cwe-377", "cwe-415", "cwe-416",
+                 "cwe-476", "cwe-401", "cwe-787", "cwe-125", "cwe-758", "cwe-562", "cwe-664", "cwe-676", "cwe-020",
+                 "cwe-807", "cwe-250", "cwe-732", "cwe-327", "cwe-190"}
 _TOOL_REACHABLE_CWES: dict[str, set[str]] = {
-    "python": {"cwe-078", "cwe-089", "cwe-094", "cwe-095", "cwe-259", "cwe-295", "cwe-326", "cwe-327",
+    "bandit": {"cwe-078", "cwe-089", "cwe-094", "cwe-095", "cwe-259", "cwe-295", "cwe-326", "cwe-327",
                "cwe-377", "cwe-502", "cwe-079", "cwe-611", "cwe-319", "cwe-732", "cwe-605", "cwe-020",
                "cwe-022"},
-    "c": {"cwe-120", "cwe-119", "cwe-134", "cwe-078", "cwe-190", "cwe-362", "cwe-377", "cwe-415",
-          "cwe-416", "cwe-476", "cwe-401", "cwe-787", "cwe-125", "cwe-758", "cwe-562", "cwe-664",
-          "cwe-676", "cwe-020", "cwe-807", "cwe-250", "cwe-732", "cwe-327", "cwe-190"},
+    "flawfinder": _C_TOOLS_CWES,
+    "cppcheck": _C_TOOLS_CWES,
 }
-_TOOL_REACHABLE_CWES["cpp"] = _TOOL_REACHABLE_CWES["c"]
 
 
 @dataclass
@@ -106,9 +107,14 @@ def _rule_cwes() -> dict[str, set[str]]:
     return dict(out)
 
 
+def _tool_reachable(language: str) -> set[str]:
+    lang = LANGUAGES.get(language)
+    return set().union(*(_TOOL_REACHABLE_CWES.get(tool, set()) for tool in (lang.analyzers if lang else ())))
+
+
 def reachable_cwes(language: str) -> set[str]:
     lang = normalize_language(language) or language
-    return set(_rule_cwes().get(lang, set())) | _TOOL_REACHABLE_CWES.get(lang, set())
+    return set(_rule_cwes().get(lang, set())) | _tool_reachable(lang)
 
 
 def _is_reachable(language: str, cwe: str) -> bool:

@@ -12,15 +12,16 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from ...languages import LANGUAGES
 from .. import tools
 from ..job import Job
 from ..policy import normalize_cwe
 from ..records import Finding, ToolFailure
 
+# CodeQL's language name -> the query suite run for it (the languages table says which of ours it covers).
 CODEQL_SUITES: dict[str, str] = {
-    "python": "codeql/python-queries:codeql-suites/python-security-extended.qls",
-    "javascript": "codeql/javascript-queries:codeql-suites/javascript-security-extended.qls",
-    "cpp": "codeql/cpp-queries:codeql-suites/cpp-security-extended.qls",
+    name: f"codeql/{name}-queries:codeql-suites/{name}-security-extended.qls"
+    for name in sorted({lang.codeql for lang in LANGUAGES.values() if lang.codeql})
 }
 CODEQL_TIMEOUTS = {"base_s": 600.0, "per_file_s": 2.0}  # database creation alone takes tens of seconds
 
