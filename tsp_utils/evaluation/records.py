@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Mapping
 
-from ..labels import Label
+from ..labels import UNKNOWN, Label
 
 
 @dataclass
@@ -39,8 +39,8 @@ class ScoredSample:
     language: str = "python"
     cwe: str = ""
     split: str = ""
-    label: Label = "unknown"  # combined static + dynamic verdict
-    oracle_label: Label = "unknown"  # the static oracle's label alone (the paper's CodeQL-style metric)
+    label: Label = UNKNOWN  # combined static + dynamic verdict
+    oracle_label: Label = UNKNOWN  # the static oracle's label alone (the paper's CodeQL-style metric)
     syntax: str = "unchecked"  # "ok" | "error" | "unchecked" (the oracle's syntax field)
     functional: str | None = None
     security: str | None = None
