@@ -4,6 +4,9 @@ import json
 
 import pytest
 
+import nbformat
+
+from notebook_outputs import output_problems
 from tsp_utils import run
 from tsp_utils.labels import LABELS
 
@@ -15,6 +18,37 @@ def smoke_run(tmp_path_factory, offline_cache):
     rd = tmp_path_factory.mktemp("smoke_run")
     results = run.run_pipeline(rd, "smoke")
     return rd, results
+
+
+def _cell(*outputs):
+    return {"cell_type": "code", "source": "", "outputs": list(outputs)}
+
+
+@pytest.mark.parametrize("output, problem", [
+    ({"output_type": "execute_result", "data": {"text/plain": "PosixPath('/tmp/x/fidelity.md')"}}, "bare value"),
+    ({"output_type": "stream", "name": "stdout", "text": "3 tasks: {'c': 1, 'go': 2}\n"}, "repr"),
+    ({"output_type": "stream", "name": "stdout", "text": "wrote PosixPath('/tmp/x')\n"}, "repr"),
+    ({"output_type": "stream", "name": "stderr", "text": "x.py:9: UserWarning: deprecated\n"}, "warning"),
+    ({"output_type": "stream", "name": "stderr", "text": "trees:  33%|###   | 1/3\n"}, "progress bar left at 33%"),
+    ({"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {},
+                                                "text/plain": "Loading weights:   0%|   | 0/272"}}, "widget"),
+])
+def test_output_checker_finds_each_kind_of_problem(output, problem):
+    found = output_problems({"cells": [_cell(output)]})
+    assert len(found) == 1 and problem in found[0]
+
+
+def test_output_checker_passes_clean_outputs():
+    clean = _cell({"output_type": "stream", "name": "stdout", "text": "3 trees, 27 nodes; wrote trees.jsonl\n"},
+                  {"output_type": "stream", "name": "stderr", "text": "trees: 100%|#####| 3/3 [00:09<00:00]\n"},
+                  {"output_type": "display_data", "data": {"text/markdown": "| a |", "text/plain": "<Markdown>"}})
+    assert output_problems({"cells": [clean]}) == []
+
+
+def test_notebook_outputs_read_cleanly(smoke_run):
+    _, results = smoke_run
+    problems = {r.output.name: output_problems(nbformat.read(r.output, as_version=4)) for r in results}
+    assert not {k: v for k, v in problems.items() if v}, problems
 
 
 def test_every_notebook_ran(smoke_run):

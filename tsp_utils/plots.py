@@ -1,4 +1,8 @@
-"""matplotlib figures shared by the notebooks (each returns the Figure; the notebook decides where to save it)."""
+"""matplotlib figures shared by the notebooks (each returns the Figure; the notebook decides where to save it).
+
+One palette for every figure: a method, a label or a language has the same colour wherever it is drawn
+(Okabe-Ito colours, readable with colour-blindness), and figures are sized to be read at notebook width
+(``WIDTH`` inches at ``DPI``)."""
 
 from __future__ import annotations
 
@@ -6,27 +10,80 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.transforms import offset_copy
 
-SECURE, VULNERABLE, UNKNOWN = "#2e7d32", "#c62828", "#9e9e9e"
+from .languages import get as get_language
+
+SECURE, VULNERABLE, UNKNOWN = "#009E73", "#D55E00", "#999999"
+GOLDEN, UNLABELED = "#E69F00", "#56B4E9"
+LABEL_COLOURS = {"secure": SECURE, "vulnerable": VULNERABLE, "unknown": UNKNOWN, "unlabeled": UNLABELED,
+                 "golden": GOLDEN}
+METHOD_COLOURS = {"base": "#666666", "sft": "#56B4E9", "spin": "#CC79A7", "tsp-paper": "#E69F00",
+                  "tsp-oracle": "#0072B2"}
+WIDTH, DPI = 7.5, 110  # 825 px: the width of a notebook's output area
+TITLE_PAD = 20  # points between the axes and a title, room for a one-line legend above the axes
+
+
+def method_colour(name: str) -> str:
+    """The colour of a method everywhere ("tsp-oracle@1" and "transfer-c_cpp" take their method's colour)."""
+    base = name.split("@")[0]
+    if base.startswith("transfer-"):
+        base = "tsp-oracle"
+    return METHOD_COLOURS.get(base, "#000000")
+
+
+def language_colour(language: str) -> str:
+    lang = get_language(language)
+    return lang.colour if lang else "#000000"
+
+
+def _legend_above(ax, ncol: int = 3, **kwargs) -> None:
+    """A legend in the margin just above the axes (under a title set with ``pad=TITLE_PAD``): it covers no data."""
+    above = offset_copy(ax.transAxes, fig=ax.figure, x=0, y=2, units="points")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1), bbox_transform=above, ncol=ncol, frameon=False, fontsize=8,
+              borderaxespad=0, **kwargs)
+
+
+def _label_bars(ax, xs, values, ns=None, fmt: str = "{:.0%}") -> None:
+    """Write each bar's value (and its n) on top of it, so a bar at 0 is still seen and a value resting on few
+    samples says so."""
+    for i, (x, v) in enumerate(zip(xs, values)):
+        if v != v:  # NaN: no value
+            continue
+        text = fmt.format(v) + (f"\nn={ns[i]}" if ns is not None and ns[i] is not None else "")
+        ax.annotate(text, (x, v), textcoords="offset points", xytext=(0, 2), ha="center", va="bottom", fontsize=7)
 
 
 def plot_fidelity(report, group: str = "language", title: str | None = None):
-    """Recall (vulnerable versions flagged) next to false alarms (fixed versions flagged), per group."""
+    """Recall (vulnerable versions flagged) next to false alarms (fixed versions flagged), per group. Per CWE the
+    bars lie horizontally, one row per CWE and language, so the labels stay readable however many there are."""
     rows = [r for r in report.rows if r.group == group]
-    labels = [r.language if group == "language" else f"{r.cwe}\n{r.language}" for r in rows]
-    width = 0.38
-    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(rows) + 2), 3.6))
-    xs = range(len(rows))
-    ax.bar([x - width / 2 for x in xs], [r.recall for r in rows], width, color=VULNERABLE, label="recall (before flagged)")
-    ax.bar([x + width / 2 for x in xs], [r.false_alarm for r in rows], width, color=UNKNOWN, label="false alarm (after flagged)")
-    for x, r in zip(xs, rows):
+    labels = [r.language if group == "language" else f"{r.cwe} ({r.language})" for r in rows]
+    width, ys = 0.4, list(range(len(rows)))
+    series = (("recall: vulnerable version flagged", [r.recall for r in rows], VULNERABLE, -width / 2),
+              ("false alarm: fixed version flagged", [r.false_alarm for r in rows], UNKNOWN, width / 2))
+    if group == "cwe":
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.32 * len(rows) + 1.4))
+        for name, values, colour, shift in series:
+            ax.barh([y + shift for y in ys], values, width, color=colour, label=name)
+        ax.set_yticks(ys, labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1.05)
+        ax.set_xlabel("share of pairs")
+    else:
+        fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 3.4))
+        for name, values, colour, shift in series:
+            xs = [x + shift for x in ys]
+            ax.bar(xs, values, width, color=colour, label=name)
+            _label_bars(ax, xs, values, [r.n for r in rows] if shift < 0 else None)
+        ax.set_xticks(ys, labels, fontsize=9)
+        ax.set_ylim(0, 1.2)
+        ax.set_ylabel("share of pairs")
+    for y, r in zip(ys, rows):
         if not r.reachable:
-            ax.annotate("no rule", (x, 0.02), ha="center", fontsize=7, rotation=90, color="black")
-    ax.set_xticks(list(xs), labels, rotation=90 if group == "cwe" else 0, fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("share of pairs")
-    ax.set_title(title or f"Oracle fidelity per {group}")
-    ax.legend(fontsize=8, loc="upper right")
+            ax.annotate("no rule", (0.01, y) if group == "cwe" else (y, 0.02), fontsize=7, va="center")
+    _legend_above(ax, ncol=2)
+    ax.set_title(title or f"Oracle fidelity per {group}", fontsize=10, pad=TITLE_PAD)
     fig.tight_layout()
     return fig
 
@@ -34,15 +91,17 @@ def plot_fidelity(report, group: str = "language", title: str | None = None):
 def plot_label_counts(counts: dict[str, dict[str, int]], title: str):
     """Stacked secure / vulnerable / unknown bars per group (e.g. per language)."""
     groups = list(counts)
-    fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(groups) + 2), 3.2))
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.7, 3.2))
     bottom = [0] * len(groups)
-    for label, colour in (("secure", SECURE), ("vulnerable", VULNERABLE), ("unknown", UNKNOWN)):
+    for label in ("secure", "vulnerable", "unknown"):
         values = [counts[g].get(label, 0) for g in groups]
-        ax.bar(groups, values, bottom=bottom, color=colour, label=label)
+        ax.bar(groups, values, bottom=bottom, color=LABEL_COLOURS[label], label=label)
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_ylabel("count")
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    _label_bars(ax, range(len(groups)), bottom, fmt="{:d}")
+    ax.set_ylim(0, max(bottom, default=1) * 1.2 + 1)
+    ax.set_ylabel("leaves")
+    ax.set_title(title, fontsize=10, pad=TITLE_PAD)
+    _legend_above(ax)
     fig.tight_layout()
     return fig
 
@@ -52,7 +111,7 @@ def save(fig, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp" + path.suffix)
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    fig.savefig(tmp, dpi=DPI, bbox_inches="tight")
     tmp.replace(path)
     return path
 
@@ -76,7 +135,7 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
 
     place(tree.ROOT, 0)
     depth = max(x for x, _ in positions.values())
-    fig, ax = plt.subplots(figsize=(2.4 * (depth + 1) + 0.5, max(3.0, 0.42 * next_row[0] + 0.8)))
+    fig, ax = plt.subplots(figsize=(min(2.4 * (depth + 1) + 0.5, WIDTH * 1.2), max(3.0, 0.42 * next_row[0] + 0.8)))
     for node_id, (x, y) in positions.items():
         node = tree.nodes[node_id]
         if node.parent is not None:
@@ -85,7 +144,7 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
     for node_id, (x, y) in positions.items():
         node = tree.nodes[node_id]
         label = node.label
-        colour = {"secure": SECURE, "vulnerable": VULNERABLE, "unknown": UNKNOWN}.get(label, "#f9a825" if node.kind == "golden" else "#90caf9")
+        colour = LABEL_COLOURS["golden" if node.kind == "golden" and label is None else label or "unlabeled"]
         text = "prompt" if node.kind == "root" else " ".join(node.text.split())[:max_label]
         if node.risk is not None:
             text += f"\n⚑ risk L{node.risk.line} ({node.risk.method})"
@@ -94,7 +153,11 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
     ax.set_xlim(-0.6, depth + 0.6)
     ax.set_ylim(-next_row[0] + 0.4, 0.6)
     ax.set_axis_off()
-    ax.set_title(title or f"{tree.task_id} ({tree.language}, {tree.cwe})", fontsize=9)
+    ax.set_title(title or f"{tree.task_id} ({tree.language}, {tree.cwe})", fontsize=9, pad=TITLE_PAD)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in ("golden", "secure", "vulnerable",
+                                                                             "unknown", "unlabeled")]
+    _legend_above(ax, ncol=5, handles=handles, labels=["golden path", "secure leaf", "vulnerable leaf",
+                                                      "unknown leaf", "sampled, inner"])
     fig.tight_layout()
     return fig
 
@@ -123,17 +186,19 @@ def plot_training(manifests: dict[str, list[dict]]):
 
 
 def plot_method_bars(table, metric: str = "spr@1", title: str | None = None):
-    """One bar per method with its bootstrap confidence interval."""
+    """One bar per method (in its colour) with its bootstrap confidence interval, its value and its n."""
     rows = [table.get(m, metric) for m in table.methods]
-    fig, ax = plt.subplots(figsize=(max(5, 1.1 * len(rows) + 1), 3.4))
-    xs = range(len(rows))
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 3.6))
+    xs = list(range(len(rows)))
     est = [r.estimate for r in rows]
     err = [[r.estimate - r.low for r in rows], [r.high - r.estimate for r in rows]]
-    ax.bar(xs, est, color=[UNKNOWN if r.method == "base" else SECURE for r in rows], yerr=err, capsize=4)
-    ax.set_xticks(list(xs), [r.method for r in rows], rotation=20, fontsize=8)
-    ax.set_ylim(0, 1.05)
+    ax.bar(xs, est, color=[method_colour(r.method) for r in rows], yerr=err, capsize=4, ecolor="#333333")
+    ax.scatter(xs, est, color=[method_colour(r.method) for r in rows], zorder=3, s=12)  # a bar at 0 still shows
+    _label_bars(ax, [x + 0.22 for x in xs], est, [r.n_prompts for r in rows])
+    ax.set_xticks(xs, [r.method for r in rows], fontsize=9)
+    ax.set_ylim(0, 1.25)
     ax.set_ylabel(metric)
-    ax.set_title(title or f"{metric} per method (95% bootstrap CI over prompts)")
+    ax.set_title(title or f"{metric} per method (95% bootstrap CI over prompts)", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -178,14 +243,14 @@ def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
     shifted a little sideways so that their bars do not hide each other."""
     import numpy as np
 
-    fig, ax = plt.subplots(figsize=(5, 3.2))
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.75, 3.4))
     for k, (method, points) in enumerate(curve.items()):
         x = np.arange(len(points)) + 0.06 * (k - (len(curve) - 1) / 2)
         y = np.array([_estimate(p) for p in points])
         low = np.array([getattr(p, "low", np.nan) if p is not None else np.nan for p in points], dtype=float)
         high = np.array([getattr(p, "high", np.nan) if p is not None else np.nan for p in points], dtype=float)
         bars = None if np.isnan(low).all() else np.nan_to_num(np.vstack([y - low, high - y]))
-        ax.errorbar(x, y, yerr=bars, marker="o", capsize=3, label=method)
+        ax.errorbar(x, y, yerr=bars, marker="o", capsize=3, label=method, color=method_colour(method))
         for xi, yi, p in zip(x, y, points):  # how many prompts stand behind each point
             if getattr(p, "n_prompts", None) is not None and not np.isnan(yi):
                 ax.annotate(f"n={p.n_prompts}", (xi, yi), textcoords="offset points", xytext=(5, 4), fontsize=6)
@@ -193,8 +258,8 @@ def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
     ax.set_xlabel("self-play iteration (0 = base model)")
     ax.set_ylabel(metric)
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
-    ax.set_title(f"{metric} vs self-play iteration (95% CI over prompts)", fontsize=9)
+    _legend_above(ax, ncol=4)
+    ax.set_title(f"{metric} vs self-play iteration (95% CI over prompts)", fontsize=9, pad=TITLE_PAD)
     fig.tight_layout()
     return fig
 
