@@ -209,7 +209,10 @@ def test_c_rows_judged_by_another_compile_rule_are_compiled_again_on_load(tmp_pa
     before, other_rule, trusted = score.load_scored(path, [p])
     assert seen == [2]  # one batch: the two rows of other rules
     assert before.compiles is False and before.compile_rule == current and "count_count" in before.compile_error
-    assert other_rule.compiles is False and (other_rule.label, other_rule.reason) == ("secure", "")
+    # judged anew: it does not compile, so it carries no security label (the analyzers' word stays in oracle_label)
+    assert other_rule.compiles is False and other_rule.status == "invalid"
+    assert (other_rule.label, other_rule.oracle_label) == ("unknown", "secure")
+    assert other_rule.reason == "not judged: invalid program"
     assert trusted.compiles is True and trusted.compile_rule == current  # not compiled: the file's word stands
 
     # where no compiler is at hand, a stored judgement stays: it is never replaced by "unchecked"
@@ -229,3 +232,18 @@ def test_a_sandbox_failure_is_named_where_the_score_is_read(tmp_path, monkeypatc
     (s,) = score.score_samples([Sample(p.id, 0, p.reference_secure, body, seed=0)], [p], cache_dir=tmp_path,
                                progress=False)
     assert s.functional == "error" and s.reason.endswith("test: sandbox failed before the program ran: x")
+
+
+@pytest.mark.parametrize("fields, status", [
+    ({"syntax": "ok", "finished": True}, "ok"),
+    ({"syntax": "unchecked", "finished": None}, "ok"),
+    ({"syntax": "ok", "finished": False}, "unfinished"),  # a loop cut at the token limit that happens to parse
+    ({"syntax": "error", "finished": True}, "invalid"),
+    ({"syntax": "ok", "finished": True, "compiles": False}, "invalid"),
+])
+def test_only_a_whole_well_formed_program_carries_a_security_label(fields, status):
+    s = ScoredSample("p", label="secure", oracle_label="secure", **fields)
+    assert s.status == status and s.valid is (status == "ok")
+    assert s.label == ("secure" if status == "ok" else "unknown") and s.oracle_label == "secure"
+    saved = s.to_dict()
+    assert saved["status"] == status and ScoredSample.from_dict(saved) == s

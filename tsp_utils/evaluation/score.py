@@ -64,14 +64,14 @@ def _compile_c_family(programs: Iterable[tuple[int, str, str]], workers: int) ->
 def _with_compile_result(s: ScoredSample, built) -> ScoredSample:
     """``s`` with a C/C++ compile check's result (:class:`tsp_utils.oracle.CompileResult`) recorded."""
     s = ScoredSample.from_dict(s.to_dict())
-    if s.reason.startswith("compile check failed: "):  # an earlier check's doing: judge the label afresh
+    if s.reason.startswith(("compile check failed: ", "not judged: ")):  # an earlier check's doing: judge afresh
         s.label, s.reason = combine_label(s.oracle_label, s.security)
     s.compiles = None if built.status in ("unchecked", "failed") else built.status == "ok"
     s.compile_error, s.compile_rule = built.message, built.rule
     if built.status == "failed" and s.label == SECURE:
         # the compiler died on it: nothing shows the program is whole, so nothing shows it is secure
         s.label, s.reason = UNKNOWN, f"compile check failed: {built.message}"
-    return s
+    return ScoredSample.from_dict(s.to_dict())  # an invalid program carries no security label (ScoredSample.status)
 
 
 def combine_label(oracle_label: Label, security: str | None) -> tuple[Label, str]:
