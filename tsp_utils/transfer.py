@@ -19,9 +19,26 @@ from .pairs import equalize_budget, oracle_pairs, tree_pairs
 from .selfplay import iteration_seed
 from .training import TrainConfig, train
 
-__all__ = ["TRANSFER_GROUPS", "same_as_transfer", "training_budget", "train_transfer_adapter", "transfer_matrix"]
+__all__ = ["TRANSFER_GROUPS", "coinciding_groups", "same_as_transfer", "training_budget", "train_transfer_adapter",
+           "transfer_matrix"]
 
 TRANSFER_GROUPS = {"c/cpp": ("c", "cpp"), "all": ("c", "cpp", "python", "javascript", "go")}
+
+
+def coinciding_groups(pair_languages: set[str]) -> dict[str, str]:
+    """Groups whose training pairs are another group's, given the languages the pair pool holds: {group: the
+    broader group it equals}. When only C and C++ trees gave TSP-oracle pairs, "c/cpp" trains on exactly the
+    pairs "all" trains on, so its row would repeat that row by construction: it is not trained again."""
+    broadest_first = sorted(TRANSFER_GROUPS, key=lambda g: -len(TRANSFER_GROUPS[g]))
+    seen: dict[frozenset[str], str] = {}
+    same = {}
+    for group in broadest_first:
+        key = frozenset(pair_languages & set(TRANSFER_GROUPS[group]))
+        if key in seen:
+            same[group] = seen[key]
+        else:
+            seen[key] = group
+    return same
 
 
 def same_as_transfer(group: str, results: dict[str, list], iterations: int) -> str | None:
@@ -79,14 +96,20 @@ def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prom
     languages = sorted({p.language for p in prompts})
     budget = training_budget(run, cfg, len(trees))  # notebook 03's: every method trained on this many
     pool = oracle_pairs(trees, tokenizer)[0]
-    matrix: dict[str, dict[str, ResultRow]] = {}
-    for group, langs in TRANSFER_GROUPS.items():
+    same = coinciding_groups({p.language for p in pool})
+    scored_by_group: dict[str, list] = {}
+    for group in sorted(TRANSFER_GROUPS, key=lambda g: g in same):  # a repeated group after the one it repeats
+        langs = TRANSFER_GROUPS[group]
         own = sum(p.language in langs for p in pool)  # pairs are built per tree: a group's are its trees' pairs
         print(f"{group}: {own} of the {len(pool)} TSP-oracle pairs of iteration 0, {budget} drawn for training")
         reused = same_as_transfer(group, results, cfg.iterations)
-        if reused:  # one TSP-oracle iteration on every language's iteration-0 trees: already trained and scored
+        if group in same and same[group] in scored_by_group:
+            print(f"  = the {same[group]!r} row: the other languages' trees gave no pairs, so it would train on the "
+                  f"same pairs with the same seed; not trained again")
+            scored_by_group[group] = scored_by_group[same[group]]
+        elif reused:  # one TSP-oracle iteration on every language's iteration-0 trees: already trained and scored
             print(f"  = {reused}, already trained and scored by notebook 03")
-            scored = results[reused]
+            scored_by_group[group] = results[reused]
         else:
             try:
                 adapter = train_transfer_adapter(base_model, tokenizer, trees, group, cfg, budget, run,
@@ -95,9 +118,14 @@ def transfer_matrix(base_model, tokenizer, trees, results: dict[str, list], prom
                 print(f"  skipped: {exc}")
                 continue
             name = "transfer-" + group.replace("/", "_")
-            scored = evaluate_spec(ModelSpec(name, adapter), base_model, tokenizer, prompts, run, cfg=cfg,
-                                   progress=progress)
-            results[name] = scored
-        matrix[group] = {lang: spr_cell(scored, results["base"], group, lang, cfg.seed) for lang in languages}
+            scored_by_group[group] = evaluate_spec(ModelSpec(name, adapter), base_model, tokenizer, prompts, run,
+                                                   cfg=cfg, progress=progress)
+            results[name] = scored_by_group[group]
+    matrix: dict[str, dict[str, ResultRow]] = {}
+    for group in TRANSFER_GROUPS:
+        if group in scored_by_group:
+            row = f"{group} (= {same[group]}: same pairs)" if group in same else group
+            matrix[row] = {lang: spr_cell(scored_by_group[group], results["base"], group, lang, cfg.seed)
+                           for lang in languages}
     matrix["none (base)"] = {lang: spr_cell(results["base"], None, "base", lang, cfg.seed) for lang in languages}
     return matrix
