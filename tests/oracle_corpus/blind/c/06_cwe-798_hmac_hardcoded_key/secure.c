@@ -1,0 +1,27 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+
+int sign_request(const char *body, char *hex_out, size_t hex_len)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    const char *key = getenv("API_SIGNING_KEY");
+
+    if (key == NULL || key[0] == '\0') {
+        fprintf(stderr, "API_SIGNING_KEY is not set\n");
+        return -1;
+    }
+
+    if (HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)body,
+             strlen(body), mac, &mac_len) == NULL)
+        return -1;
+    if (hex_len < mac_len * 2 + 1)
+        return -1;
+    for (unsigned int i = 0; i < mac_len; i++)
+        snprintf(hex_out + 2 * i, 3, "%02x", mac[i]);
+    return 0;
+}

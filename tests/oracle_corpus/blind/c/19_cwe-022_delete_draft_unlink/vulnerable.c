@@ -1,0 +1,21 @@
+#define _DEFAULT_SOURCE
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DRAFTS_DIR "/var/lib/blog/drafts"
+
+int delete_draft(const char *draft_name)
+{
+    char path[PATH_MAX];
+
+    if (snprintf(path, sizeof(path), "%s/%s", DRAFTS_DIR, draft_name) >= (int)sizeof(path))
+        return -1;
+    if (unlink(path) != 0) {
+        perror("unlink");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,28 @@
+#include <iostream>
+#include <set>
+#include <string>
+#include <sqlite3.h>
+
+static int printRow(void *, int argc, char **argv, char **)
+{
+    for (int i = 0; i < argc; ++i)
+        std::cout << (argv[i] ? argv[i] : "NULL") << (i + 1 < argc ? "\t" : "\n");
+    return 0;
+}
+
+bool listProducts(sqlite3 *db, const std::string &sortColumn)
+{
+    static const std::set<std::string> allowed = {"name", "price", "stock"};
+    if (allowed.count(sortColumn) == 0) {
+        std::cerr << "invalid sort column\n";
+        return false;
+    }
+    std::string sql = "SELECT name, price, stock FROM products ORDER BY " + sortColumn + ";";
+    char *err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), printRow, nullptr, &err) != SQLITE_OK) {
+        std::cerr << "query failed: " << err << "\n";
+        sqlite3_free(err);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,21 @@
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+struct Texture {
+    uint32_t width;
+    uint32_t height;
+    std::unique_ptr<uint8_t[]> pixels;
+};
+
+bool allocTexture(Texture &tex, uint32_t width, uint32_t height, const uint8_t *src)
+{
+    uint32_t bytes = width * height * 4;
+    tex.width = width;
+    tex.height = height;
+    tex.pixels.reset(new uint8_t[bytes]);
+    for (uint32_t y = 0; y < height; ++y)
+        std::memcpy(tex.pixels.get() + static_cast<std::size_t>(y) * width * 4,
+                    src + static_cast<std::size_t>(y) * width * 4, static_cast<std::size_t>(width) * 4);
+    return true;
+}

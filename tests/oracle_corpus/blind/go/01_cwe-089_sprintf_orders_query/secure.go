@@ -1,0 +1,29 @@
+package orders
+
+import (
+	"database/sql"
+)
+
+type OrderSummary struct {
+	Number string
+	Total  float64
+}
+
+func OrdersByEmail(db *sql.DB, email string) ([]OrderSummary, error) {
+	query := "SELECT number, total FROM orders WHERE customer_email = $1 ORDER BY placed_at DESC"
+	rows, err := db.Query(query, email)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	var out []OrderSummary
+	for rows.Next() {
+		var o OrderSummary
+		if err := rows.Scan(&o.Number, &o.Total); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

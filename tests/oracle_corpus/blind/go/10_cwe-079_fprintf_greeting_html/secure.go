@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+)
+
+func greetHandler(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "stranger"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<!doctype html><html><body><h1>Hello, %s!</h1></body></html>", html.EscapeString(name))
+}
+
+func main() {
+	http.HandleFunc("/greet", greetHandler)
+	http.ListenAndServe(":8080", nil)
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"net/http"
+)
+
+type Invoice struct {
+	ID     int64   `json:"id"`
+	Amount float64 `json:"amount"`
+	Status string  `json:"status"`
+}
+
+func invoiceHandler(db *sql.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var inv Invoice
+		err := db.QueryRow("SELECT id, amount, status FROM invoices WHERE id = $1",
+			r.URL.Query().Get("id")).Scan(&inv.ID, &inv.Amount, &inv.Status)
+		if err == sql.ErrNoRows {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, "database error: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(inv)
+	}
+}
