@@ -1,0 +1,116 @@
+"""Structure of the blind labelled corpus under tests/oracle_corpus/blind (see tests/oracle_corpus/README.md).
+
+Checks the manifests and the files only; it never runs the oracle, so that the blind half stays unseen by the
+rules until the final measurement."""
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tsp_utils import languages
+
+CORPUS = Path(__file__).resolve().parent / "oracle_corpus" / "blind"
+MIN_TWINS = 30
+MIN_CWES = 20
+CWE = re.compile(r"^cwe-\d{3,}$")
+ROW_KEYS = {"id", "dir", "language", "cwe", "task", "secure_choice", "vulnerable_line"}
+
+
+def _parse_python(path: Path, row: dict) -> None:
+    ast.parse(path.read_text(), filename=str(path))
+
+
+def _parse_javascript(path: Path, row: dict) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the JavaScript syntax check needs it")
+    input_type = {"esm": "module", "commonjs": "commonjs"}[row.get("module", "commonjs")]
+    with path.open("rb") as source:
+        done = subprocess.run([node, f"--input-type={input_type}", "--check"], stdin=source, capture_output=True,
+                              timeout=60)
+    assert done.returncode == 0, f"{path}: node --check failed:\n{done.stderr.decode(errors='replace')}"
+
+
+# One syntax check per corpus language; each writer of the corpus adds its own languages here.
+PARSERS = {"python": _parse_python, "javascript": _parse_javascript}
+
+
+def _load_rows() -> list[dict]:
+    rows = []
+    for manifest in sorted(CORPUS.glob("*/manifest.jsonl")):
+        for n, line in enumerate(manifest.read_text().splitlines(), 1):
+            if line.strip():
+                row = json.loads(line)
+                row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
+                row["_dir"] = manifest.parent / str(row.get("dir", ""))
+                row["_manifest_language"] = manifest.parent.name
+                rows.append(row)
+    return rows
+
+
+ROWS = _load_rows()
+
+
+def _files(row: dict) -> tuple[Path, Path]:
+    ext = languages.get(row["language"]).extension
+    return row["_dir"] / f"vulnerable{ext}", row["_dir"] / f"secure{ext}"
+
+
+def test_every_corpus_language_has_a_manifest():
+    found = {row["_manifest_language"] for row in ROWS}
+    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS}"
+
+
+def test_ids_are_unique():
+    ids = [row.get("id") for row in ROWS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+def test_each_language_has_enough_twins_and_cwes(language):
+    rows = [row for row in ROWS if row["_manifest_language"] == language]
+    cwes = {row["cwe"] for row in rows}
+    assert len(rows) >= MIN_TWINS, f"{language}: {len(rows)} twins, want at least {MIN_TWINS}"
+    assert len(cwes) >= MIN_CWES, f"{language}: {len(cwes)} CWEs, want at least {MIN_CWES}"
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+def test_every_twin_directory_is_in_the_manifest(language):
+    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language}
+    on_disk = {p.name for p in (CORPUS / language).iterdir() if p.is_dir()}
+    assert on_disk == listed, f"{language}: directories without a row {sorted(on_disk - listed)}, " \
+                              f"rows without a directory {sorted(listed - on_disk)}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[str(row.get("id")) for row in ROWS])
+def test_manifest_row_is_well_formed(row):
+    where = row["_where"]
+    assert ROW_KEYS <= set(row), f"{where}: missing {sorted(ROW_KEYS - set(row))}"
+    assert row["language"] == row["_manifest_language"], f"{where}: language {row['language']!r}"
+    assert row["language"] in PARSERS, f"{where}: no syntax check for {row['language']!r}"
+    assert CWE.match(row["cwe"]), f"{where}: cwe {row['cwe']!r} is not like 'cwe-089'"
+    number = re.fullmatch(rf"{row['language']}-(\d\d)", row["id"])
+    assert number, f"{where}: id {row['id']!r} is not '<language>-NN'"
+    assert row["dir"].startswith(f"{number.group(1)}_{row['cwe']}_"), f"{where}: dir {row['dir']!r}"
+    assert row["task"].strip() and row["secure_choice"].strip(), f"{where}: empty task or secure_choice"
+    if row["language"] == "javascript":
+        assert row.get("module", "commonjs") in ("esm", "commonjs"), f"{where}: module {row.get('module')!r}"
+    vulnerable, secure = _files(row)
+    assert vulnerable.is_file() and secure.is_file(), f"{where}: missing {vulnerable.name} or {secure.name}"
+    vulnerable_text, secure_text = vulnerable.read_text(), secure.read_text()
+    assert vulnerable_text != secure_text, f"{where}: the twins are identical"
+    n_lines = len(vulnerable_text.splitlines())
+    assert isinstance(row["vulnerable_line"], int) and 1 <= row["vulnerable_line"] <= n_lines, \
+        f"{where}: vulnerable_line {row['vulnerable_line']!r} outside 1..{n_lines}"
+
+
+@pytest.mark.parametrize("side", ["vulnerable", "secure"])
+@pytest.mark.parametrize("row", ROWS, ids=[str(row.get("id")) for row in ROWS])
+def test_each_program_parses(row, side):
+    vulnerable, secure = _files(row)
+    PARSERS[row["language"]](vulnerable if side == "vulnerable" else secure, row)
