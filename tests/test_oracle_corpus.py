@@ -1,8 +1,9 @@
-"""Structure of the blind oracle corpus (tests/oracle_corpus/blind): twins complete, labelled and parseable.
+"""Structure of the blind labelled corpus under tests/oracle_corpus/blind (see tests/oracle_corpus/README.md).
 
-The corpus measures the oracle; this test never runs the oracle. It checks only what the corpus itself promises:
-every manifest row names two programs that exist, differ and parse, with a well-formed CWE and flaw line."""
+Checks the manifests and the files only; it never runs the oracle, so that the blind half stays unseen by the
+rules until the final measurement."""
 
+import ast
 import json
 import re
 import shutil
@@ -11,80 +12,39 @@ from pathlib import Path
 
 import pytest
 
-BLIND = Path(__file__).resolve().parent / "oracle_corpus" / "blind"
+from tsp_utils import languages
+
+CORPUS = Path(__file__).resolve().parent / "oracle_corpus" / "blind"
+MIN_TWINS = 30
+MIN_CWES = 20
 CWE = re.compile(r"^cwe-\d{3,}$")
 ROW_KEYS = {"id", "dir", "language", "cwe", "task", "secure_choice", "vulnerable_line"}
-MIN_TWINS, MIN_CWES = 30, 20
 
-# Compiled languages: syntax check command and file extension. A header a row "needs" that this machine lacks
-# (e.g. openssl/ on a CI runner without libssl-dev) skips that program's compile check, naming the header.
-COMPILERS = {"c": (["gcc", "-std=c11"], "c"), "cpp": (["g++", "-std=c++17"], "cpp")}
+
+# A header a row "needs" that this machine lacks (e.g. openssl/ on a runner without libssl-dev) skips that program's
+# compile check, naming the header.
 NEEDS_HEADERS = {"sqlite3": "sqlite3.h", "openssl": "openssl/evp.h", "libxml2": "libxml2/libxml/parser.h"}
+NEEDS_MARKS = {"sqlite3": "<sqlite3.h>", "openssl": "<openssl/", "libxml2": "<libxml/"}
 INCLUDE_DIRS = [Path("/usr/include"), Path("/usr/local/include"), Path("/opt/homebrew/include")]
+C_STANDARD = {"c": "-std=c11", "cpp": "-std=c++17"}
 
 
-def _manifest_rows(language):
-    path = BLIND / language / "manifest.jsonl"
-    rows = []
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as err:
-            raise AssertionError(f"{path}:{n}: not JSON: {err}") from err
-    return rows
+def _parse_python(path: Path, row: dict) -> None:
+    ast.parse(path.read_text(), filename=str(path))
 
 
-def _programs(language):
-    return [pytest.param(row, side, id=f"{row['id']}-{side}")
-            for row in _manifest_rows(language) for side in ("vulnerable", "secure")]
+def _parse_javascript(path: Path, row: dict) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the JavaScript syntax check needs it")
+    input_type = {"esm": "module", "commonjs": "commonjs"}[row.get("module", "commonjs")]
+    with path.open("rb") as source:
+        done = subprocess.run([node, f"--input-type={input_type}", "--check"], stdin=source, capture_output=True,
+                              timeout=60)
+    assert done.returncode == 0, f"{path}: node --check failed:\n{done.stderr.decode(errors='replace')}"
 
 
-# Every language with a manifest is checked; its file extension is read off the first twin on disk.
-LANGUAGES = sorted(p.parent.name for p in BLIND.glob("*/manifest.jsonl"))
-
-
-def _extension(language, row):
-    found = sorted((BLIND / language / row["dir"]).glob("vulnerable.*"))
-    assert len(found) == 1, f"{language}/{row['dir']}: expected one vulnerable.<ext>, found {found}"
-    return found[0].suffix[1:]
-
-
-def test_blind_corpus_covers_c_cpp_go():
-    assert {"c", "cpp", "go"} <= set(LANGUAGES), f"manifests found for {LANGUAGES}"
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_manifest_rows_complete_and_twins_differ(language):
-    rows = _manifest_rows(language)
-    ids = [r["id"] for r in rows]
-    assert len(ids) == len(set(ids)), f"{language}: duplicate ids"
-    for row in rows:
-        where = f"{language}/manifest.jsonl row {row.get('id')}"
-        ext = _extension(language, row)
-        assert ROW_KEYS <= set(row), f"{where}: missing {ROW_KEYS - set(row)}"
-        assert row["language"] == language, where
-        assert CWE.match(row["cwe"]), f"{where}: malformed cwe {row['cwe']!r}"
-        assert row["id"] == f"{language}-{row['dir'][:2]}", where
-        assert row["task"].strip() and row["secure_choice"].strip(), where
-        vul = (BLIND / language / row["dir"] / f"vulnerable.{ext}").read_text()
-        sec = (BLIND / language / row["dir"] / f"secure.{ext}").read_text()
-        assert vul != sec, f"{where}: twins are identical"
-        lines = vul.splitlines()
-        assert 1 <= row["vulnerable_line"] <= len(lines), f"{where}: vulnerable_line out of range"
-        assert lines[row["vulnerable_line"] - 1].strip(), f"{where}: vulnerable_line is blank"
-    dirs = {p.name for p in (BLIND / language).iterdir() if p.is_dir()}
-    assert dirs == {r["dir"] for r in rows}, f"{language}: directories without a manifest row or vice versa"
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_corpus_size_per_language(language):
-    rows = _manifest_rows(language)
-    assert len(rows) >= MIN_TWINS, f"{language}: {len(rows)} twins < {MIN_TWINS}"
-    cwes = {r["cwe"] for r in rows}
-    assert len(cwes) >= MIN_CWES, f"{language}: {len(cwes)} CWEs < {MIN_CWES}"
-
-
-def _missing_header(row):
+def _missing_header(row: dict) -> str | None:
     for need in row.get("needs", []):
         header = NEEDS_HEADERS[need]
         if not any((d / header).exists() for d in INCLUDE_DIRS):
@@ -92,39 +52,17 @@ def _missing_header(row):
     return None
 
 
-@pytest.mark.parametrize("language", sorted(COMPILERS))
-def test_needs_declared_for_library_includes(language):
-    """A program including a library header must list that library in "needs" (it drives the skip above)."""
-    ext = COMPILERS[language][1]
-    marks = {"sqlite3": "<sqlite3.h>", "openssl": "<openssl/", "libxml2": "<libxml/"}
-    for row in _manifest_rows(language):
-        for side in ("vulnerable", "secure"):
-            src = (BLIND / language / row["dir"] / f"{side}.{ext}").read_text()
-            used = {lib for lib, mark in marks.items() if mark in src}
-            assert used <= set(row.get("needs", [])), f"{row['id']} {side}: needs {used}"
-
-
-def _compile_check(language, row, side):
-    cmd, ext = COMPILERS[language]
-    if shutil.which(cmd[0]) is None:
-        pytest.skip(f"{cmd[0]} not installed")
+def _compile_c_family(path: Path, row: dict) -> None:
+    compiler = languages.get(row["language"]).compiler
+    if shutil.which(compiler) is None:
+        pytest.skip(f"{compiler} not installed")
     header = _missing_header(row)
     if header:
         pytest.skip(f"{row['id']}: header {header} not installed")
-    path = BLIND / language / row["dir"] / f"{side}.{ext}"
     includes = [f"-I{d / 'libxml2'}" for d in INCLUDE_DIRS if (d / "libxml2").exists()]
-    proc = subprocess.run([*cmd, "-fsyntax-only", *includes, str(path)], capture_output=True, text=True)
+    proc = subprocess.run([compiler, C_STANDARD[row["language"]], "-fsyntax-only", *includes, str(path)],
+                          capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"{path} does not compile:\n{proc.stderr}"
-
-
-@pytest.mark.parametrize("row,side", _programs("c"))
-def test_c_programs_compile(row, side):
-    _compile_check("c", row, side)
-
-
-@pytest.mark.parametrize("row,side", _programs("cpp"))
-def test_cpp_programs_compile(row, side):
-    _compile_check("cpp", row, side)
 
 
 def _error_nodes(node):
@@ -134,12 +72,95 @@ def _error_nodes(node):
         yield from _error_nodes(child)
 
 
-@pytest.mark.parametrize("row,side", _programs("go"))
-def test_go_programs_parse(row, side):
+def _parse_go(path: Path, row: dict) -> None:
     tree_sitter = pytest.importorskip("tree_sitter")
     tree_sitter_go = pytest.importorskip("tree_sitter_go")
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language()))
-    path = BLIND / "go" / row["dir"] / f"{side}.go"
-    tree = parser.parse(path.read_bytes())
-    bad = [f"line {n.start_point[0] + 1}" for n in _error_nodes(tree.root_node)]
+    bad = [f"line {n.start_point[0] + 1}" for n in _error_nodes(parser.parse(path.read_bytes()).root_node)]
     assert not bad, f"{path}: syntax errors at {bad}"
+
+
+# One syntax check per corpus language.
+PARSERS = {"python": _parse_python, "javascript": _parse_javascript, "c": _compile_c_family,
+           "cpp": _compile_c_family, "go": _parse_go}
+
+
+def _load_rows() -> list[dict]:
+    rows = []
+    for manifest in sorted(CORPUS.glob("*/manifest.jsonl")):
+        for n, line in enumerate(manifest.read_text().splitlines(), 1):
+            if line.strip():
+                row = json.loads(line)
+                row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
+                row["_dir"] = manifest.parent / str(row.get("dir", ""))
+                row["_manifest_language"] = manifest.parent.name
+                rows.append(row)
+    return rows
+
+
+ROWS = _load_rows()
+
+
+def _files(row: dict) -> tuple[Path, Path]:
+    ext = languages.get(row["language"]).extension
+    return row["_dir"] / f"vulnerable{ext}", row["_dir"] / f"secure{ext}"
+
+
+def test_every_corpus_language_has_a_manifest():
+    found = {row["_manifest_language"] for row in ROWS}
+    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS}"
+
+
+def test_ids_are_unique():
+    ids = [row.get("id") for row in ROWS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+def test_each_language_has_enough_twins_and_cwes(language):
+    rows = [row for row in ROWS if row["_manifest_language"] == language]
+    cwes = {row["cwe"] for row in rows}
+    assert len(rows) >= MIN_TWINS, f"{language}: {len(rows)} twins, want at least {MIN_TWINS}"
+    assert len(cwes) >= MIN_CWES, f"{language}: {len(cwes)} CWEs, want at least {MIN_CWES}"
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+def test_every_twin_directory_is_in_the_manifest(language):
+    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language}
+    on_disk = {p.name for p in (CORPUS / language).iterdir() if p.is_dir()}
+    assert on_disk == listed, f"{language}: directories without a row {sorted(on_disk - listed)}, " \
+                              f"rows without a directory {sorted(listed - on_disk)}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[str(row.get("id")) for row in ROWS])
+def test_manifest_row_is_well_formed(row):
+    where = row["_where"]
+    assert ROW_KEYS <= set(row), f"{where}: missing {sorted(ROW_KEYS - set(row))}"
+    assert row["language"] == row["_manifest_language"], f"{where}: language {row['language']!r}"
+    assert row["language"] in PARSERS, f"{where}: no syntax check for {row['language']!r}"
+    assert CWE.match(row["cwe"]), f"{where}: cwe {row['cwe']!r} is not like 'cwe-089'"
+    number = re.fullmatch(rf"{row['language']}-(\d\d)", row["id"])
+    assert number, f"{where}: id {row['id']!r} is not '<language>-NN'"
+    assert row["dir"].startswith(f"{number.group(1)}_{row['cwe']}_"), f"{where}: dir {row['dir']!r}"
+    assert row["task"].strip() and row["secure_choice"].strip(), f"{where}: empty task or secure_choice"
+    if row["language"] == "javascript":
+        assert row.get("module", "commonjs") in ("esm", "commonjs"), f"{where}: module {row.get('module')!r}"
+    vulnerable, secure = _files(row)
+    assert vulnerable.is_file() and secure.is_file(), f"{where}: missing {vulnerable.name} or {secure.name}"
+    vulnerable_text, secure_text = vulnerable.read_text(), secure.read_text()
+    assert vulnerable_text != secure_text, f"{where}: the twins are identical"
+    n_lines = len(vulnerable_text.splitlines())
+    assert isinstance(row["vulnerable_line"], int) and 1 <= row["vulnerable_line"] <= n_lines, \
+        f"{where}: vulnerable_line {row['vulnerable_line']!r} outside 1..{n_lines}"
+    assert vulnerable_text.splitlines()[row["vulnerable_line"] - 1].strip(), f"{where}: vulnerable_line is blank"
+    if row["language"] in C_STANDARD:  # a library header drives the missing-header skip: it must be declared
+        for side, text in (("vulnerable", vulnerable_text), ("secure", secure_text)):
+            used = {lib for lib, mark in NEEDS_MARKS.items() if mark in text}
+            assert used <= set(row.get("needs", [])), f"{where} {side}: includes {used}, needs lists none of it"
+
+
+@pytest.mark.parametrize("side", ["vulnerable", "secure"])
+@pytest.mark.parametrize("row", ROWS, ids=[str(row.get("id")) for row in ROWS])
+def test_each_program_parses(row, side):
+    vulnerable, secure = _files(row)
+    PARSERS[row["language"]](vulnerable if side == "vulnerable" else secure, row)

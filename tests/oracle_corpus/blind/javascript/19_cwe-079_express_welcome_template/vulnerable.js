@@ -1,0 +1,17 @@
+const express = require('express');
+
+const app = express();
+
+app.get('/welcome', (req, res) => {
+  const name = typeof req.query.name === 'string' ? req.query.name : 'guest';
+  res.send(`<!doctype html>
+<html>
+  <head><title>Welcome</title></head>
+  <body>
+    <h1>Welcome, ${name}!</h1>
+    <p>Your workspace is ready.</p>
+  </body>
+</html>`);
+});
+
+module.exports = app;

@@ -1,0 +1,17 @@
+import { randomInt } from 'node:crypto';
+import { db } from './db.js';
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+export async function createInviteCode(workspaceId, createdBy) {
+  let code = '';
+  for (let i = 0; i < 12; i += 1) {
+    code += ALPHABET[randomInt(ALPHABET.length)];
+  }
+  await db.query(
+    'INSERT INTO invites (code, workspace_id, created_by, expires_at) VALUES ($1, $2, $3, $4)',
+    [code, workspaceId, createdBy, new Date(Date.now() + WEEK_MS)],
+  );
+  return code;
+}

@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.views.decorators.http import require_POST
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not next_url:
+        next_url = settings.LOGOUT_REDIRECT_URL or "/"
+    return HttpResponseRedirect(next_url)

@@ -1,0 +1,16 @@
+import logging
+
+from fastapi import FastAPI, Query
+
+from app.search import run_search
+
+app = FastAPI()
+logger = logging.getLogger("search")
+
+
+@app.get("/search")
+def search(q: str = Query(..., max_length=200), page: int = Query(1, ge=1, le=50)):
+    safe_q = q.replace("\r", "\\r").replace("\n", "\\n")
+    logger.info("search query=%s page=%d", safe_q, page)
+    results = run_search(q, page)
+    return {"query": q, "page": page, "results": results}

@@ -1,0 +1,18 @@
+import os
+import subprocess
+import tempfile
+
+
+def render_dot(dot_source: str) -> bytes:
+    src_path = tempfile.mktemp(suffix=".dot")
+    out_path = tempfile.mktemp(suffix=".png")
+    with open(src_path, "w", encoding="utf-8") as f:
+        f.write(dot_source)
+    try:
+        subprocess.run(["dot", "-Tpng", src_path, "-o", out_path], check=True, timeout=30)
+        with open(out_path, "rb") as f:
+            return f.read()
+    finally:
+        for p in (src_path, out_path):
+            if os.path.exists(p):
+                os.remove(p)
