@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+
 from .config import repo_root
 
 PLACEHOLDER = "OWNER/REPO"
@@ -81,8 +83,6 @@ if IN_COLAB:
 def sync_notebook(path: Path, repo: str, constraints: Path | None = None) -> bool:
     """Give ``path`` a badge to itself in its first markdown cell and the install cell before any other code.
     Returns whether the file changed."""
-    import nbformat
-
     before = path.read_text()
     nb = nbformat.reads(before, as_version=4)
     cells = nb.cells
@@ -121,8 +121,6 @@ def sync_readme(path: Path, repo: str) -> bool:
 
 def notebook_repo(path: Path) -> str | None:
     """The repository slug a notebook's badge points at."""
-    import nbformat
-
     for cell in nbformat.read(path, as_version=4).cells:
         m = _BADGE.search(cell.source)
         if m:

@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 import torch
 from huggingface_hub import snapshot_download
+from peft import LoraConfig, PeftModel, get_peft_model, prepare_model_for_kbit_training
+from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig, LlamaForCausalLM
 from transformers.utils import logging as hf_logging
 
 from .artifacts import atomic_dir
@@ -120,8 +122,6 @@ def choose_precision(quantization: Quantization = "auto", device: str | None = N
 
 
 def nf4_config(compute_dtype: torch.dtype):
-    from transformers import BitsAndBytesConfig
-
     return BitsAndBytesConfig(
         load_in_4bit=True,
         bnb_4bit_quant_type="nf4",
@@ -155,8 +155,6 @@ def offline_checkpoint(cache_dir: str | os.PathLike | None = None) -> Path:
     target = Path(cache_dir or cache_root()) / OFFLINE_MODEL_ID
     if (target / "config.json").exists():
         return target
-    from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM
-
     gguf = find_offline_gguf()
     print(f"Converting {gguf.name} to a transformers checkpoint in {target} (once, ~30 s) ...")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
@@ -198,8 +196,6 @@ def _resolve_source(model_id: str, cache_dir, offline_fallback: bool, notes: lis
 
 
 def load_tokenizer(source: str):
-    from transformers import AutoTokenizer
-
     tokenizer = AutoTokenizer.from_pretrained(source)
     # Batched sampling pads on the left so that every row's next token sits in the last column.
     tokenizer.padding_side = "left"
@@ -241,8 +237,6 @@ def load_model(
     ``device_map`` defaults to ``"auto"`` on a GPU (one model over the visible GPUs); data-parallel training passes
     ``{"": local_rank}`` so that each process holds a whole replica.
     """
-    from transformers import AutoModelForCausalLM
-
     start = time.perf_counter()
     plan = choose_precision(quantization, device, compute_dtype)
     if model_id is None:
@@ -324,9 +318,6 @@ def attach_lora(
     With a ``seed``, lora_A's random initialisation depends on that seed alone, not on whatever drew from the global
     RNG before (an earlier method's training, or its absence when a run resumes), and the global RNG is left as it
     was. Every process of a multi-GPU run then starts from the same adapter too."""
-    import torch
-    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
-
     if getattr(model, "is_loaded_in_4bit", False):
         # Casts norms to fp32 and enables input grads so gradients flow through frozen 4-bit layers.
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=gradient_checkpointing)
@@ -365,8 +356,6 @@ def save_adapter(model, path: str | os.PathLike) -> Path:
 
 def load_adapter(base_model, path: str | os.PathLike, trainable: bool = False, adapter_name: str = "default"):
     """Put a saved adapter on top of a (fresh) base model."""
-    from peft import PeftModel
-
     if not (Path(path) / "adapter_config.json").exists():
         raise FileNotFoundError(f"{path} is not a LoRA adapter directory (no adapter_config.json)")
     with _quiet_peft():

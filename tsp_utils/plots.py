@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.transforms import offset_copy
 
 from .languages import get as get_language
@@ -214,8 +216,6 @@ def plot_heatmap(matrix: dict[str, dict[str, Any]], title: str, row_label: str =
     """rows x columns of rates (NaN cells left blank); used for per-CWE vulnerability and the transfer matrix.
     Cells may be ResultRows (the transfer matrix): their estimate is drawn and their prompt count written under it,
     so a 100% from one prompt does not look like one from twenty."""
-    import numpy as np
-
     rows = list(matrix)
     cols = sorted({c for r in matrix.values() for c in r})
     data = np.array([[_estimate(matrix[r].get(c)) for c in cols] for r in rows], dtype=float)
@@ -241,8 +241,6 @@ def plot_heatmap(matrix: dict[str, dict[str, Any]], title: str, row_label: str =
 def plot_iteration_curve(curve: dict[str, list[Any]], metric: str = "SPR@1"):
     """One line per method; points that carry a CI (evaluation.tables.ResultRow) get it as an error bar. Methods are
     shifted a little sideways so that their bars do not hide each other."""
-    import numpy as np
-
     fig, ax = plt.subplots(figsize=(WIDTH * 0.75, 3.4))
     for k, (method, points) in enumerate(curve.items()):
         x = np.arange(len(points)) + 0.06 * (k - (len(curve) - 1) / 2)
@@ -269,16 +267,12 @@ def plot_packed_pair(packed, n_prompt: int, title: str | None = None):
 
     The row holds the prompt, the shared golden prefix, the chosen branch and then the rejected branch's own
     tokens; the rejected branch reads the shared part and itself, never the chosen branch."""
-    import numpy as np
-
     allowed = packed.allowed().numpy()
     n, s, a = len(packed.input_ids), packed.n_shared, packed.len_chosen
     # colour each allowed cell by the segment of the key position it reads
     segment = np.zeros(n)
     segment[n_prompt:s], segment[s:a], segment[a:] = 1, 2, 3
     image = np.where(allowed, segment[None, :] + 1, 0)
-    from matplotlib.colors import ListedColormap
-
     cmap = ListedColormap(["white", "#90a4ae", "#1565c0", SECURE, VULNERABLE])
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
     ax.imshow(image, cmap=cmap, vmin=0, vmax=4, interpolation="nearest")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import torch
+from transformers import (DynamicCache, LogitsProcessorList, StoppingCriteria, StoppingCriteriaList,
+                          TemperatureLogitsWarper, TopPLogitsWarper)
 
 from .code import statement_end
 
@@ -81,8 +83,6 @@ def text_stop(tokenizer, stops: Sequence[str], prompt_width: int, window: int = 
     This replaces ``generate(stop_strings=...)``, which preprocesses the whole vocabulary on every call: about 2 s
     per call with SmolLM2's 49k-token vocabulary on a CPU, more than the decoding itself for short branches.
     """
-    from transformers import StoppingCriteria, StoppingCriteriaList
-
     rule = stop_rule(tokenizer, stops, window=window, line_end=line_end, row_done=row_done, languages=languages,
                      shapes=shapes)
 
@@ -161,8 +161,6 @@ def decode(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, *, max_
     ``stop(row, new_ids)`` ends a row after the token it was given (:func:`stop_rule`); ``scores`` records each
     sampled token's log-probability and the entropy before it, under the untempered policy.
     """
-    from transformers import DynamicCache, LogitsProcessorList, TemperatureLogitsWarper, TopPLogitsWarper
-
     device = input_ids.device
     rows = input_ids.shape[0]
     greedy = temperature <= 0
@@ -315,8 +313,6 @@ def left_pad(seqs: Sequence[Sequence[int]], pad_id: int, device) -> tuple[torch.
 
 def _sample_batch(model, tokenizer, batch, device, pad_id, eos_ids, max_new_tokens, temperature, top_p,
                   stop_strings, min_new_tokens=None, stop_at_line_end=False) -> list[BranchResult]:
-    from transformers import DynamicCache
-
     for req in batch:
         if len(req.prefix_ids) < 2:
             raise ValueError("a branch prefix needs at least two tokens (prompt + something)")
