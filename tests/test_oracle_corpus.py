@@ -1,4 +1,4 @@
-"""Structure of the blind labelled corpus under tests/oracle_corpus/blind (see tests/oracle_corpus/README.md).
+"""Structure of the labelled corpus under tests/oracle_corpus/{blind,tuned} (see tests/oracle_corpus/README.md).
 
 Checks the manifests and the files only; it never runs the oracle, so that the blind half stays unseen by the
 rules until the final measurement."""
@@ -14,9 +14,13 @@ import pytest
 
 from tsp_utils import languages
 
-CORPUS = Path(__file__).resolve().parent / "oracle_corpus" / "blind"
-MIN_TWINS = 30
+CORPUS = Path(__file__).resolve().parent / "oracle_corpus"
+HALVES = ("blind", "tuned")  # blind: measured only at the end; tuned: for writing and checking rules
+ID_MARK = {"blind": "", "tuned": "t"}  # ids: "c-07" in the blind half, "c-t07" in the tuned one
+MIN_TWINS = 30  # per half and language
 MIN_CWES = 20
+MIN_TWINS_TOTAL = 60  # both halves together, per language (issue #22)
+MIN_CWES_TOTAL = 25
 CWE = re.compile(r"^cwe-\d{3,}$")
 ROW_KEYS = {"id", "dir", "language", "cwe", "task", "secure_choice", "vulnerable_line"}
 
@@ -87,14 +91,16 @@ PARSERS = {"python": _parse_python, "javascript": _parse_javascript, "c": _compi
 
 def _load_rows() -> list[dict]:
     rows = []
-    for manifest in sorted(CORPUS.glob("*/manifest.jsonl")):
-        for n, line in enumerate(manifest.read_text().splitlines(), 1):
-            if line.strip():
-                row = json.loads(line)
-                row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
-                row["_dir"] = manifest.parent / str(row.get("dir", ""))
-                row["_manifest_language"] = manifest.parent.name
-                rows.append(row)
+    for half in HALVES:
+        for manifest in sorted((CORPUS / half).glob("*/manifest.jsonl")):
+            for n, line in enumerate(manifest.read_text().splitlines(), 1):
+                if line.strip():
+                    row = json.loads(line)
+                    row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
+                    row["_dir"] = manifest.parent / str(row.get("dir", ""))
+                    row["_manifest_language"] = manifest.parent.name
+                    row["_half"] = half
+                    rows.append(row)
     return rows
 
 
@@ -106,9 +112,10 @@ def _files(row: dict) -> tuple[Path, Path]:
     return row["_dir"] / f"vulnerable{ext}", row["_dir"] / f"secure{ext}"
 
 
-def test_every_corpus_language_has_a_manifest():
-    found = {row["_manifest_language"] for row in ROWS}
-    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS}"
+@pytest.mark.parametrize("half", HALVES)
+def test_every_corpus_language_has_a_manifest(half):
+    found = {row["_manifest_language"] for row in ROWS if row["_half"] == half}
+    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS / half}"
 
 
 def test_ids_are_unique():
@@ -116,19 +123,33 @@ def test_ids_are_unique():
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
-@pytest.mark.parametrize("language", sorted(PARSERS))
-def test_each_language_has_enough_twins_and_cwes(language):
-    rows = [row for row in ROWS if row["_manifest_language"] == language]
-    cwes = {row["cwe"] for row in rows}
-    assert len(rows) >= MIN_TWINS, f"{language}: {len(rows)} twins, want at least {MIN_TWINS}"
-    assert len(cwes) >= MIN_CWES, f"{language}: {len(cwes)} CWEs, want at least {MIN_CWES}"
+def _size(halves: tuple[str, ...], language: str) -> tuple[int, int]:
+    rows = [row for row in ROWS if row["_manifest_language"] == language and row["_half"] in halves]
+    return len(rows), len({row["cwe"] for row in rows})
 
 
 @pytest.mark.parametrize("language", sorted(PARSERS))
-def test_every_twin_directory_is_in_the_manifest(language):
-    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language}
-    on_disk = {p.name for p in (CORPUS / language).iterdir() if p.is_dir()}
-    assert on_disk == listed, f"{language}: directories without a row {sorted(on_disk - listed)}, " \
+@pytest.mark.parametrize("half", HALVES)
+def test_each_language_has_enough_twins_and_cwes(half, language):
+    twins, cwes = _size((half,), language)
+    assert twins >= MIN_TWINS, f"{half}/{language}: {twins} twins, want at least {MIN_TWINS}"
+    assert cwes >= MIN_CWES, f"{half}/{language}: {cwes} CWEs, want at least {MIN_CWES}"
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+def test_both_halves_together_reach_the_issue_size(language):
+    twins, cwes = _size(HALVES, language)
+    assert twins >= MIN_TWINS_TOTAL, f"{language}: {twins} twins in both halves, want at least {MIN_TWINS_TOTAL}"
+    assert cwes >= MIN_CWES_TOTAL, f"{language}: {cwes} CWEs in both halves, want at least {MIN_CWES_TOTAL}"
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+@pytest.mark.parametrize("half", HALVES)
+def test_every_twin_directory_is_in_the_manifest(half, language):
+    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language and row["_half"] == half}
+    folder = CORPUS / half / language
+    on_disk = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+    assert on_disk == listed, f"{half}/{language}: directories without a row {sorted(on_disk - listed)}, " \
                               f"rows without a directory {sorted(listed - on_disk)}"
 
 
@@ -139,8 +160,8 @@ def test_manifest_row_is_well_formed(row):
     assert row["language"] == row["_manifest_language"], f"{where}: language {row['language']!r}"
     assert row["language"] in PARSERS, f"{where}: no syntax check for {row['language']!r}"
     assert CWE.match(row["cwe"]), f"{where}: cwe {row['cwe']!r} is not like 'cwe-089'"
-    number = re.fullmatch(rf"{row['language']}-(\d\d)", row["id"])
-    assert number, f"{where}: id {row['id']!r} is not '<language>-NN'"
+    number = re.fullmatch(rf"{row['language']}-{ID_MARK[row['_half']]}(\d\d)", row["id"])
+    assert number, f"{where}: id {row['id']!r} is not '<language>-{ID_MARK[row['_half']]}NN'"
     assert row["dir"].startswith(f"{number.group(1)}_{row['cwe']}_"), f"{where}: dir {row['dir']!r}"
     assert row["task"].strip() and row["secure_choice"].strip(), f"{where}: empty task or secure_choice"
     if row["language"] == "javascript":

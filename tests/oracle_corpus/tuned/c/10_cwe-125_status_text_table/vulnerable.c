@@ -1,0 +1,13 @@
+#include <stdio.h>
+
+static const char *const STATUS_TEXT[] = {"new", "paid", "shipped", "delivered", "cancelled"};
+
+const char *status_text(int code)
+{
+    return STATUS_TEXT[code];
+}
+
+void print_order(int id, int status)
+{
+    printf("order %d: %s\n", id, status_text(status));
+}

@@ -1,0 +1,20 @@
+#include <map>
+#include <stdexcept>
+#include <string>
+
+struct Order {
+    std::string sku;
+    int quantity;
+    long total_cents;
+};
+
+Order make_order(const std::map<std::string, std::string> &form, const std::map<std::string, long> &prices)
+{
+    Order o;
+    o.sku = form.at("sku");
+    o.quantity = std::stoi(form.at("quantity"));
+    if (o.quantity < 1 || o.quantity > 100)
+        throw std::invalid_argument("quantity must be between 1 and 100");
+    o.total_cents = prices.at(o.sku) * o.quantity;
+    return o;
+}

@@ -1,0 +1,27 @@
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+
+std::string render_report_pdf(const std::string &markdown)
+{
+    char tmpl[] = "/tmp/reportXXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        throw std::runtime_error("mkstemp failed");
+    close(fd);
+    const std::string tmp = tmpl;
+    {
+        std::ofstream out(tmp);
+        out << markdown;
+    }
+    const std::string pdf = tmp + ".pdf";
+    const std::string cmd = "pandoc -f markdown " + tmp + " -o " + pdf;
+    const int rc = std::system(cmd.c_str());
+    std::remove(tmp.c_str());
+    if (rc != 0)
+        throw std::runtime_error("pandoc failed");
+    return pdf;
+}
