@@ -1,4 +1,4 @@
-"""Structure of the blind labelled corpus under tests/oracle_corpus/blind (see tests/oracle_corpus/README.md).
+"""Structure of the labelled corpus under tests/oracle_corpus/{blind,tuned} (see tests/oracle_corpus/README.md).
 
 Checks the manifests and the files only; it never runs the oracle, so that the blind half stays unseen by the
 rules until the final measurement."""
@@ -14,9 +14,13 @@ import pytest
 
 from tsp_utils import languages
 
-CORPUS = Path(__file__).resolve().parent / "oracle_corpus" / "blind"
-MIN_TWINS = 30
+CORPUS = Path(__file__).resolve().parent / "oracle_corpus"
+HALVES = ("blind", "tuned")
+ID_PREFIX = {"blind": "", "tuned": "t"}  # python-07 (blind), python-t07 (tuned)
+MIN_TWINS = 30  # per half and language
 MIN_CWES = 20
+MIN_TWINS_TOTAL = 60  # issue #22: both halves together, per language
+MIN_CWES_TOTAL = 25
 CWE = re.compile(r"^cwe-\d{3,}$")
 ROW_KEYS = {"id", "dir", "language", "cwe", "task", "secure_choice", "vulnerable_line"}
 
@@ -87,14 +91,16 @@ PARSERS = {"python": _parse_python, "javascript": _parse_javascript, "c": _compi
 
 def _load_rows() -> list[dict]:
     rows = []
-    for manifest in sorted(CORPUS.glob("*/manifest.jsonl")):
-        for n, line in enumerate(manifest.read_text().splitlines(), 1):
-            if line.strip():
-                row = json.loads(line)
-                row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
-                row["_dir"] = manifest.parent / str(row.get("dir", ""))
-                row["_manifest_language"] = manifest.parent.name
-                rows.append(row)
+    for half in HALVES:
+        for manifest in sorted((CORPUS / half).glob("*/manifest.jsonl")):
+            for n, line in enumerate(manifest.read_text().splitlines(), 1):
+                if line.strip():
+                    row = json.loads(line)
+                    row["_where"] = f"{manifest.relative_to(CORPUS)}:{n}"
+                    row["_dir"] = manifest.parent / str(row.get("dir", ""))
+                    row["_manifest_language"] = manifest.parent.name
+                    row["_half"] = half
+                    rows.append(row)
     return rows
 
 
@@ -106,9 +112,10 @@ def _files(row: dict) -> tuple[Path, Path]:
     return row["_dir"] / f"vulnerable{ext}", row["_dir"] / f"secure{ext}"
 
 
-def test_every_corpus_language_has_a_manifest():
-    found = {row["_manifest_language"] for row in ROWS}
-    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS}"
+@pytest.mark.parametrize("half", HALVES)
+def test_every_corpus_language_has_a_manifest(half):
+    found = {row["_manifest_language"] for row in ROWS if row["_half"] == half}
+    assert set(PARSERS) <= found, f"no manifest for {sorted(set(PARSERS) - found)} under {CORPUS / half}"
 
 
 def test_ids_are_unique():
@@ -117,17 +124,29 @@ def test_ids_are_unique():
 
 
 @pytest.mark.parametrize("language", sorted(PARSERS))
-def test_each_language_has_enough_twins_and_cwes(language):
-    rows = [row for row in ROWS if row["_manifest_language"] == language]
+@pytest.mark.parametrize("half", HALVES)
+def test_each_language_has_enough_twins_and_cwes(half, language):
+    rows = [row for row in ROWS if row["_manifest_language"] == language and row["_half"] == half]
     cwes = {row["cwe"] for row in rows}
-    assert len(rows) >= MIN_TWINS, f"{language}: {len(rows)} twins, want at least {MIN_TWINS}"
-    assert len(cwes) >= MIN_CWES, f"{language}: {len(cwes)} CWEs, want at least {MIN_CWES}"
+    assert len(rows) >= MIN_TWINS, f"{half}/{language}: {len(rows)} twins, want at least {MIN_TWINS}"
+    assert len(cwes) >= MIN_CWES, f"{half}/{language}: {len(cwes)} CWEs, want at least {MIN_CWES}"
 
 
 @pytest.mark.parametrize("language", sorted(PARSERS))
-def test_every_twin_directory_is_in_the_manifest(language):
-    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language}
-    on_disk = {p.name for p in (CORPUS / language).iterdir() if p.is_dir()}
+def test_both_halves_together_reach_the_issue_size(language):
+    rows = [row for row in ROWS if row["_manifest_language"] == language]
+    cwes = {row["cwe"] for row in rows}
+    assert len(rows) >= MIN_TWINS_TOTAL, f"{language}: {len(rows)} twins in all, want at least {MIN_TWINS_TOTAL}"
+    assert len(cwes) >= MIN_CWES_TOTAL, f"{language}: {len(cwes)} CWEs in all, want at least {MIN_CWES_TOTAL}"
+
+
+@pytest.mark.parametrize("language", sorted(PARSERS))
+@pytest.mark.parametrize("half", HALVES)
+def test_every_twin_directory_is_in_the_manifest(half, language):
+    listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language and row["_half"] == half}
+    folder = CORPUS / half / language
+    assert folder.is_dir(), f"no folder {folder}"
+    on_disk = {p.name for p in folder.iterdir() if p.is_dir()}
     assert on_disk == listed, f"{language}: directories without a row {sorted(on_disk - listed)}, " \
                               f"rows without a directory {sorted(listed - on_disk)}"
 
@@ -139,8 +158,9 @@ def test_manifest_row_is_well_formed(row):
     assert row["language"] == row["_manifest_language"], f"{where}: language {row['language']!r}"
     assert row["language"] in PARSERS, f"{where}: no syntax check for {row['language']!r}"
     assert CWE.match(row["cwe"]), f"{where}: cwe {row['cwe']!r} is not like 'cwe-089'"
-    number = re.fullmatch(rf"{row['language']}-(\d\d)", row["id"])
-    assert number, f"{where}: id {row['id']!r} is not '<language>-NN'"
+    prefix = ID_PREFIX[row["_half"]]
+    number = re.fullmatch(rf"{row['language']}-{prefix}(\d\d)", row["id"])
+    assert number, f"{where}: id {row['id']!r} is not '<language>-{prefix}NN'"
     assert row["dir"].startswith(f"{number.group(1)}_{row['cwe']}_"), f"{where}: dir {row['dir']!r}"
     assert row["task"].strip() and row["secure_choice"].strip(), f"{where}: empty task or secure_choice"
     if row["language"] == "javascript":
