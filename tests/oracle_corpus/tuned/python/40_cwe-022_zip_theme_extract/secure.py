@@ -5,7 +5,7 @@ THEMES_DIR = "/srv/cms/themes"
 
 
 def install_theme(archive_path: str, theme_name: str) -> list[str]:
-    target_dir = os.path.join(THEMES_DIR, theme_name)
+    target_dir = os.path.join(THEMES_DIR, os.path.basename(theme_name))
     os.makedirs(target_dir, exist_ok=True)
     written = []
     with zipfile.ZipFile(archive_path) as zf:
