@@ -148,7 +148,8 @@ def test_both_halves_together_reach_the_issue_size(language):
 def test_every_twin_directory_is_in_the_manifest(half, language):
     listed = {row["_dir"].name for row in ROWS if row["_manifest_language"] == language and row["_half"] == half}
     folder = CORPUS / half / language
-    on_disk = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+    assert folder.is_dir(), f"no folder {folder}"
+    on_disk = {p.name for p in folder.iterdir() if p.is_dir()}
     assert on_disk == listed, f"{half}/{language}: directories without a row {sorted(on_disk - listed)}, " \
                               f"rows without a directory {sorted(listed - on_disk)}"
 

@@ -1,0 +1,18 @@
+const express = require('express');
+const settingsStore = require('./settings-store');
+
+const router = express.Router();
+router.use(express.text());
+
+router.put('/admin/settings', async (req, res) => {
+  let settings;
+  try {
+    settings = eval(`(${req.body})`);
+  } catch (err) {
+    return res.status(400).json({ error: 'settings must be valid JSON' });
+  }
+  await settingsStore.save(settings);
+  res.json({ saved: Object.keys(settings).length });
+});
+
+module.exports = router;

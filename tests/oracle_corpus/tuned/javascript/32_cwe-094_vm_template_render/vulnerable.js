@@ -1,0 +1,7 @@
+const vm = require('vm');
+
+function renderSubject(template, order) {
+  return vm.runInNewContext('`' + template + '`', { order });
+}
+
+module.exports = { renderSubject };

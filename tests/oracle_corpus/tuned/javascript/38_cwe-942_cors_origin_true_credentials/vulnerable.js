@@ -1,0 +1,16 @@
+const express = require('express');
+const cors = require('cors');
+
+const app = express();
+
+app.use(cors({
+  origin: true,
+  credentials: true,
+  methods: ['GET', 'POST', 'PUT', 'DELETE'],
+}));
+
+app.get('/api/account', (req, res) => {
+  res.json({ user: req.session && req.session.user });
+});
+
+app.listen(3000);

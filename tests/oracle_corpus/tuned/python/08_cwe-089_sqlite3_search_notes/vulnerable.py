@@ -1,0 +1,12 @@
+import sqlite3
+
+
+def search_notes(db_path: str, owner: str, keyword: str) -> list[dict]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        cur = conn.cursor()
+        cur.execute(f"SELECT id, title, body FROM notes WHERE owner = '{owner}' AND body LIKE '%{keyword}%' ORDER BY id DESC")
+        return [dict(row) for row in cur.fetchall()]
+    finally:
+        conn.close()
