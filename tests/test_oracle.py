@@ -481,6 +481,24 @@ def test_cli_label_and_fidelity(verdicts, cache_dir, tmp_path, capsys):
     assert "| language | python |" in text and "100%" in text
 
 
+def test_cli_fidelity_on_a_corpus_half(cache_dir, tmp_path, capsys):
+    twin = tmp_path / "half" / "python" / "01_cwe-078_ping"
+    twin.mkdir(parents=True)
+    (twin / "vulnerable.py").write_text("import os\n" + CASES["py_cmd_vuln"][1])
+    (twin / "secure.py").write_text("import os\n" + CASES["py_cmd_fixed"][1])
+    row = {"id": "python-01", "dir": twin.name, "language": "python", "cwe": "cwe-078", "task": "t",
+           "secure_choice": "s", "vulnerable_line": 2}
+    (twin.parent / "manifest.jsonl").write_text(json.dumps(row) + "\n")
+    (pair,) = oracle.load_corpus(tmp_path / "half")
+    assert (pair.language, pair.vul_type) == ("python", "cwe-078") and "os" in pair.func_src_before
+    assert oracle.main(["fidelity", "--corpus", str(tmp_path / "half"), "--cache-dir", str(cache_dir), "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "| language | python | * | 1 | 100% | 0% |" in text and "| cwe | python | cwe-078 | 1 |" in text
+    (twin / "secure.py").unlink()
+    with pytest.raises(SystemExit, match="manifest.jsonl:1: FileNotFoundError"):
+        oracle.load_corpus(tmp_path / "half")
+
+
 def test_fidelity_report_counts_unknown_separately(verdicts, cache_dir):
     class P:
         def __init__(self, language, vul_type, before, after, ctx=""):

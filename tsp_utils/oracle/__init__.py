@@ -13,7 +13,7 @@ from .analyzers.codeql import CODEQL_SUITES, CODEQL_TIMEOUTS, parse_codeql_sarif
 from .attribution import attribute, attribute_batch
 from .batch import analyze, analyze_batch
 from .cache import ruleset_version
-from .cli import load_pairs, main
+from .cli import load_corpus, load_pairs, main
 from .compile import C_COMPILERS, CompileResult, compile_check, compile_rule
 from .fidelity import FidelityReport, FidelityRow, fidelity_report, reachable_cwes
 from .policy import (BANDIT_DEMOTED, COUNT_THRESHOLD, CWE_FAMILIES, FLAWFINDER_DEMOTED, IGNORED_RULES, SEVERITIES,
@@ -49,6 +49,7 @@ __all__ = [
     "codeql_enabled",
     "codeql_version",
     "parse_codeql_sarif",
+    "load_corpus",
     "load_pairs",
     "finding_key",
     "reachable_cwes",

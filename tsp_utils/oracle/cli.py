@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..config import repo_root
 from ..labels import SECURE, UNKNOWN, VULNERABLE
-from ..languages import normalize_language
+from ..languages import LANGUAGES, normalize_language
 from .batch import analyze_batch
 from .fidelity import fidelity_report
 from .records import Snippet
@@ -43,6 +43,29 @@ def load_pairs(path: str | os.PathLike) -> list[_Pair]:
                 lang = normalize_language(os.path.splitext(row["file_name"])[1]) or ""
             pairs.append(_Pair(lang or "", row.get("vul_type", ""), row.get("func_src_before", ""),
                                row.get("func_src_after", ""), row.get("file_context", "") or ""))
+    return pairs
+
+
+def load_corpus(folder: str | os.PathLike) -> list[_Pair]:
+    """Twins of a labelled corpus (tests/oracle_corpus/<half>/<language>/manifest.jsonl with a folder per twin
+    holding vulnerable.<ext> and secure.<ext>) as vulnerable/fixed pairs. Errors name the manifest and row."""
+    pairs = []
+    manifests = sorted(Path(folder).glob("*/manifest.jsonl"))
+    if not manifests:
+        raise SystemExit(f"{folder}: no <language>/manifest.jsonl here; is this a corpus half?")
+    for manifest in manifests:
+        for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                lang = LANGUAGES[normalize_language(row["language"]) or row["language"]]
+                twin = manifest.parent / row["dir"]
+                before = (twin / f"vulnerable{lang.extension}").read_text(encoding="utf-8")
+                after = (twin / f"secure{lang.extension}").read_text(encoding="utf-8")
+            except (json.JSONDecodeError, KeyError, OSError) as exc:
+                raise SystemExit(f"{manifest}:{n}: {type(exc).__name__}: {exc}")
+            pairs.append(_Pair(lang.id, row.get("cwe", ""), before, after))
     return pairs
 
 
@@ -80,10 +103,10 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
 
 def _cmd_fidelity(args: argparse.Namespace) -> int:
-    files = [Path(f) for f in args.data] if args.data else _default_data_files()
-    if not files:
-        raise SystemExit("no data: pass --data FILE.jsonl (no data/train_*.jsonl found)")
-    pairs = [p for f in files for p in load_pairs(f)]
+    files = [Path(f) for f in args.data or []] if args.data or args.corpus else _default_data_files()
+    if not files and not args.corpus:
+        raise SystemExit("no data: pass --data FILE.jsonl or --corpus DIR (no data/train_*.jsonl found)")
+    pairs = [p for f in files for p in load_pairs(f)] + [p for d in args.corpus or [] for p in load_corpus(d)]
     report = fidelity_report(pairs, cache_dir=args.cache_dir, workers=args.workers, progress=not args.quiet)
     print(report.to_markdown())
     if args.json:
@@ -102,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_label.add_argument("--quiet", action="store_true")
     p_fid = sub.add_parser("fidelity", help="recall / false alarms on vulnerable-fixed pairs")
     p_fid.add_argument("--data", action="append", help="JSONL of pairs (repeatable); default data/train_*.jsonl")
+    p_fid.add_argument("--corpus", action="append", help="a half of the labelled corpus, e.g. tests/oracle_corpus/tuned "
+                       "(repeatable); the blind half is measured only at the end of a piece of rule work")
     p_fid.add_argument("--cache-dir")
     p_fid.add_argument("--workers", type=int)
     p_fid.add_argument("--json", help="also write the rows as JSON here")
