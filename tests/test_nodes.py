@@ -268,3 +268,11 @@ def test_node_tables_pair_models_over_the_same_nodes_with_a_sign_test_and_an_mde
     assert langs.groups == ["c", "python"] and langs.tables["c"].get("c/cpp", "pref-acc", "c").n_prompts == 4
     text = rep.markdown()
     assert "MDE" in text and "Per CWE" in text and "Transfer" in text and "| c/cpp |" not in text.split("Transfer")[0]
+
+
+def test_examples_show_the_lines_each_model_sampled():
+    from tsp_utils.evaluation import node_protocol
+
+    results, _ = handmade_node_results()
+    text = node_protocol.examples(results["base"], results["tsp"], "tsp", k=2)
+    assert text.count("insecure share 50% -> 0%") == 2 and "- tsp:" in text and "4x `x` secure" in text

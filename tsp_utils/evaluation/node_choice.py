@@ -9,14 +9,13 @@ imports without torch.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
 
-from ..artifacts import atomic_write_text
+from ..artifacts import atomic_write_jsonl, read_jsonl
 from ..code import StatementShape, splice_targets
 from ..labels import SECURE, UNKNOWN, VULNERABLE
 from ..oracle import Branch, attribute_batch, finding_key
@@ -161,9 +160,9 @@ def choose(model, tokenizer, pairs: Sequence[NodePair], m: int, *, temperature: 
 
 
 def save_choices(path: str | os.PathLike, choices: Sequence[NodeChoice]) -> None:
-    atomic_write_text(path, "".join(json.dumps(c.to_dict()) + "\n" for c in choices))
+    """One JSON line per node, written atomically."""
+    atomic_write_jsonl(path, [x.to_dict() for x in choices])
 
 
 def load_choices(path: str | os.PathLike) -> list[NodeChoice]:
-    with open(path, encoding="utf-8") as fh:
-        return [NodeChoice(**json.loads(line)) for line in fh if line.strip()]
+    return [NodeChoice(**row) for row in read_jsonl(path)]

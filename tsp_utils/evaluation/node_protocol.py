@@ -4,6 +4,7 @@ language, per CWE, and the C/C++-trained model on the other languages (transfer)
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -14,7 +15,8 @@ from .node_tables import (PREFERENCE_METRICS, Breakdown, NodeMeta, NodeTable, br
                           choice_metrics, node_table, node_values)
 from .protocol import ModelSpec, select_prompts
 
-__all__ = ["NodeResult", "temperatures", "select_node_pairs", "evaluate_nodes", "NodeReport", "node_report"]
+__all__ = ["NodeResult", "temperatures", "select_node_pairs", "evaluate_nodes", "NodeReport", "node_report",
+           "examples"]
 
 
 @dataclass
@@ -118,3 +120,24 @@ def node_report(results: Mapping[str, NodeResult], pairs: Sequence[nodes.NodePai
         tv = {"base": values["base"], **{m: node_values(r.preferences, r.choices) for m, r in transfer.items()}}
         moved = [breakdown(tv, meta, k, "language", **kw) for k in key]
     return NodeReport(main, out["split"], out["language"], out["cwe"], moved, cfg.node_samples, temps)
+
+
+def _lines(choice: node_choice.NodeChoice) -> list[str]:
+    counts = Counter(zip((s.strip() for s in choice.statements), choice.labels))
+    return [f"  - {n}x `{text[:100] or '(nothing)'}` {label}" for (text, label), n in counts.most_common(6)]
+
+
+def examples(base: NodeResult, method: NodeResult, name: str, k: int = 3) -> str:
+    """Markdown: at the ``k`` nodes where ``method``'s insecure share (first temperature) moved most from
+    ``base``'s, the distinct lines each sampled there, how often, and their labels."""
+    if not base.choices or not method.choices:
+        return "(no sampled choices to show)"
+    t = next(iter(base.choices))
+    mine = {c.prompt_id: c for c in method.choices.get(t, [])}
+    pairs = [(b, mine[b.prompt_id]) for b in base.choices[t] if b.prompt_id in mine]
+    pairs.sort(key=lambda bm: -abs(bm[1].insecure - bm[0].insecure))
+    out = []
+    for b, m in pairs[:k]:
+        out += [f"**{b.prompt_id}** ({b.cwe}), insecure share {b.insecure:.0%} -> {m.insecure:.0%} at T={t:g}",
+                "- base:", *_lines(b), f"- {name}:", *_lines(m), ""]
+    return "\n".join(out)
