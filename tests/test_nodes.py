@@ -276,3 +276,30 @@ def test_examples_show_the_lines_each_model_sampled():
     results, _ = handmade_node_results()
     text = node_protocol.examples(results["base"], results["tsp"], "tsp", k=2)
     assert text.count("insecure share 50% -> 0%") == 2 and "- tsp:" in text and "4x `x` secure" in text
+
+
+def test_evaluate_nodes_samples_with_the_model_saves_and_resumes(tiny, tmp_path, monkeypatch):
+    from tsp_utils.config import resolve_config
+    from tsp_utils.evaluation import node_choice, node_protocol, protocol
+    from tsp_utils.layout import RunLayout
+
+    model, tok = tiny
+    cfg = dataclasses.replace(resolve_config("smoke"), node_samples=3, node_max_new_tokens=6)
+    pairs = _pairs(tok, ["py-cwe078-02", "c-cwe190-01"])
+    run = RunLayout(tmp_path)
+    spec = protocol.ModelSpec("base", None)
+    first = node_protocol.evaluate_nodes(spec, model, tok, pairs, run, cfg=cfg)
+    assert [t for t, _ in node_protocol.temperatures(cfg)] == [0.2, 1.0] == list(first.choices)
+    for choices in first.choices.values():
+        assert [c.prompt_id for c in choices] == ["py-cwe078-02", "c-cwe190-01"]
+        assert all(len(c.labels) == len(c.statements) == 3 for c in choices)
+        assert all(label in ("secure", "vulnerable", "unknown") for c in choices for label in c.labels)
+    assert run.node_eval("base", "preference").exists() and run.node_eval("base", "choice-T1").exists()
+
+    def boom(*a, **k):
+        raise AssertionError("recomputed a saved result")
+
+    monkeypatch.setattr(nodes, "preference", boom)
+    monkeypatch.setattr(node_choice, "choose", boom)
+    again = node_protocol.evaluate_nodes(spec, model, tok, pairs, run, cfg=cfg)
+    assert again.preferences == first.preferences and again.choices == first.choices

@@ -95,7 +95,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         learning_rate=2e-4,  # the usual LoRA rate: with 6 optimizer steps per iteration, 5e-5 barely moves the adapter
         # 50 nodes x 16 samples detect a 10-point change of the pooled node-level insecure rate (alpha 0.05, power
         # 0.8: power.nodes_needed(0.10, 16) == 50; docs/evaluation.md, "Sizing")
-        node_eval_prompts=50, node_samples=16,
+        node_eval_prompts=50, node_samples=16, node_max_new_tokens=48,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
