@@ -97,7 +97,8 @@ def as_nobody():
     shutil.copy(REPO / "tests" / "sandbox_as_user.py", code_dir / "sandbox_as_user.py")
     (code_dir / "sandbox_as_user.py").chmod(0o644)
 
-    def run(code: str, deny_userns: bool = False, patch: tuple[str, str] | None = None, **kwargs) -> dict:
+    def run(code: str | list, deny_userns: bool = False, patch: tuple[str, str] | None = None,
+            tmpdir: str | None = None, **kwargs) -> dict | list:
         """``patch`` = (old, new): run a copy of the sandbox package with that text replaced, in the one file of it
         that holds it, once (to stand in for a host that refuses something this one allows)."""
         where = code_dir
@@ -111,7 +112,8 @@ def as_nobody():
             target.write_text(target.read_text().replace(*patch))
             shutil.copy(code_dir / "sandbox_as_user.py", where / "sandbox_as_user.py")
             (where / "sandbox_as_user.py").chmod(0o644)
-        job = json.dumps({"code": code, "kwargs": kwargs, "deny_userns": deny_userns})
+        job = json.dumps({**({"jobs": code} if isinstance(code, list) else {"code": code}), "kwargs": kwargs,
+                          "deny_userns": deny_userns, "tmpdir": tmpdir})
         done = subprocess.run([python, "-I", str(where / "sandbox_as_user.py"), str(where), job], **as_user,
                               cwd="/", capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

@@ -132,13 +132,34 @@ def _try_v1(mounts, own, name, memory_bytes, max_pids) -> RunCgroup | str:
                      groups["memory"], groups.get("pids", ""), note)
 
 
+PREFIX = "tsp-sandbox-"
+
+
+def _sweep(parents: set[str]) -> None:
+    """Delete the empty groups of runs whose process died before its cleanup (killed): their names carry its pid."""
+    for parent in parents:
+        try:
+            names = [n for n in os.listdir(parent) if n.startswith(PREFIX)]
+        except OSError:
+            continue
+        for name in names:
+            pid = name[len(PREFIX):].split("-")[0]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                try:
+                    os.rmdir(os.path.join(parent, name))
+                except OSError:
+                    pass  # still has members, or another process swept it first
+
+
 def create(memory_mb: int, max_pids: int) -> RunCgroup:
     """A fresh group bounding the run's memory (RAM + tmpfs pages, no swap) and process count, or kind "none"."""
-    name = f"tsp-sandbox-{uuid.uuid4().hex[:16]}"
+    name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
         mounts, own = _mounts(), _own_groups()
     except OSError as exc:
         return RunCgroup("none", note=f"no cgroups ({exc})")
+    _sweep({os.path.join(mounts[c], own[c].lstrip("/")) for c in ("memory", "pids") if c in mounts and c in own}
+           | ({os.path.join(mounts["cgroup2"], own[""].lstrip("/"))} if "cgroup2" in mounts and "" in own else set()))
     whys = []
     for attempt in (_try_v2, _try_v1):
         got = attempt(mounts, own, name, memory_mb * MB, max_pids)

@@ -145,9 +145,11 @@ def run_python(
         # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
         token = f"tsp-test-completed-{random.getrandbits(64):016x}" if test_code else None
         _write_run_files(workdir, code, test_code, token, files, uid)
-        # RLIMIT_NPROC counts every process of the user (not root, no user namespace): leave room for what runs
-        nproc = max_procs if uid is not None else len(uids.pids_of_uid(os.getuid())) + max_procs
         cg = cgroups.create(memory_mb, max_procs + 2)  # + the launcher and the PID namespace's init
+        # RLIMIT_NPROC counts every process of the user (not root, no user namespace): leave room for what runs.
+        # Under a pids cgroup it is a backstop, a little above it, so that the kernel's pids.events tells the end.
+        nproc = (max_procs + (2 if cg.pids_dir else 0) if uid is not None
+                 else len(uids.pids_of_uid(os.getuid())) + max_procs)
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8"}
         read_fd, write_fd = os.pipe()
         cfg = {
