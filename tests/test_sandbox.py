@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -181,7 +182,7 @@ def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):
         run_python("print(1)\n")
 
 
-def _kill_the_parent_of_a_run(code: str, token: str, expected: int) -> list[int]:
+def _kill_the_parent_of_a_run(code: str, token: str, expected: int, pid_out: list | None = None) -> list[int]:
     """Start run_python in a parent process, wait until ``expected`` processes carry ``token`` in their argv, kill
     the parent, and return what still carries it a few seconds later (killed then, so nothing outlives the test).
 
@@ -192,6 +193,8 @@ def _kill_the_parent_of_a_run(code: str, token: str, expected: int) -> list[int]
                                "print(run_python(os.environ['TSP_TEST_CODE'], timeout_s=60, cpu_s=60))"],
                               cwd=REPO, env={**os.environ, "TSP_TEST_CODE": code},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if pid_out is not None:
+        pid_out.append(parent.pid)
     try:
         deadline = time.monotonic() + 60  # a loaded CI machine may take long to import and launch
         while (len(_proc_cmdlines_with(token)) < expected and parent.poll() is None
@@ -213,10 +216,20 @@ def _kill_the_parent_of_a_run(code: str, token: str, expected: int) -> list[int]
 
 
 def test_the_program_dies_with_a_parent_that_was_killed(daemon_token):
-    """Nobody enforces the time limit once the parent is gone: the launcher asked to die with it."""
+    """Nobody enforces the time limit once the parent is gone: the launcher asked to die with it. What the dead
+    parent could not clean up (its directories, cgroup, uid reservation) goes at the next run of any process."""
     code = ("import os, sys\n"
             f"os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {daemon_token!r}])\n")
-    assert _kill_the_parent_of_a_run(code, daemon_token, expected=1) == []
+    pid: list[int] = []
+    assert _kill_the_parent_of_a_run(code, daemon_token, expected=1, pid_out=pid) == []
+    assert run_python("pass\n").status == "pass"
+    assert [n for n in os.listdir(tempfile.gettempdir()) if f"_{pid[0]}_" in n] == []
+    assert glob.glob(f"/sys/fs/cgroup/**/tsp-sandbox-{pid[0]}-*", recursive=True) == []
+    if os.geteuid() == 0:
+        folder = Path(uids._uid_lock_dir()[0])
+        stale = [u for u in os.listdir(folder) if int(u) not in uids._uids_in_use
+                 and (fd := uids._reserve(folder, int(u))) is not None and not os.close(fd)]
+        assert stale == []  # every reservation left is held by a live process (another run's)
 
 
 def test_a_program_that_clears_its_death_signal_and_leaves_a_daemon_still_dies_with_the_parent(daemon_token):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -138,8 +139,9 @@ def run_python(
     result: SandboxResult | None = None
     try:
         uid, reach = uids.alloc_uid() if is_root else (None, "")
-        for prefix in ("tsp_sandbox_", "tsp_sandbox_out_", "tsp_sandbox_root_"):
-            made.append(os.path.realpath(tempfile.mkdtemp(prefix=prefix)))  # out: parent-only, the child gets fds
+        _sweep_dead_runs()
+        for kind in ("", "out_", "root_"):  # out: parent-only (0700), the child gets fds, not paths
+            made.append(os.path.realpath(tempfile.mkdtemp(prefix=f"tsp_sandbox_{kind}{os.getpid()}_")))
         workdir, outdir, newroot = made
         # A test passes only if it runs to its end: the runner prints a fresh token after test.py returns, so code
         # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
@@ -211,6 +213,21 @@ def run_python(
         problems = _clean_up(proc, uid, cg, made)
         if result is not None:
             result.limits["cleanup"] = "; ".join(problems) if problems else "complete"
+
+
+_DEAD_RUN = re.compile(r"tsp_sandbox_(?:out_|root_)?(\d+)_")
+
+
+def _sweep_dead_runs() -> None:
+    """Remove the directories of runs whose process was killed before its cleanup (their names carry its pid)."""
+    try:
+        names = os.listdir(tempfile.gettempdir())
+    except OSError:
+        return
+    for name in names:
+        m = _DEAD_RUN.match(name)
+        if m and not os.path.exists(f"/proc/{m.group(1)}"):
+            cleanup.remove_tree(os.path.join(tempfile.gettempdir(), name))
 
 
 def _clean_up(proc: subprocess.Popen | None, uid: int | None, cg: cgroups.RunCgroup, made: list[str]) -> list[str]:
