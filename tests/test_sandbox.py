@@ -57,12 +57,12 @@ def test_environment_is_scrubbed():
 
 def test_infinite_loop_times_out():
     r = run_python("while True:\n    pass\n", timeout_s=1.5, cpu_s=10)
-    assert r.status == "timeout" and r.wall_s < 5
+    assert r.status == "timeout" and r.reason.startswith("wall-clock limit (1.5 s"), r.reason
 
 
 def test_cpu_limit():
-    r = run_python("while True:\n    pass\n", timeout_s=10, cpu_s=1)
-    assert r.status == "timeout" and r.wall_s < 5
+    r = run_python("while True:\n    pass\n", timeout_s=30, cpu_s=1)
+    assert r.status == "timeout" and r.reason.startswith("CPU time limit (RLIMIT_CPU 1 s"), r.reason
 
 
 def test_huge_allocation_is_contained():
@@ -171,9 +171,9 @@ def test_code_that_exits_early_with_status_0_does_not_pass_its_test():
     test = "from solution import f\nassert f() == 2\n"
     for exit_call in ("import sys; sys.exit(0)", "import os; os._exit(0)"):
         r = run_python(f"{exit_call}\ndef f():\n    return 1\n", test, timeout_s=20)
-        assert r.status == "error" and "did not run to its end" in r.reason, r
+        assert r.status == "error" and r.reason.startswith("the program ended before the test did"), r
     ok = run_python("def f():\n    return 2\n", test + "print('done')\n", timeout_s=20)
-    assert ok.status == "pass" and ok.stdout.strip() == "done"  # the runner's token is not shown
+    assert ok.status == "pass" and ok.stdout.strip() == "done"
 
 
 def test_outside_linux_the_sandbox_refuses_with_the_reason(monkeypatch):

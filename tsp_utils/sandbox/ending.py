@@ -5,6 +5,7 @@ kernel cannot tell: a failed assertion (fail) and the exception that ended an or
 
 from __future__ import annotations
 
+import os
 import signal
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ class Ending:
     max_disk_mb: int = 0
     output_bytes: int = 0  # the larger of stdout and stderr on disk
     max_file_mb: int = 0
+    harness: bool = False  # a test run: the returncode is the harness's verdict (0 pass, 1 assertion, 2 error)
 
 
 def _signal_name(num: int) -> str:
@@ -36,8 +38,13 @@ def _signal_name(num: int) -> str:
 
 
 def classify(e: Ending, stderr: str, has_test: bool) -> tuple[str, str]:
-    """(status, reason): status is "pass" | "fail" | "error" | "timeout"."""
+    """(status, reason): status is "pass" | "fail" | "error" | "timeout". In a test run the verdict is the harness's
+    exit status and reason (never the program's output); the kernel's reasons come first, and where the program's
+    process died of a signal before the harness ended, that signal is the program's ending."""
     rc = e.returncode
+    program = e.disk.get("program_status")
+    if e.harness and rc == 2 and program is not None and os.WIFSIGNALED(program):
+        rc = -os.WTERMSIG(program)
     if e.timed_out:
         return "timeout", f"wall-clock limit ({e.timeout_s:g} s; the run used {e.cpu_used_s:.1f} s of CPU)"
     if e.watcher.get("killed"):
@@ -62,6 +69,11 @@ def classify(e: Ending, stderr: str, has_test: bool) -> tuple[str, str]:
         return "error", f"process limit: pids.max refused {e.events['pids_max_hits']} forks"
     if rc is not None and rc < 0:
         return "error", f"killed by {_signal_name(-rc)}"
+    if e.harness:
+        why = e.disk.get("harness_reason", "")
+        if rc == 1:
+            return "fail", why or "AssertionError"
+        return "error", why or f"the harness ended with status {rc}"
     last = [ln for ln in stderr.strip().splitlines() if ln.strip()]
     tail = last[-1] if last else ""
     if has_test and tail.startswith("AssertionError"):

@@ -19,6 +19,7 @@ import re
 import resource
 import select
 import signal
+import socket
 import sys
 
 if __name__ != "__main__":  # its top level unshares and mounts: importing it would do that to the importer
@@ -250,10 +251,79 @@ def enter_root(with_proc):
         rep["proc"] = "the host's (no mount namespace of its own)"
 
 
+def run_pair():
+    """A test: the harness (ours) and the program's server (untrusted) in two processes joined by a socket. The
+    verdict is the harness's exit status, and its one-line reason comes on a pipe that only we read."""
+    h_sock, p_sock = socket.socketpair()
+    reason_r, reason_w = os.pipe()
+    harness = os.fork()
+    if harness == 0:
+        p_sock.close()
+        os.close(reason_r)
+        drop_to_run_uid()
+        fd = h_sock.detach()
+        os.set_inheritable(fd, True)
+        os.set_inheritable(reason_w, True)
+        own = {"fd": fd, "reason_fd": reason_w, "workdir": work, "test": cfg["test"]}
+        os.execve(cfg["python"], [cfg["python"], "-I", "-c", cfg["harness"], json.dumps(own)], cfg["env"])
+    os.close(reason_w)
+    server = os.fork()
+    if server == 0:
+        h_sock.close()
+        os.close(reason_r)
+        drop_to_run_uid()
+        fd = p_sock.detach()
+        os.set_inheritable(fd, True)
+        os.execve(cfg["python"], [cfg["python"], "-E", "-s", "-c", cfg["server"], json.dumps({"fd": fd})],
+                  cfg["env"])
+    h_sock.close()
+    p_sock.close()
+    server_status = None
+    while True:  # reap orphans too (as init) until the harness ends; then the program's side goes
+        pid, status = os.wait()
+        if pid == server:
+            server_status = status
+        if pid == harness:
+            break
+    if server_status is None:
+        try:
+            os.kill(server, signal.SIGKILL)
+        except OSError:
+            pass
+    reason = os.read(reason_r, 4096).decode("utf-8", "replace")
+    os.close(reason_r)
+    return status, "%s\n%s" % ("" if server_status is None else server_status, reason)
+
+
+def finish(status, harness_reason):
+    end = {}
+    if run_fd >= 0:  # what the kernel says of the run directory: how full its tmpfs got
+        st = os.fstatvfs(run_fd)
+        end["disk_used_bytes"] = (st.f_blocks - st.f_bfree) * st.f_frsize
+        end["disk_size_bytes"] = st.f_blocks * st.f_frsize
+    if harness_reason is not None:  # "<the program's wait status, if it ended first>\n<the harness's reason>"
+        program, end["harness_reason"] = harness_reason.split("\n", 1)
+        if program:
+            end["program_status"] = int(program)
+    try:
+        os.write(cfg["report_fd"], (json.dumps({"end": end}) + "\n").encode())
+    except OSError:
+        pass
+    # end as the program (or the harness) ended, so that the parent classifies a signal death as before
+    if os.WIFSIGNALED(status):
+        if os.WTERMSIG(status) != signal.SIGKILL:  # Python ignores SIGPIPE and SIGXFSZ, handles SIGINT
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
 # the run directory's tmpfs, to read its use after the program ended (the launcher may be outside the new root)
 run_fd = os.open(cfg["newroot"] + work, os.O_RDONLY | os.O_DIRECTORY) if view_ready else -1
 if not pidns:
     enter_root(False)
+    if cfg["test"]:
+        report(close=False)
+        finish(*run_pair())
     drop_to_run_uid()
     report()
     run_program()
@@ -276,6 +346,10 @@ if init == 0:
     os.close(alive_r)
     enter_root(True)  # from inside the PID namespace: its /proc lists only the run's processes
     report()
+    if cfg["test"]:
+        status, reason = run_pair()
+        os.write(status_w, b"%d\n" % status + reason.encode())
+        os._exit(0)
     program = os.fork()
     if program == 0:
         drop_to_run_uid()
@@ -287,19 +361,7 @@ if init == 0:
             os._exit(0)
 os.close(status_w)
 status = os.waitpid(init, 0)[1]
-status = int(os.read(status_r, 32) or status)
-end = {}
-if run_fd >= 0:  # what the kernel says of the run directory: how full its tmpfs got
-    st = os.fstatvfs(run_fd)
-    end["disk_used_bytes"] = (st.f_blocks - st.f_bfree) * st.f_frsize
-    end["disk_size_bytes"] = st.f_blocks * st.f_frsize
-try:
-    os.write(cfg["report_fd"], (json.dumps({"end": end}) + "\n").encode())
-except OSError:
-    pass
-# end as the program ended, so that the parent classifies a signal death (SIGKILL, SIGXCPU) as before
-if os.WIFSIGNALED(status):
-    if os.WTERMSIG(status) != signal.SIGKILL:  # Python ignores SIGPIPE and SIGXFSZ, handles SIGINT
-        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-    os.kill(os.getpid(), os.WTERMSIG(status))
-os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+got = os.read(status_r, 8192).decode("utf-8", "replace").split("\n", 1)
+if got[0]:
+    status = int(got[0])
+finish(status, got[1] if cfg["test"] and len(got) > 1 else None)

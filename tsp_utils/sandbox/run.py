@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -23,12 +22,12 @@ from typing import Any, Iterable
 
 from . import cgroups, cleanup, mounts, uids
 from .ending import Ending, classify
-from .guard import MAX_OUTPUT_CHARS, Guard, kill_group, read_limited, reports, size, tail
+from .guard import MAX_OUTPUT_CHARS, Guard, kill_group, read_limited, reports, size
 
-LAUNCHER = Path(__file__).with_name("launcher.py")
-LAUNCHER_FS = Path(__file__).with_name("launcher_fs.py")  # its text goes before the launcher's
-RUNNER_TEMPLATE = Path(__file__).with_name("runner.py")  # str.format(token=...) gives the run's runner
-RUNNER = "_tsp_run_test.py"  # the runner's name in the run directory
+HERE = Path(__file__).parent
+# programs, read at each run (files, not strings: the tests patch copies of them); a fragment's text goes first
+LAUNCHER, LAUNCHER_FS = HERE / "launcher.py", HERE / "launcher_fs.py"
+RPC, HARNESS, SERVER = HERE / "rpc.py", HERE / "harness.py", HERE / "server.py"
 
 __all__ = ["MAX_OUTPUT_CHARS", "SandboxJob", "SandboxResult", "run_many", "run_python"]
 
@@ -61,13 +60,9 @@ class SandboxJob:
     files: dict[str, str] | None = None
 
 
-def _write_run_files(workdir: str, code: str, test_code: str, token: str | None, files: dict[str, str] | None,
-                     uid: int | None) -> None:
+def _write_run_files(workdir: str, code: str, files: dict[str, str] | None, uid: int | None) -> None:
+    # test.py is not among them: the harness gets its text, and the program has no use for it
     Path(workdir, "solution.py").write_text(code, encoding="utf-8")
-    if test_code:
-        Path(workdir, "test.py").write_text(test_code, encoding="utf-8")
-        runner = RUNNER_TEMPLATE.read_text(encoding="utf-8").format(token=token)
-        Path(workdir, RUNNER).write_text(runner, encoding="utf-8")
     for rel, content in (files or {}).items():
         Path(workdir, rel).parent.mkdir(parents=True, exist_ok=True)
         Path(workdir, rel).write_text(content, encoding="utf-8")
@@ -131,6 +126,7 @@ def run_python(
             raise ValueError(f"sandbox file {rel!r} escapes the run directory")
     # read at each run: files, not strings (the tests patch copies of them)
     launcher = LAUNCHER_FS.read_text(encoding="utf-8") + LAUNCHER.read_text(encoding="utf-8")
+    rpc = RPC.read_text(encoding="utf-8")
     t0 = time.monotonic()
     made: list[str] = []
     uid: int | None = None
@@ -143,10 +139,7 @@ def run_python(
         for kind in ("", "out_", "root_"):  # out: parent-only (0700), the child gets fds, not paths
             made.append(os.path.realpath(tempfile.mkdtemp(prefix=f"tsp_sandbox_{kind}{os.getpid()}_")))
         workdir, outdir, newroot = made
-        # A test passes only if it runs to its end: the runner prints a fresh token after test.py returns, so code
-        # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
-        token = f"tsp-test-completed-{random.getrandbits(64):016x}" if test_code else None
-        _write_run_files(workdir, code, test_code, token, files, uid)
+        _write_run_files(workdir, code, files, uid)
         cg = cgroups.create(memory_mb, max_procs + 2)  # + the launcher and the PID namespace's init
         # RLIMIT_NPROC counts every process of the user (not root, no user namespace): leave room for what runs.
         # Under a pids cgroup it is a backstop, a little above it, so that the kernel's pids.events tells the end.
@@ -155,7 +148,8 @@ def run_python(
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8"}
         read_fd, write_fd = os.pipe()
         cfg = {
-            "workdir": workdir, "uid": uid, "python": sys.executable, "script": RUNNER if test_code else "solution.py",
+            "workdir": workdir, "uid": uid, "python": sys.executable, "script": "solution.py", "test": test_code,
+            "harness": rpc + HARNESS.read_text(encoding="utf-8"), "server": rpc + SERVER.read_text(encoding="utf-8"),
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
             "max_disk_mb": int(max_disk_mb), "nproc": int(nproc), "max_procs": int(max_procs),
             "parent_pid": os.getpid(), "report_fd": write_fd, "isolate_network": isolate_network,
@@ -195,18 +189,13 @@ def run_python(
             {"watcher_peak_bytes": guard.watcher["peak_bytes"]} if guard.watcher else {})}
         stdout, stderr = read_limited(out_path), read_limited(err_path)
         ending = Ending(rc, guard.timed_out, timeout_s, cpu_used, cpu_s, memory_mb, events, guard.watcher, end,
-                        max_disk_mb, max(size(out_path), size(err_path)), max_file_mb)
+                        max_disk_mb, max(size(out_path), size(err_path)), max_file_mb, harness=bool(test_code))
         status, reason = classify(ending, stderr, bool(test_code))
         if "launcher_error" in limits or "launcher" in limits:
             # the sandbox failed before the program ran: an error of ours, which the reason must not pin on the code
             status = "error"
             reason = "sandbox failed before the program ran: " + limits.get(
                 "launcher_error", "its launcher never reported (%s)" % (reason or "see stderr"))
-        if token is not None:
-            completed = tail(out_path).rstrip().endswith(token)
-            stdout = stdout.replace(token + "\n", "").replace(token, "")
-            if status == "pass" and not completed:
-                status, reason = "error", "the test did not run to its end (the program exited early with status 0)"
         result = SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
         return result
     finally:
