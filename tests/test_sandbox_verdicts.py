@@ -171,3 +171,14 @@ def test_state_the_test_sets_reaches_the_program_and_back():
             "try:\n    boom()\nexcept Oops as e:\n    assert str(e) == 'no'\nelse:\n    raise AssertionError('no raise')\n")
     r = run_python(code, test)
     assert r.status == "pass", (r.reason, r.stderr[-2000:])
+
+
+def test_verdicts_hold_where_the_host_offers_no_namespace(as_nobody):
+    """No user namespace (so no PID namespace or new root): the launcher itself runs the harness and the program's
+    server; the harness is still a process of its own, not dumpable, whose exit status is the verdict."""
+    jobs = [("honest", "functional", {"code": "def add(a, b):\n    return a + b\n", "test_code": FUNCTIONAL})]
+    jobs += [j for j in _jobs() if j[0] in ("os_exit_0_at_import", "patch_the_test_module", "close_and_hijack_stdout")]
+    results = as_nobody([j for _, _, j in jobs], deny_userns=True)
+    assert results[0]["limits"]["pid_namespace"].startswith("no"), results[0]["limits"]
+    assert results[0]["status"] == "pass", results[0]
+    _never_pass(results[1:], jobs[1:])

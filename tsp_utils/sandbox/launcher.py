@@ -254,30 +254,26 @@ def enter_root(with_proc):
 def run_pair():
     """A test: the harness (ours) and the program's server (untrusted) in two processes joined by a socket. The
     verdict is the harness's exit status, and its one-line reason comes on a pipe that only we read."""
-    h_sock, p_sock = socket.socketpair()
+    h_fd, p_fd = (sock.detach() for sock in socket.socketpair())
     reason_r, reason_w = os.pipe()
-    harness = os.fork()
-    if harness == 0:
-        p_sock.close()
-        os.close(reason_r)
-        drop_to_run_uid()
-        fd = h_sock.detach()
-        os.set_inheritable(fd, True)
-        os.set_inheritable(reason_w, True)
-        own = {"fd": fd, "reason_fd": reason_w, "workdir": work, "test": cfg["test"]}
-        os.execve(cfg["python"], [cfg["python"], "-I", "-c", cfg["harness"], json.dumps(own)], cfg["env"])
+
+    def spawn(keep, drop, flags, program, own):
+        pid = os.fork()
+        if pid == 0:
+            for fd in drop:
+                os.close(fd)
+            drop_to_run_uid()
+            for fd in keep:
+                os.set_inheritable(fd, True)
+            os.execve(cfg["python"], [cfg["python"], *flags, "-c", program, json.dumps(own)], cfg["env"])
+        return pid
+
+    harness = spawn((h_fd, reason_w), (p_fd, reason_r), ("-I",), cfg["harness"],
+                    {"fd": h_fd, "reason_fd": reason_w, "workdir": work, "test": cfg["test"]})
     os.close(reason_w)
-    server = os.fork()
-    if server == 0:
-        h_sock.close()
-        os.close(reason_r)
-        drop_to_run_uid()
-        fd = p_sock.detach()
-        os.set_inheritable(fd, True)
-        os.execve(cfg["python"], [cfg["python"], "-E", "-s", "-c", cfg["server"], json.dumps({"fd": fd})],
-                  cfg["env"])
-    h_sock.close()
-    p_sock.close()
+    server = spawn((p_fd,), (h_fd, reason_r), ("-E", "-s"), cfg["server"], {"fd": p_fd})
+    os.close(h_fd)
+    os.close(p_fd)
     server_status = None
     while True:  # reap orphans too (as init) until the harness ends; then the program's side goes
         pid, status = os.wait()

@@ -78,7 +78,9 @@ def build_view(newroot, uid):
         os.makedirs(run, 0o755, exist_ok=True)
         owner = "" if uid is None else ",uid=%d,gid=%d" % (uid, uid)
         opts = "mode=0700,size=%dm%s" % (cfg["max_disk_mb"], owner)
-        if libc.mount(b"tmpfs", run.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts.encode()) != 0:
+        # noexec: nothing the program writes can be mapped as code, here or in the harness (sqlite's
+        # load_extension on a connection the test passes it, say)
+        if libc.mount(b"tmpfs", run.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts.encode()) != 0:
             return "tmpfs for the run directory: " + err()
         _copy_run_files(work, run, uid)
     except OSError as exc:
