@@ -27,7 +27,7 @@ from .guard import MAX_OUTPUT_CHARS, Guard, kill_group, read_limited, reports, s
 HERE = Path(__file__).parent
 # programs, read at each run (files, not strings: the tests patch copies of them); a fragment's text goes first
 LAUNCHER, LAUNCHER_FS = HERE / "launcher.py", HERE / "launcher_fs.py"
-RPC, HARNESS, SERVER = HERE / "rpc.py", HERE / "harness.py", HERE / "server.py"
+RPC, RPC_REFS, HARNESS, SERVER = HERE / "rpc.py", HERE / "rpc_refs.py", HERE / "harness.py", HERE / "server.py"
 
 __all__ = ["MAX_OUTPUT_CHARS", "SandboxJob", "SandboxResult", "run_many", "run_python"]
 
@@ -126,7 +126,7 @@ def run_python(
             raise ValueError(f"sandbox file {rel!r} escapes the run directory")
     # read at each run: files, not strings (the tests patch copies of them)
     launcher = LAUNCHER_FS.read_text(encoding="utf-8") + LAUNCHER.read_text(encoding="utf-8")
-    rpc = RPC.read_text(encoding="utf-8")
+    rpc = RPC.read_text(encoding="utf-8") + RPC_REFS.read_text(encoding="utf-8")
     t0 = time.monotonic()
     made: list[str] = []
     uid: int | None = None
