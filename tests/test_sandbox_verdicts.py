@@ -30,7 +30,8 @@ FIND = ("import ast, os\n"
         "                tree = ast.parse(open(os.path.join(d, f)).read())\n"
         "            except (OSError, SyntaxError, ValueError):\n"
         "                continue\n"
-        "            found += [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is str]\n"
+        "            found += [n.value for n in ast.walk(tree)\n"
+        "                      if isinstance(n, ast.Constant) and type(n.value) is str]\n"
         "    return sorted(found, key=lambda v: 'completed' in v)\n"
         "def token():\n"
         "    return ([v for v in strings() if 'completed' in v] or [''])[-1]\n")
@@ -168,7 +169,8 @@ def test_state_the_test_sets_reaches_the_program_and_back():
             "assert out[:3] == [expected, 'patched', 6], out\n"
             "assert d == {'seen': 'on'} and records == ['hello world'], (d, records)\n"
             "assert out[3] == Box('on') and isinstance(out[3], Box) and pickle.loads(pickle.dumps(1)) == 1\n"
-            "try:\n    boom()\nexcept Oops as e:\n    assert str(e) == 'no'\nelse:\n    raise AssertionError('no raise')\n")
+            "try:\n    boom()\nexcept Oops as e:\n    assert str(e) == 'no'\n"
+            "else:\n    raise AssertionError('no raise')\n")
     r = run_python(code, test)
     assert r.status == "pass", (r.reason, r.stderr[-2000:])
 

@@ -261,7 +261,7 @@ def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
         except Exception as exc:  # noqa: BLE001 -- one job's failure must not take the batch's results with it
             why = traceback.format_exception_only(type(exc), exc)[-1].strip()
             return SandboxResult("error", None, "", "", round(time.monotonic() - t0, 3),
-                                 {"machinery_error": why}, f"sandbox machinery failed: {why}")
+                                 {"machinery_error": why}, f"sandbox failed (its machinery raised): {why}")
 
     results: list[SandboxResult | None] = [None] * len(job_list)
     bar = None
