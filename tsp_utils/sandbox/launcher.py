@@ -3,10 +3,13 @@
 # interpreter (so no fork-in-threaded-parent hazards). It runs in that separate, sandboxed interpreter: it imports
 # only the standard library, never tsp_utils, and gets every value from the JSON config in argv[1].
 #
-# It isolates network and filesystem while still root (or, not root, inside a new user namespace) and sets the
-# rlimits. In a PID namespace it then forks the namespace's init, which stays root and forks the program; the
-# program drops to the run's uid and execs (without a PID namespace the launcher does that itself). It reports
-# what took effect on fd cfg["report_fd"] as JSON. What each step guards against: docs/sandbox.md.
+# Its first act is to join the run's cgroup (cfg["cgroup_procs"]), so that every process of the run is born in it.
+# It isolates network and filesystem while still root (or, not root, inside a new user namespace; the new root is
+# built by launcher_fs.py, whose text run_python puts before this one) and sets the rlimits. In a PID namespace it
+# then forks the namespace's init, which stays root, enters the new root and forks the program; the program drops
+# to the run's uid and execs (without a PID namespace the launcher does that itself). It reports what took effect
+# on fd cfg["report_fd"] as a JSON line, and after the program ended a second line {"end": ...} with what the
+# kernel says about the run's end (its disk use). What each step guards against: docs/sandbox.md.
 # tests/test_sandbox.py patches lines of this file (to stand in for hosts that refuse something): keep them unique.
 
 import ctypes
@@ -16,6 +19,7 @@ import re
 import resource
 import select
 import signal
+import socket
 import sys
 
 if __name__ != "__main__":  # its top level unshares and mounts: importing it would do that to the importer
@@ -23,6 +27,12 @@ if __name__ != "__main__":  # its top level unshares and mounts: importing it wo
 
 cfg = json.loads(sys.argv[1])
 rep = {}
+for procs in cfg["cgroup_procs"]:  # before anything forks: every process of the run is then counted
+    try:
+        with open(procs, "w") as fh:
+            fh.write(str(os.getpid()))
+    except OSError as exc:
+        rep.setdefault("cgroup_join_failed", []).append("%s: %s" % (procs, exc))
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
@@ -49,9 +59,10 @@ mounts_refused = ""  # the user namespace works, but not its mounts
 reported = []
 
 
-def report():
+def report(close=True):
     os.write(cfg["report_fd"], (json.dumps(rep) + "\n").encode())
-    os.close(cfg["report_fd"])
+    if close:
+        os.close(cfg["report_fd"])
     reported.append(True)
 
 
@@ -68,7 +79,7 @@ def enter_userns(flags, uid, gid):
     except OSError as exc:
         return "writing the uid/gid maps was refused: %s" % exc
     if flags & CLONE_NEWNS and (libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0
-                                or libc.mount(work.encode(), work.encode(), None, MS_BIND, None) != 0):
+                                or libc.mount(b"tmpfs", cfg["newroot"].encode(), b"tmpfs", 0, b"size=4k") != 0):
         return "mounts: " + err()
     return ""
 
@@ -144,94 +155,29 @@ elif userns or libc.unshare(CLONE_NEWNET) == 0:
     rep["network"] = "isolated (empty network namespace)"
 else:
     rep["network"] = "not isolated: unshare(CLONE_NEWNET) failed: " + err()
-rep["sockets"] = "not hidden (no mount namespace)"
+view_ready = False  # the new root is built; init (or, without a PID namespace, the launcher) enters it
 if mounts_refused:
     rep["filesystem"] = "not isolated (the user namespace refused mounts: %s)" % mounts_refused
 elif (root or userns) and cfg["isolate_fs"]:
-    ok = userns  # enter_userns made / private and bound the run dir
-    ok = ok or (libc.unshare(CLONE_NEWNS) == 0 and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0
-                and libc.mount(work.encode(), work.encode(), None, MS_BIND, None) == 0)
+    ok = userns  # enter_userns made / private
+    ok = ok or (libc.unshare(CLONE_NEWNS) == 0 and libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) == 0)
     if not ok:
         rep["filesystem"] = "uid only (mount namespace unavailable: " + err() + ")"
     else:
-        mount_ns = True
-        # The interpreter may live under a directory the run's uid cannot enter (e.g. /root/.pyenv).
-        # Replace that directory, in this namespace only, by an empty tmpfs exposing just the needed child.
-        for parent, child in cfg["expose"]:
-            src = os.path.join(parent, child)
-            try:
-                fd = os.open(src, os.O_PATH | os.O_DIRECTORY)
-            except OSError as exc:
-                rep.setdefault("expose_failed", []).append("%s: %s" % (src, exc))
-                continue
-            if libc.mount(b"tmpfs", parent.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755,size=64k") != 0:
-                rep.setdefault("expose_failed", []).append(parent + ": " + err())
-                continue
-            os.mkdir(src, 0o755)
-            if libc.mount(("/proc/self/fd/%d" % fd).encode(), src.encode(), None, MS_BIND | MS_REC, None) != 0:
-                rep.setdefault("expose_failed", []).append(src + ": " + err())
-            os.close(fd)
-        failed = []
-        with open("/proc/self/mountinfo") as fh:
-            mounts = [line.split() for line in fh]
-        keep_rw = ("/proc", "/dev", "/dev/pts", "/dev/mqueue")
-        for parts in mounts:
-            mp = parts[4].replace("\\040", " ")
-            if mp == work or mp in keep_rw or mp.startswith("/proc/"):
-                continue
-            flags = MS_REMOUNT | MS_BIND | MS_RDONLY
-            for opt in parts[5].split(","):
-                flags |= FLAGS.get(opt, 0)
-            if libc.mount(None, mp.encode(), None, flags, None) != 0:
-                failed.append(mp + ": " + err())
-        if failed:
-            rep["filesystem"] = "read-only except run dir, but these stayed writable: " + "; ".join(failed[:5])
-        else:
-            rep["filesystem"] = "read-only except the run directory (mount namespace)"
-        # A read-only mount still lets a program connect to the Unix sockets in it: the session bus
-        # (/run/user/<uid>/bus), a tmux server (/tmp/tmux-<uid>), an X server or an ssh agent in /tmp would let
-        # code running as the user's own uid act outside the run. An empty, read-only tmpfs covers each directory
-        # that usually holds them; the run directory and the interpreter, where they lie below one, are bound back.
-        hidden, hide_failed = [], []
-        for top in cfg["hide"]:
-            if any(k == top or top.startswith(k + "/") for k in cfg["keep"]):
-                hide_failed.append(top + ": the run needs all of it (the interpreter or the run directory)")
-                continue
-            inside = [k for k in cfg["keep"] if k.startswith(top.rstrip("/") + "/")]
-            inside = [k for k in inside if not any(k.startswith(o + "/") for o in inside if o != k)]
-            fds = []  # opened before the tmpfs covers what they name
-            try:
-                for keep in inside:
-                    fds.append((keep, os.open(keep, os.O_PATH | os.O_DIRECTORY)))
-                if libc.mount(b"tmpfs", top.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                              b"mode=0755,size=64k") != 0:
-                    raise OSError(ctypes.get_errno(), err())
-            except OSError as exc:
-                hide_failed.append("%s: %s" % (top, exc))
-            else:
-                umask = os.umask(0o022)  # the run's uid must pass through what is made here, whatever our umask
-                # a bind keeps its source's flags: the interpreter stays read-only, the run dir writable
-                for keep, fd in fds:
-                    os.makedirs(keep, 0o755, exist_ok=True)
-                    if libc.mount(("/proc/self/fd/%d" % fd).encode(), keep.encode(), None, MS_BIND | MS_REC, None) != 0:
-                        stop("binding %s back below the tmpfs on %s failed: %s" % (keep, top, err()))
-                os.umask(umask)
-                if libc.mount(None, top.encode(), None,
-                              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
-                    stop("making the tmpfs on %s read-only failed: %s" % (top, err()))  # not root: it is the run's own
-                hidden.append(top)
-            finally:
-                for _, fd in fds:
-                    os.close(fd)
-        rep["sockets"] = "hidden (covered by an empty tmpfs): " + ", ".join(hidden) if hidden else "not hidden"
-        if hide_failed:
-            rep["sockets"] += "; not covered: " + "; ".join(hide_failed)
+        why = build_view(cfg["newroot"], cfg.get("uid") if root else None)
+        if why:
+            stop("the run's root could not be built: " + why)
+        mount_ns = view_ready = True
+        rep["filesystem"] = "least view (new root): read-only %s; the run directory" % ", ".join(cfg["view"]["binds"])
+        rep["disk"] = "the run directory is a tmpfs of %d MB (all files together)" % cfg["max_disk_mb"]
 elif root:
     rep["filesystem"] = "uid only (mount isolation disabled by caller)"
 elif userns:
     rep["filesystem"] = "not isolated (disabled by caller)"
 else:
     rep["filesystem"] = "not isolated beyond the user's own permissions (not root, no user namespace)"
+if not view_ready:
+    rep["disk"] = "no bound on the total (no mount namespace): RLIMIT_FSIZE bounds each file"
 # Since Linux 5.14 RLIMIT_NPROC counts per user namespace (before, per user across all of them): in ours it
 # counts only this run's processes, of which the launcher and the namespace's init are two.
 kernel = tuple(int(n) for n in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
@@ -247,7 +193,8 @@ limits = {
 }
 for name, (res, val) in limits.items():
     try:
-        resource.setrlimit(res, (val, val))
+        # CPU: SIGXCPU at the soft limit, a signal only the kernel's CPU accounting sends; SIGKILL a second later
+        resource.setrlimit(res, (val, val + 1 if res == resource.RLIMIT_CPU else val))
         rep[name] = val
     except (ValueError, OSError) as exc:
         rep[name] = "not set: %s" % exc
@@ -273,8 +220,6 @@ def drop_to_run_uid():
 if root and cfg.get("uid") is not None:
     rep["uid"] = cfg["uid"]
 rep["no_new_privs"] = "yes"  # drop_to_run_uid stops the run where it cannot be set
-if not pidns:
-    drop_to_run_uid()
 rep["pid"] = os.getpid()
 os.chdir(work)
 # If our parent dies (killed, crashed) nobody enforces the wall-clock limit any more: die with it. Checked once,
@@ -293,7 +238,89 @@ def run_program():
         stop("the interpreter could not be run: %s" % exc)
 
 
+def enter_root(with_proc):
+    if mounts_refused:
+        rep["proc"] = "the host's (the user namespace refused mounts)"
+    elif view_ready:
+        why, notes = enter_view(cfg["newroot"], with_proc)
+        if why:
+            stop("entering the run's root: " + why)
+        rep["proc"] = notes[0] if notes and notes[0].startswith("no /proc") else "private to the run"
+        rep["root"] = "; ".join(n for n in notes if not n.startswith("no /proc")) or "pivot_root"
+    else:
+        rep["proc"] = "the host's (no mount namespace of its own)"
+
+
+def run_pair():
+    """A test: the harness (ours) and the program's server (untrusted) in two processes joined by a socket. The
+    verdict is the harness's exit status, and its one-line reason comes on a pipe that only we read."""
+    h_fd, p_fd = (sock.detach() for sock in socket.socketpair())
+    reason_r, reason_w = os.pipe()
+
+    def spawn(keep, drop, flags, program, own):
+        pid = os.fork()
+        if pid == 0:
+            for fd in drop:
+                os.close(fd)
+            drop_to_run_uid()
+            for fd in keep:
+                os.set_inheritable(fd, True)
+            os.execve(cfg["python"], [cfg["python"], *flags, "-c", program, json.dumps(own)], cfg["env"])
+        return pid
+
+    harness = spawn((h_fd, reason_w), (p_fd, reason_r), ("-I",), cfg["harness"],
+                    {"fd": h_fd, "reason_fd": reason_w, "workdir": work, "test": cfg["test"]})
+    os.close(reason_w)
+    server = spawn((p_fd,), (h_fd, reason_r), ("-E", "-s"), cfg["server"], {"fd": p_fd})
+    os.close(h_fd)
+    os.close(p_fd)
+    server_status = None
+    while True:  # reap orphans too (as init) until the harness ends; then the program's side goes
+        pid, status = os.wait()
+        if pid == server:
+            server_status = status
+        if pid == harness:
+            break
+    if server_status is None:
+        try:
+            os.kill(server, signal.SIGKILL)
+        except OSError:
+            pass
+    reason = os.read(reason_r, 4096).decode("utf-8", "replace")
+    os.close(reason_r)
+    return status, "%s\n%s" % ("" if server_status is None else server_status, reason)
+
+
+def finish(status, harness_reason):
+    end = {}
+    if run_fd >= 0:  # what the kernel says of the run directory: how full its tmpfs got
+        st = os.fstatvfs(run_fd)
+        end["disk_used_bytes"] = (st.f_blocks - st.f_bfree) * st.f_frsize
+        end["disk_size_bytes"] = st.f_blocks * st.f_frsize
+    if harness_reason is not None:  # "<the program's wait status, if it ended first>\n<the harness's reason>"
+        program, end["harness_reason"] = harness_reason.split("\n", 1)
+        if program:
+            end["program_status"] = int(program)
+    try:
+        os.write(cfg["report_fd"], (json.dumps({"end": end}) + "\n").encode())
+    except OSError:
+        pass
+    # end as the program (or the harness) ended, so that the parent classifies a signal death as before
+    if os.WIFSIGNALED(status):
+        if os.WTERMSIG(status) != signal.SIGKILL:  # Python ignores SIGPIPE and SIGXFSZ, handles SIGINT
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+# the run directory's tmpfs, to read its use after the program ended (the launcher may be outside the new root)
+run_fd = os.open(cfg["newroot"] + work, os.O_RDONLY | os.O_DIRECTORY) if view_ready else -1
 if not pidns:
+    enter_root(False)
+    if cfg["test"]:
+        report(close=False)
+        finish(*run_pair())
+    drop_to_run_uid()
     report()
     run_program()
 # The first child forked into the new PID namespace is its init; when init exits the kernel kills everything
@@ -305,24 +332,20 @@ init = os.fork()
 if init == 0:
     os.close(status_r)
     os.close(alive_w)
+    if run_fd >= 0:
+        os.close(run_fd)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 then ignores SIGINT from inside, as every other signal
     # init is in the launcher's process group, so the parent's killpg reaches it; this covers any other death
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if select.select([alive_r], [], [], 0)[0]:  # the launcher died before the death signal was set
         os._exit(125)
     os.close(alive_r)
-    if mounts_refused:
-        rep["proc"] = "the host's (the user namespace refused mounts)"
-    elif mount_ns:
-        # the host's /proc would list every process on the machine; this one lists only the run's
-        if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
-            rep["proc"] = "private to the run"
-        else:
-            rep["proc"] = "the host's (mounting a private /proc failed: " + err() + ")"
-            rep["sockets"] += " (but the host's /proc reaches them through /proc/<pid>/root)"
-    else:
-        rep["proc"] = "the host's (no mount namespace of its own)"
+    enter_root(True)  # from inside the PID namespace: its /proc lists only the run's processes
     report()
+    if cfg["test"]:
+        status, reason = run_pair()
+        os.write(status_w, b"%d\n" % status + reason.encode())
+        os._exit(0)
     program = os.fork()
     if program == 0:
         drop_to_run_uid()
@@ -332,13 +355,9 @@ if init == 0:
         if pid == program:
             os.write(status_w, b"%d" % status)
             os._exit(0)
-os.close(cfg["report_fd"])
 os.close(status_w)
 status = os.waitpid(init, 0)[1]
-status = int(os.read(status_r, 32) or status)
-# end as the program ended, so that the parent classifies a signal death (SIGKILL, SIGXCPU) as before
-if os.WIFSIGNALED(status):
-    if os.WTERMSIG(status) != signal.SIGKILL:  # Python ignores SIGPIPE and SIGXFSZ, handles SIGINT
-        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-    os.kill(os.getpid(), os.WTERMSIG(status))
-os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+got = os.read(status_r, 8192).decode("utf-8", "replace").split("\n", 1)
+if got[0]:
+    status = int(got[0])
+finish(status, got[1] if cfg["test"] and len(got) > 1 else None)

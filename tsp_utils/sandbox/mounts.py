@@ -1,8 +1,9 @@
-"""The host paths the launcher's mount namespace treats specially, worked out in the parent.
+"""What the program sees of the host, worked out in the parent (the launcher gets it in its JSON config).
 
-The launcher cannot compute them itself: it runs in the sandboxed interpreter and gets them in its JSON config.
-``expose_pairs``: the closed directories to open for the run's uid to reach the interpreter; ``socket_dirs``: what to
-cover with an empty tmpfs (Unix sockets); ``kept_below_hidden``: what to bind back below such a cover. See
+``view``: the paths bound read-only into the run's new root (the interpreter, its standard library and packages, the
+OS's /usr with its shell and libraries, a few /etc files the loader and the clock read) and the symlinks that lead to
+them, so that every path the run needs resolves there as it does here, and nothing else exists. ``expose_pairs``:
+the closed directories (/root, mode 0700) that hide the interpreter from another uid without that view. See
 docs/sandbox.md.
 """
 
@@ -39,25 +40,43 @@ def expose_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def socket_dirs() -> list[str]:
-    """The directories that usually hold Unix sockets (see the launcher), each once, as real paths. The home
-    directory too: ssh keeps ControlMaster sockets there (~/.ssh), older GnuPG its agent's (~/.gnupg), and a
-    connection to an ssh master is a login on another machine."""
-    found: list[str] = []
-    for d in ("/tmp", "/var/tmp", "/run", tempfile.gettempdir(), os.path.expanduser("~")):
-        real = os.path.realpath(d)
-        if real == "/" or not os.path.isdir(real):
+OS_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")  # programs and shared libraries
+ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/ssl")  # the loader, the clock, TLS
+
+
+def _add(path: str, binds: set[str], links: dict[str, str], depth: int = 0) -> None:
+    """Make ``path`` resolve in the new root as it does here: each symlink on the way becomes a symlink there, and
+    the real file or directory it ends at is bound."""
+    if depth > 40:
+        return  # a symlink loop: the path does not resolve here either
+    parts = Path(os.path.abspath(path)).parts
+    cur = "/"
+    for i, part in enumerate(parts[1:], start=1):
+        nxt = os.path.join(cur, part)
+        if os.path.islink(nxt):
+            target = os.readlink(nxt)
+            links[nxt] = target
+            _add(os.path.join(os.path.dirname(nxt), target, *parts[i + 1:]), binds, links, depth + 1)
+            return
+        if not os.path.lexists(nxt):
+            return
+        cur = nxt
+    if cur != "/":
+        binds.add(os.path.normpath(cur))
+
+
+def view(extra: tuple[str, ...] = ()) -> dict[str, list]:
+    """{"binds": real paths to bind read-only, "links": [[path, target]], "skipped": [why]} for the run's root."""
+    binds: set[str] = set()
+    links: dict[str, str] = {}
+    skipped = []
+    python = (sys.executable, sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+    for p in (*python, *OS_PATHS, *ETC_FILES, *extra):
+        if os.path.realpath(p) == "/":
+            skipped.append(f"{p}: it is the whole root file system")
             continue
-        if any(real == f or real.startswith(f + "/") for f in found):
-            continue  # already below a covered directory, which hides it
-        found = [f for f in found if not f.startswith(real + "/")] + [real]
-    return found
-
-
-def kept_below_hidden(workdir: str) -> list[str]:
-    """What the run needs that may lie below a hidden directory: its own directory and the interpreter's, by their
-    real paths and by the paths Python builds sys.path from (which may pass through a symlink below one)."""
-    needed = (workdir, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable),
-              os.path.dirname(os.path.realpath(sys.executable)))
-    paths = {os.path.realpath(p) for p in needed} | {os.path.abspath(p) for p in needed}
-    return sorted(paths, key=len)
+        _add(p, binds, links)
+    # a bind below another bind comes with it; a symlink below a bind comes with it too
+    kept = sorted(b for b in binds if not any(b.startswith(o + "/") for o in binds if o != b))
+    inside = [p for p in links if any(p.startswith(b + "/") for b in kept)]
+    return {"binds": kept, "links": sorted([p, t] for p, t in links.items() if p not in inside), "skipped": skipped}

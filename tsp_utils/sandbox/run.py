@@ -1,32 +1,35 @@
 """run_python and run_many: write a run's files into a private directory, start the launcher on them, enforce the
-wall-clock limit, classify how the program ended, and clean up (its processes, its uid, its directory).
+wall-clock limit, classify how the program ended, and clean up (its processes, cgroup, uid and directories).
 
-The launcher and the runner are files beside this one (launcher.py, runner.py), read at each run. What is enforced
-where: docs/sandbox.md.
+The launcher and the runner are files beside this one (launcher_fs.py + launcher.py, runner.py), read at each run.
+What is enforced where: docs/sandbox.md.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
-import shutil
-import signal
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import mounts, uids
+from . import cgroups, cleanup, mounts, uids
+from .ending import Ending, classify
+from .guard import MAX_OUTPUT_CHARS, Guard, kill_group, read_limited, reports, size
 
-MAX_OUTPUT_CHARS = 20_000
-LAUNCHER = Path(__file__).with_name("launcher.py")
-RUNNER_TEMPLATE = Path(__file__).with_name("runner.py")  # str.format(token=...) gives the run's runner
-RUNNER = "_tsp_run_test.py"  # the runner's name in the run directory
+HERE = Path(__file__).parent
+# programs, read at each run (files, not strings: the tests patch copies of them); a fragment's text goes first
+LAUNCHER, LAUNCHER_FS = HERE / "launcher.py", HERE / "launcher_fs.py"
+RPC, RPC_REFS, HARNESS, SERVER = HERE / "rpc.py", HERE / "rpc_refs.py", HERE / "harness.py", HERE / "server.py"
+
+__all__ = ["MAX_OUTPUT_CHARS", "SandboxJob", "SandboxResult", "run_many", "run_python"]
 
 
 @dataclass
@@ -52,63 +55,34 @@ class SandboxJob:
     cpu_s: int = 10
     memory_mb: int = 1024
     max_file_mb: int = 16
+    max_disk_mb: int = 64
     max_procs: int = 64
     files: dict[str, str] | None = None
 
 
-def _kill_group(pid: int) -> None:
-    """SIGKILL the run's process group: the launcher, its PID namespace's init (whose death ends the namespace)
-    and the program with the children it did not move to a session of their own."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _write_run_files(workdir: str, code: str, files: dict[str, str] | None, uid: int | None) -> None:
+    # test.py is not among them: the harness gets its text, and the program has no use for it
+    Path(workdir, "solution.py").write_text(code, encoding="utf-8")
+    for rel, content in (files or {}).items():
+        Path(workdir, rel).parent.mkdir(parents=True, exist_ok=True)
+        Path(workdir, rel).write_text(content, encoding="utf-8")
+    if uid is not None:
+        for dirpath, _, filenames in os.walk(workdir):
+            os.chown(dirpath, uid, uid)
+            for name in filenames:
+                os.chown(os.path.join(dirpath, name), uid, uid)
+        os.chmod(workdir, 0o700)
 
 
-def _read_limited(path: Path, limit: int = MAX_OUTPUT_CHARS) -> str:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit * 4 + 1)
-    except OSError:
-        return ""
-    text = data.decode("utf-8", "replace")
-    if len(text) > limit:
-        text = text[:limit] + f"\n...[truncated at {limit} chars]"
-    return text
-
-
-def _tail(path: Path, n: int = 256) -> str:
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(max(0, os.path.getsize(path) - n))
-            return fh.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def _classify(rc: int | None, stderr: str, timed_out: bool, cpu_s: int, wall_s: float,
-              has_test: bool) -> tuple[str, str]:
-    if timed_out:
-        return "timeout", "wall-clock timeout"
-    if rc == 0:
-        return "pass", ""
-    if rc in (-signal.SIGXCPU, -signal.SIGKILL) and wall_s >= cpu_s * 0.9:
-        return "timeout", "CPU time limit"
-    if rc is not None and rc < 0:
-        try:
-            name = signal.Signals(-rc).name
-        except ValueError:
-            name = str(-rc)
-        if rc == -signal.SIGXFSZ:
-            return "error", "file size limit (SIGXFSZ)"
-        return "error", f"killed by {name}"
-    last = [ln for ln in stderr.strip().splitlines() if ln.strip()]
-    tail = last[-1] if last else ""
-    if has_test and tail.startswith("AssertionError"):
-        return "fail", tail[:300]
-    if "MemoryError" in tail:
-        return "error", "memory limit (MemoryError)"
-    return "error", tail[:300] or f"exit status {rc}"
+def _run_level_limits(cg: cgroups.RunCgroup, memory_mb: int, max_procs: int) -> dict[str, str]:
+    return {
+        "cgroup": cg.note if cg.kind != "none" else f"none ({cg.note})",
+        "run_memory": (f"cgroup {cg.kind}: {memory_mb} MB for all processes of the run (and its tmpfs)"
+                       if cg.kind != "none" else f"watcher: the run's resident memory, summed every 50 ms, killed "
+                                                 f"above {memory_mb} MB (no cgroup); RLIMIT_AS per process"),
+        "run_processes": (f"cgroup pids.max {max_procs + 2} (the program's {max_procs} + launcher + init)"
+                          if cg.pids_dir else "RLIMIT_NPROC only (no pids cgroup)"),
+    }
 
 
 def run_python(
@@ -119,6 +93,7 @@ def run_python(
     cpu_s: int = 10,
     memory_mb: int = 1024,
     max_file_mb: int = 16,
+    max_disk_mb: int = 64,
     max_procs: int = 64,
     files: dict[str, str] | None = None,
     isolate_network: bool = True,
@@ -127,68 +102,58 @@ def run_python(
     """Run ``code`` (as solution.py) and optional ``test_code`` (as test.py) in a contained child.
 
     status: "pass" (exit 0), "fail" (test raised AssertionError), "timeout" (wall or CPU limit),
-    "error" (anything else: exception, killed by a limit, bad syntax). The temp dir is always removed.
-    ``files`` maps extra relative paths to contents (fixtures for the tests). ``isolate_network`` /
-    ``isolate_fs`` switch the network and mount namespaces off (for debugging only; the result records it):
-    without the mount namespace there is no private /proc and no cover over the sockets in /tmp and /run, while
-    the PID and IPC namespaces stay. As root, ``isolate_fs=False`` raises ValueError where the interpreter lies
-    under a directory other users cannot search (the run's uid could not start it).
+    "error" (anything else: exception, killed by a limit, bad syntax); ``reason`` says which limit, from the kernel.
+    ``memory_mb`` and ``max_procs`` bound the run as a whole (cgroup, else a watcher) and each process (rlimits);
+    ``max_disk_mb`` all files of the run together (its directory is a tmpfs), ``max_file_mb`` each file and the
+    output. ``files`` maps extra relative paths to contents (fixtures for the tests). ``isolate_network`` /
+    ``isolate_fs`` switch the network and mount namespaces off (for debugging only; the result records it). As root,
+    ``isolate_fs=False`` raises ValueError where the interpreter lies under a directory other users cannot search.
+    Nothing of the run outlives it; a cleanup failure is recorded in ``limits["cleanup"]``, never raised.
     """
     if not sys.platform.startswith("linux"):
         # The limits rest on Linux: /proc to count processes, namespaces for the network and the file system.
         raise OSError(f"the sandbox runs generated code on Linux only (this is {sys.platform}): use a Linux machine, "
                       "a container or WSL, or evaluate with run_tests=False")
     is_root = os.geteuid() == 0
-    expose = mounts.expose_pairs() if is_root else []
-    if expose and not isolate_fs:
-        # the run's uid reaches the interpreter only through the mount namespace's tmpfs (see mounts.expose_pairs)
-        parent = expose[0][0]
+    if is_root and not isolate_fs and mounts.expose_pairs():
+        # without the new root the run's uid would have to reach the interpreter through that directory
+        parent = mounts.expose_pairs()[0][0]
         raise ValueError(f"run_python(isolate_fs=False) as root: the run's uid cannot reach the interpreter "
                          f"{sys.executable}, which lies under {parent} (not searchable by other users); keep "
                          "isolate_fs=True, or use an interpreter outside it")
-    launcher = LAUNCHER.read_text(encoding="utf-8")  # read at each run, as the runner below: files, not strings
-    uid, reach = uids.alloc_uid() if is_root else (None, "")
-    workdir = tempfile.mkdtemp(prefix="tsp_sandbox_")
-    outdir = tempfile.mkdtemp(prefix="tsp_sandbox_out_")  # parent-only (0700): the child gets fds, not paths
+    for rel in files or {}:
+        if os.path.isabs(rel) or ".." in Path(rel).parts:
+            raise ValueError(f"sandbox file {rel!r} escapes the run directory")
+    # read at each run: files, not strings (the tests patch copies of them)
+    launcher = LAUNCHER_FS.read_text(encoding="utf-8") + LAUNCHER.read_text(encoding="utf-8")
+    rpc = RPC.read_text(encoding="utf-8") + RPC_REFS.read_text(encoding="utf-8")
     t0 = time.monotonic()
-    limits: dict[str, Any] = {}
+    made: list[str] = []
+    uid: int | None = None
+    cg = cgroups.RunCgroup("none")
     proc: subprocess.Popen | None = None
-    # A test passes only if it runs to its end: the runner prints a fresh token after test.py returns, so code
-    # that exits early with status 0 (sys.exit(0) or os._exit(0) at import) is not a pass.
-    token = f"tsp-test-completed-{random.getrandbits(64):016x}" if test_code else None
+    result: SandboxResult | None = None
     try:
-        script = RUNNER if test_code else "solution.py"
-        Path(workdir, "solution.py").write_text(code, encoding="utf-8")
-        if test_code:
-            Path(workdir, "test.py").write_text(test_code, encoding="utf-8")
-            runner = RUNNER_TEMPLATE.read_text(encoding="utf-8").format(token=token)
-            Path(workdir, RUNNER).write_text(runner, encoding="utf-8")
-        for rel, content in (files or {}).items():
-            target = Path(workdir, rel).resolve()
-            if not str(target).startswith(os.path.realpath(workdir) + os.sep):
-                raise ValueError(f"sandbox file {rel!r} escapes the run directory")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        if uid is not None:
-            for dirpath, dirnames, filenames in os.walk(workdir):
-                os.chown(dirpath, uid, uid)
-                for name in filenames:
-                    os.chown(os.path.join(dirpath, name), uid, uid)
-            os.chmod(workdir, 0o700)
-        if uid is not None:
-            nproc = max_procs
-        else:
-            # RLIMIT_NPROC counts every process of the user: leave room for what already runs
-            nproc = len(uids.pids_of_uid(os.getuid())) + max_procs
-        # the real path: a symlink on the way to it may lie below a directory the launcher covers
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.path.realpath(workdir), "LANG": "C.UTF-8"}
+        uid, reach = uids.alloc_uid() if is_root else (None, "")
+        _sweep_dead_runs()
+        for kind in ("", "out_", "root_"):  # out: parent-only (0700), the child gets fds, not paths
+            made.append(os.path.realpath(tempfile.mkdtemp(prefix=f"tsp_sandbox_{kind}{os.getpid()}_")))
+        workdir, outdir, newroot = made
+        _write_run_files(workdir, code, files, uid)
+        cg = cgroups.create(memory_mb, max_procs + 2)  # + the launcher and the PID namespace's init
+        # RLIMIT_NPROC counts every process of the user (not root, no user namespace): leave room for what runs.
+        # Under a pids cgroup it is a backstop, a little above it, so that the kernel's pids.events tells the end.
+        nproc = (max_procs + (2 if cg.pids_dir else 0) if uid is not None
+                 else len(uids.pids_of_uid(os.getuid())) + max_procs)
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8"}
         read_fd, write_fd = os.pipe()
         cfg = {
-            "workdir": os.path.realpath(workdir), "uid": uid, "python": sys.executable, "script": script,
+            "workdir": workdir, "uid": uid, "python": sys.executable, "script": "solution.py", "test": test_code,
+            "harness": rpc + HARNESS.read_text(encoding="utf-8"), "server": rpc + SERVER.read_text(encoding="utf-8"),
             "env": env, "cpu_s": int(cpu_s), "memory_mb": int(memory_mb), "max_file_mb": int(max_file_mb),
-            "nproc": int(nproc), "max_procs": int(max_procs), "parent_pid": os.getpid(), "report_fd": write_fd,
-            "isolate_network": isolate_network, "isolate_fs": isolate_fs, "expose": expose,
-            "hide": mounts.socket_dirs(), "keep": mounts.kept_below_hidden(workdir),
+            "max_disk_mb": int(max_disk_mb), "nproc": int(nproc), "max_procs": int(max_procs),
+            "parent_pid": os.getpid(), "report_fd": write_fd, "isolate_network": isolate_network,
+            "isolate_fs": isolate_fs, "newroot": newroot, "view": mounts.view(), "cgroup_procs": cg.procs,
         }
         out_path, err_path = Path(outdir, "stdout"), Path(outdir, "stderr")
         with open(out_path, "wb") as out_fh, open(err_path, "wb") as err_fh:
@@ -198,69 +163,105 @@ def run_python(
                 pass_fds=(write_fd,), start_new_session=True, close_fds=True,
             )
         os.close(write_fd)
-        timed_out = False
-        try:
-            rc = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(proc.pid)
-            rc = proc.wait()
+        guard = Guard(proc.pid, t0 + timeout_s, None if cg.kind != "none" else memory_mb * cgroups.MB)
+        guard.start()
+        _, wstatus, rusage = os.wait4(proc.pid, 0)  # rusage: the launcher and every descendant it waited for
+        guard.done.set()
+        guard.join()
+        rc = proc.returncode = os.waitstatus_to_exitcode(wstatus)
         wall = time.monotonic() - t0
         with os.fdopen(read_fd, "rb") as rfh:
-            raw = rfh.read(65536).decode("utf-8", "replace").strip()
-        try:
-            limits = json.loads(raw.splitlines()[0]) if raw else {}
-        except json.JSONDecodeError:
-            limits = {}
+            limits, end = reports(rfh.read(65536).decode("utf-8", "replace"))
         if not limits:
             limits["launcher"] = "failed before reporting (see stderr)"
         if uid is not None:  # every process of the run's uid, setsid ones included
             limits["killed_leftover_rounds"] = uids.kill_uid(uid)
-        else:
-            _kill_group(proc.pid)
+        kill_group(proc.pid)
+        events = cgroups.events(cg)
         limits.setdefault("network", "not isolated")
         limits["wall_timeout_s"] = timeout_s
         limits["uid_isolation"] = uid is not None
         if uid is not None:
             limits["uid_reservation"] = reach
-        stdout, stderr = _read_limited(out_path), _read_limited(err_path)
-        status, reason = _classify(rc, stderr, timed_out, cpu_s, wall, bool(test_code))
+        limits.update(_run_level_limits(cg, memory_mb, max_procs))
+        cpu_used = rusage.ru_utime + rusage.ru_stime
+        limits["kernel_end"] = {**events, **end, "cpu_used_s": round(cpu_used, 3), **(
+            {"watcher_peak_bytes": guard.watcher["peak_bytes"]} if guard.watcher else {})}
+        stdout, stderr = read_limited(out_path), read_limited(err_path)
+        ending = Ending(rc, guard.timed_out, timeout_s, cpu_used, cpu_s, memory_mb, events, guard.watcher, end,
+                        max_disk_mb, max(size(out_path), size(err_path)), max_file_mb, harness=bool(test_code))
+        status, reason = classify(ending, stderr, bool(test_code))
         if "launcher_error" in limits or "launcher" in limits:
             # the sandbox failed before the program ran: an error of ours, which the reason must not pin on the code
             status = "error"
             reason = "sandbox failed before the program ran: " + limits.get(
                 "launcher_error", "its launcher never reported (%s)" % (reason or "see stderr"))
-        if token is not None:
-            completed = _tail(out_path).rstrip().endswith(token)
-            stdout = stdout.replace(token + "\n", "").replace(token, "")
-            if status == "pass" and not completed:
-                status, reason = "error", "the test did not run to its end (the program exited early with status 0)"
-        return SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
+        result = SandboxResult(status, rc, stdout, stderr, round(wall, 3), limits, reason)
+        return result
     finally:
-        if proc is not None and proc.poll() is None:  # interrupted (Ctrl-C, an error): the child must not outlive us
-            _kill_group(proc.pid)
-            if uid is not None:
-                uids.kill_uid(uid)
-        shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(outdir, ignore_errors=True)
-        if uid is not None:
-            uids.free_uid(uid)
+        problems = _clean_up(proc, uid, cg, made)
+        if result is not None:
+            result.limits["cleanup"] = "; ".join(problems) if problems else "complete"
+
+
+_DEAD_RUN = re.compile(r"tsp_sandbox_(?:out_|root_)?(\d+)_")
+
+
+def _sweep_dead_runs() -> None:
+    """Remove the directories of runs whose process was killed before its cleanup (their names carry its pid)."""
+    try:
+        names = os.listdir(tempfile.gettempdir())
+    except OSError:
+        return
+    for name in names:
+        m = _DEAD_RUN.match(name)
+        if m and not os.path.exists(f"/proc/{m.group(1)}"):
+            cleanup.remove_tree(os.path.join(tempfile.gettempdir(), name))
+
+
+def _clean_up(proc: subprocess.Popen | None, uid: int | None, cg: cgroups.RunCgroup, made: list[str]) -> list[str]:
+    """Kill what is left of the run, delete its cgroup, directories and uid reservation. Never raises: returns what
+    could not be undone (also when interrupted, Ctrl-C, or after an error of ours)."""
+    steps: list[tuple[str, Any]] = [("processes", lambda: kill_group(proc.pid) if proc is not None else None)]
+    if uid is not None:
+        steps.append(("uid processes", lambda: uids.kill_uid(uid) and None))
+    steps.append(("cgroup", lambda: cgroups.remove(cg) or None))
+    steps += [(d, lambda d=d: cleanup.remove_tree(d) or None) for d in made]
+    if uid is not None:
+        steps.append(("uid reservation", lambda: uids.free_uid(uid)))
+    problems = []
+    for what, step in steps:
+        try:
+            left = step()
+            if left:
+                problems.append(f"{what}: {left}")
+        except BaseException as exc:  # noqa: BLE001 -- cleanup must reach every step and never fail the batch
+            problems.append(f"{what}: {exc!r}")
+    return problems
 
 
 def run_many(jobs: Iterable[SandboxJob | dict[str, Any]], workers: int = 2,
              progress: bool = False) -> list[SandboxResult]:
-    """Run many sandbox jobs, ``workers`` at a time; results in input order.
+    """Run many sandbox jobs, ``workers`` at a time; a result for every job, in input order.
 
-    Each job runs in its own PID namespace, under its own uid (root) or in its own user namespace, so cleanup of
-    one job never touches another; RLIMIT_NPROC is shared by the user's processes when not root and without a
-    user namespace, or in a user namespace on Linux < 5.14.
+    A job whose machinery raises (ours, or a bad job) gets an ``error`` result saying so instead of ending the batch.
+    Each job runs in its own PID namespace and cgroup, under its own uid (root) or in its own user namespace, so
+    cleanup of one job never touches another; RLIMIT_NPROC is shared by the user's processes when not root and
+    without a user namespace, or in a user namespace on Linux < 5.14.
     """
-    job_list: list[SandboxJob] = [j if isinstance(j, SandboxJob) else SandboxJob(**j) for j in jobs]
+    job_list: list[SandboxJob | dict[str, Any]] = list(jobs)
 
-    def one(job: SandboxJob) -> SandboxResult:
-        return run_python(job.code, job.test_code, timeout_s=job.timeout_s, cpu_s=job.cpu_s,
-                          memory_mb=job.memory_mb, max_file_mb=job.max_file_mb, max_procs=job.max_procs,
-                          files=job.files)
+    def one(job: SandboxJob | dict[str, Any]) -> SandboxResult:
+        t0 = time.monotonic()
+        try:
+            j = job if isinstance(job, SandboxJob) else SandboxJob(**job)
+            return run_python(j.code, j.test_code, timeout_s=j.timeout_s, cpu_s=j.cpu_s, memory_mb=j.memory_mb,
+                              max_file_mb=j.max_file_mb, max_disk_mb=j.max_disk_mb, max_procs=j.max_procs,
+                              files=j.files)
+        except Exception as exc:  # noqa: BLE001 -- one job's failure must not take the batch's results with it
+            why = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            return SandboxResult("error", None, "", "", round(time.monotonic() - t0, 3),
+                                 {"machinery_error": why}, f"sandbox failed (its machinery raised): {why}")
 
     results: list[SandboxResult | None] = [None] * len(job_list)
     bar = None

@@ -60,11 +60,28 @@ def _reserve(folder: Path, uid: int) -> int | None:
     return fd
 
 
+def _sweep(folder: Path) -> None:
+    """Delete the reservations of processes that died before freeing them (killed): no one holds their lock."""
+    for entry in os.listdir(folder):
+        if not entry.isdigit() or int(entry) in _uids_in_use:
+            continue
+        fd = _reserve(folder, int(entry))  # locked and still that file: nobody holds it
+        if fd is not None:
+            try:
+                (folder / entry).unlink()  # while locked: a process waiting on it sees its inode change
+            except OSError:
+                pass
+            os.close(fd)
+
+
 def alloc_uid() -> tuple[int, str]:
     """A uid no other run uses, in this process or another (two notebooks, a notebook and the tests), and that owns
     no process: one run's sweep of its uid must never reach another's program. Returns it and how far the
     reservation reaches (``limits["uid_reservation"]``)."""
     folder, reach = _uid_lock_dir()
+    if folder is not None:
+        with _uid_lock:
+            _sweep(folder)
     busy = live_uids()  # leftovers of runs whose process died, or other programs'
     with _uid_lock:
         for _ in range(1000):
