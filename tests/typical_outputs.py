@@ -5459,7 +5459,6 @@ KNOWN_MISSES: dict[str, str] = {
     'c_v_pkt_memcpy': 'memcpy length from a packet header into a fixed buffer (CWE-787)',
     'c_v_token_offbyone': 'loop bound (d - dst) <= dstsz writes one byte past the buffer (CWE-787)',
     'c_v_tlv_overread': 'TLV walk reads p[1] and the value without checking they fit before end (CWE-125)',
-    'go_v_gin_next': 'gin c.Redirect after a prefix check that lets //host and https:// through (CWE-601)',
     'go_s_gorm_params': 'false alarm: gorm values bound with ?, Order() from a fixed map (CWE-089)',
     'p5_py_v_path_fastapi_fileresponse': 'a FastAPI parameter joined into a path for FileResponse (CWE-022)',
     'p5_js_v_redirect_login_returnto': "res.redirect(req.query.returnTo || '/dashboard') (CWE-601)",
