@@ -36,3 +36,7 @@ def _semgrep_test(tmp_path, rules: str, fixture: str) -> None:
 
 def test_go_rule_fixtures(tmp_path):
     _semgrep_test(tmp_path, "go.yml", "go.go")
+
+
+def test_python_rule_fixtures(tmp_path):
+    _semgrep_test(tmp_path, "python.yml", "python.py")

@@ -78,6 +78,11 @@ BANDIT_DEMOTED: dict[str, str] = {
     "B106": "see B105",
     "B107": "see B105",
     "B601": "paramiko exec_command audit: fires on constant commands",
+    "B602": "subprocess with shell=True on any non-literal command, including a constant joined with a temp-file "
+            "name: replaced by taint rule py-shell-injection (the command must carry an input of the function)",
+    "B604": "any call with shell=True: see B602",
+    "B102": "exec on any value: replaced by taint rule py-exec-nonliteral",
+    "B307": "eval on any value, even after an allow-list check: replaced by taint rule py-eval-nonliteral",
     "B608": "SQL-looking string building at LOW confidence; also fires on constant f-strings. The semgrep "
             "rules py-sql-built-query* require a formatted string that reaches an execute() call",
 }
