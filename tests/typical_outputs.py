@@ -5462,5 +5462,4 @@ KNOWN_MISSES: dict[str, str] = {
     'p5_js_v_xxe_libxmljs_noent': 'libxmljs.parseXml(..., { noent: true }) on the request body (CWE-611)',
     'p5_c_v_memcpy_packet_length': 'memcpy length from a packet, checked against the input but not the destination (CWE-787)',
     'p5_c_v_month_index_read': 'atoi index checked for an upper bound only (CWE-125)',
-    'p5_c_s_image_size_checked': 'false alarm: width and height capped before the multiplication (CWE-190)',
 }

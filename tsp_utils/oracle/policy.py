@@ -49,6 +49,12 @@ IGNORED_RULES: dict[tuple[str, str], str] = {
     ("cppcheck", "unmatchedSuppression"): "informational message",
     ("cppcheck", "uninitvar"): "snippets lack the callers; uninitialised-read findings on fragments are "
                                "dominated by macros we cannot see",
+    ("cppcheck", "ctuOneDefinitionRuleViolation"): "cross-file check: the snippets of one batch are unrelated "
+                                                    "programs, so a verdict would depend on the other snippets",
+    ("cppcheck", "uninitMemberVarNoCtor"): "fires on every aggregate struct without member initialisers, on the "
+                                           "fixed twin as on the vulnerable one",
+    ("cppcheck", "containerOutOfBounds"): "fires after the length check that fixes the read as well; the rules "
+                                          "c-parsed-number-unbounded / c-table-index-unchecked check the bound",
     ("cppcheck", "shadowVariable"): "style lint, not a security weakness",
     ("cppcheck", "unusedVariable"): "style lint, not a security weakness",
     ("cppcheck", "unreadVariable"): "style lint, not a security weakness",
