@@ -52,6 +52,9 @@ class RunConfig:
     batch_size: int = 1
     grad_accum: int = 4
     max_seq_len: int = 1024
+    max_prompt_len: int | None = None  # prompts cut from the left to this many tokens (None: the paper's full context)
+    eval_every: int = 0  # optimizer steps between held-out node evaluations in training (0: before and after only)
+    train_eval_nodes: int = 24  # held-out node pairs scored during training (a seeded subset; 0: none)
     lora_r: int = 16
     lora_alpha: int = 32
     # evaluation (paper: one sample at T=0.2, top_p=0.9 for @1 metrics)
