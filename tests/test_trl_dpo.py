@@ -15,7 +15,7 @@ from trl.trainer.dpo_trainer import DataCollatorForPreference
 
 from tsp_utils import models, trl_dpo as td
 from tsp_utils.dpo import build_sequence
-from tsp_utils.pairs import PreferencePair, save_pairs
+from tsp_utils.pairs import PreferencePair, save_pairs, truncate_prompt
 from tsp_utils.training import TrainConfig, reference_logps
 
 MAX_LEN = 48  # small, so that two of the pairs below are truncated
@@ -180,3 +180,15 @@ def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(t
     moved = max(float(v.abs().max()) for k, v in one.items() if "lora_B" in k)  # B starts at zero: this much trained
     assert moved > 1e-3 and one.keys() == two.keys()
     assert max(float((one[k] - two[k]).abs().max()) for k in one) < 1e-4 * moved
+
+
+def test_trl_cuts_the_prompt_as_training_does(tiny_llama_dir, tmp_path):
+    """TrainConfig.max_prompt_len reaches TRL: its rows hold the cut prompts, and its loss equals ours on them."""
+    model, tok = _lora(tiny_llama_dir)
+    base = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False).model
+    pairs = _pairs(tok.eos_token_id)
+    trainer = td.make_dpo_trainer(model, tok, pairs, _cfg(max_prompt_len=8), tmp_path, ref_model=base,
+                                  precompute_ref_log_probs=False)
+    assert trainer.train_dataset[1]["prompt_ids"] == list(range(452, 460))
+    cut = [truncate_prompt(p, 8) for p in pairs]
+    _assert_same(td.trl_batch_loss(trainer, pairs), td.manual_batch_loss(model, cut, 0.1, MAX_LEN, tok.pad_token_id))

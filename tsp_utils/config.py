@@ -79,22 +79,28 @@ PROFILES: dict[str, dict[str, Any]] = {
     "smoke": dict(
         model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, n_utility_tasks=1, branches_k=2,
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
+        max_prompt_len=192, eval_every=1, train_eval_nodes=4,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
     # The default: every stage of the method on the 135M offline model in about 17 min on 2 CPU cores, which is what
     # sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit matmuls are
     # ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=5, n_eval_prompts=10, n_utility_tasks=3,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=10, n_utility_tasks=3,
         eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=8, eval_batch_size=16,
-        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=6,
-        iterations=2, max_seq_len=384, eval_max_new_tokens=112, grad_accum=1,
-        learning_rate=2e-4,  # the usual LoRA rate: with 6 optimizer steps per iteration, 5e-5 barely moves the adapter
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48,
+        # Training: 16 examples per method and iteration (8 optimizer steps of 2) from the trees of 12 tasks; trees
+        # for all 122 tasks cost ~8-100 s each on 2 cores, beyond a 25-minute run (docs/training.md, "Shortcuts on a
+        # CPU"). Prompts are cut from the left to 192 tokens (task prompts are shorter and never cut).
+        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=192, eval_every=4, train_eval_nodes=16,
+        iterations=2, max_seq_len=384, eval_max_new_tokens=112,
+        learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
         model_id=CODELLAMA_ID, quantization="nf4", n_train_tasks=None, n_eval_prompts=None, branches_k=4,
         tree_depth=2, max_new_tokens=256, iterations=2, max_seq_len=1024, eval_max_new_tokens=384, grad_accum=8,
+        max_prompt_len=None, eval_every=10, train_eval_nodes=24,  # the paper's loss: full context, no prompt cut
         # 16 rows x 1,024 tokens peaked at 11.95 GiB on the 7B shape in fp16 (benchmarks/README.md): a T4 has ~15
         max_batch_tokens=16384,
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from peft import set_peft_model_state_dict
 from safetensors.torch import load_file
 
 from .artifacts import atomic_write_json
+from .data import load_eval_prompts
+from .evaluation import nodes
 from .layout import RunLayout, layout
 from .models import attach_lora, sampling_mode, save_adapter
 from .pairs import drop_undivided, equalize_budget, save_pairs, sft_examples, spin_pairs, tree_pairs
-from .training import Evaluate, TrainConfig, TrainLog, adapter_digest, train, training_budget
+from .training import Evaluate, TrainConfig, TrainLog, adapter_digest, cached_by_adapter, train, training_budget
 from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
 
 METHODS = ("sft", "spin", "tsp-paper", "tsp-oracle")
@@ -31,6 +34,23 @@ def iteration_seed(run_seed: int, iteration: int) -> int:
     them and samples the regrown trees. Notebook 04's transfer rows use iteration 1's, so that its "all languages"
     row *is* TSP-oracle's first iteration."""
     return run_seed + 1000 * iteration
+
+
+def held_out_node_eval(tokenizer, run_cfg, prompts=None, batch_size: int = 8) -> Evaluate | None:
+    """The training loop's held-out evaluation: the preference for the secure side at a fixed, seeded subset of
+    ``run_cfg.train_eval_nodes`` held-out risk nodes (``evaluation.nodes``; ``prompts`` default to all evaluation
+    prompts), as ``eval/node_accuracy`` and ``eval/node_margin`` (mean log p(secure) - log p(insecure), nats).
+    Scored once per state of the adapter (``training.cached_by_adapter``); None when ``train_eval_nodes`` is 0."""
+    if not run_cfg.train_eval_nodes:
+        return None
+    node_pairs = nodes.node_pairs(load_eval_prompts() if prompts is None else prompts, tokenizer)
+    subset = random.Random(run_cfg.seed).sample(node_pairs, min(run_cfg.train_eval_nodes, len(node_pairs)))
+
+    def evaluate(model) -> dict[str, float]:
+        prefs = nodes.preference(model, tokenizer, subset, batch_size, max_len=run_cfg.max_seq_len)
+        return {"eval/node_accuracy": nodes.accuracy(prefs), "eval/node_margin": nodes.mean_margin(prefs)}
+
+    return cached_by_adapter(evaluate)
 
 
 def _load_adapter_weights(model, path: Path) -> None:
@@ -171,5 +191,5 @@ def training_reading(manifests: list[dict]) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["METHODS", "BUDGET_COLUMNS", "training_reading", "iteration_seed", "self_play", "training_budget_table",
+__all__ = ["METHODS", "BUDGET_COLUMNS", "held_out_node_eval", "training_reading", "iteration_seed", "self_play", "training_budget_table",
            "training_budget_markdown"]
