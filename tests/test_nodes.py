@@ -166,3 +166,113 @@ def test_preferences_round_trip_and_reject_a_foreign_tokenizer(tiny, tmp_path):
     big = dataclasses.replace(pairs[0], secure_ids=[len(tok) + 5])
     with pytest.raises(ValueError, match="c-cwe190-01.*vocabulary"):
         nodes.preference(model, tok, [big])
+
+
+# ------------------------------------------------------------------------------------------ the sampled choice
+
+
+def test_splicing_the_insecure_side_gives_the_insecure_reference(tiny):
+    from tsp_utils.evaluation import node_choice
+
+    _, tok = tiny
+    for pair in _pairs(tok, ["py-cwe078-02", "py-cwe078-01", "c-cwe190-01"]):
+        n, p = pair.node, BY_ID[pair.node.prompt_id]
+        assert node_choice.splice(pair, n.prefix, n.secure, n.end_line) == p.reference_secure
+        code, shape = node_choice.node_shape(pair, tok)
+        assert p.reference_secure.startswith(code) and shape.targets[0].end_line == n.end_line
+        # the statement without its newline is completed by one, and what follows is unchanged
+        assert node_choice.splice(pair, code, n.secure[len(code) - len(n.prefix):].rstrip("\n"), n.end_line) \
+            == p.reference_secure
+    n = _pairs(tok, ["py-cwe078-02"])[0].node
+    assert node_choice.splice(_pairs(tok, ["py-cwe078-02"])[0], n.prefix, n.insecure, n.end_line) \
+        == BY_ID["py-cwe078-02"].reference_insecure
+
+
+def test_scripted_choices_are_cut_spliced_and_labelled_by_the_oracle(tiny, tmp_path):
+    """No model: a scripted sampler writes a secure call, the shell call, and a call cut off mid-statement, then
+    some code past the statement's end that must be cut away."""
+    from tsp_utils.evaluation import node_choice
+    from tsp_utils.sampling import BranchResult, Continuation
+
+    _, tok = tiny
+    pair = _pairs(tok, ["py-cwe078-02"])[0]
+    code, shape = node_choice.node_shape(pair, tok)
+    lines = ['    subprocess.run(["gzip", "-k", "--", path], check=True)\n    print("past the end")\n',
+             '    os.system("gzip -k -f " + path)\n',
+             '    subprocess.run(["gzip",']
+    scripted = [tok((pair.node.prefix + s)[len(code):], add_special_tokens=False)["input_ids"] for s in lines]
+    seen = []
+
+    def sampler(requests, seed):
+        seen.extend(requests)
+        return [BranchResult(r.key, 0.0, [Continuation(ids, [0.0] * len(ids), i < 2) for i, ids in
+                                          enumerate(scripted)]) for r in requests]
+
+    choices = node_choice.choose(None, tok, [pair], 3, temperature=0.2, top_p=0.9, sampler=sampler,
+                                 cache_dir=tmp_path / "cache")
+    assert seen[0].prefix_ids == pair.prompt_ids and seen[0].k == 3 and seen[0].shape == shape
+    c = choices[0]
+    # cut at the statement's end (the token that ends it may carry the next line's indentation)
+    assert c.statements[0].rstrip(" ") == (pair.node.prefix + lines[0].split("\n")[0] + "\n")[len(code):]
+    assert c.complete == [True, True, False]
+    assert c.labels == ["secure", "vulnerable", "unknown"]  # the cut-off call does not parse: unknown
+    assert c.reference_insecure == "vulnerable"
+    assert (c.insecure, c.secure, c.unknown) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    node_choice.save_choices(tmp_path / "c.jsonl", choices)
+    assert node_choice.load_choices(tmp_path / "c.jsonl") == choices
+
+
+# ------------------------------------------------------------------------------------------ tables and the report
+
+
+def handmade_node_results(n=12):
+    """base prefers the insecure side everywhere; "tsp" flips the first 9 nodes and samples fewer insecure lines."""
+    from tsp_utils.evaluation import node_choice, node_protocol
+
+    ids = [p.id for p in PROMPTS if p.language == "python"][:n - 4] + [p.id for p in PROMPTS if p.language == "c"][:4]
+
+    def model(flipped, insecure_share):
+        prefs, choices = [], []
+        for k, pid in enumerate(ids):
+            p = BY_ID[pid]
+            s, i = (-5.0, -9.0) if k < flipped else (-9.0, -5.0)
+            prefs.append(nodes.NodePreference(pid, p.language, p.cwe, p.split, s, i, 4, 4))
+            bad = round(4 * insecure_share) if k < 9 else 2
+            choices.append(node_choice.NodeChoice(pid, p.language, p.cwe, p.split, 0.2, ["x"] * 4, [True] * 4,
+                                                  ["vulnerable"] * bad + ["secure"] * (4 - bad), "vulnerable"))
+        return node_protocol.NodeResult(prefs, {0.2: choices})
+
+    pairs = [nodes.NodePair(nodes.find_node(BY_ID[pid]), [1, 2], [3], [4]) for pid in ids]
+    return {"base": model(0, 0.5), "tsp": model(9, 0.0)}, pairs
+
+
+def test_node_tables_pair_models_over_the_same_nodes_with_a_sign_test_and_an_mde():
+    from tsp_utils.config import resolve_config
+    from tsp_utils.evaluation import node_protocol, power
+
+    results, pairs = handmade_node_results()
+    cfg = dataclasses.replace(resolve_config("smoke"), node_samples=4, eval_temperature=0.2, branch_temperature=0.2)
+    rep = node_protocol.node_report(results, pairs, cfg, transfer={"c/cpp": results["tsp"]}, n_boot=200)
+    acc = rep.main.get("tsp", "pref-acc")
+    assert acc.estimate == pytest.approx(9 / 12) and acc.diff.estimate == pytest.approx(9 / 12)
+    assert acc.p_value == pytest.approx(2 / 2 ** 9)  # 9 discordant nodes, all one way
+    assert acc.mde.kind == "binary" and acc.mde.spread == pytest.approx(9 / 12) and not acc.mde.assumed
+    assert acc.mde.mde == pytest.approx(power.mcnemar_mde(12, 9 / 12))
+    ins = rep.main.get("tsp", "insecure@0.2")
+    assert ins.estimate == pytest.approx(3 / 12 * 0.5) and ins.diff.estimate == pytest.approx(-9 / 12 * 0.5)
+    assert ins.mde.kind == "mean" and ins.n_prompts == 12
+    assert rep.main.get("base", "margin").estimate == pytest.approx(-4.0) and rep.main.get("base", "margin").diff is None
+    split = {b.metric: b for b in rep.splits}["pref-acc"]
+    assert sum(t.get("tsp", "pref-acc", g).n_prompts for g, t in split.tables.items()) == 12
+    langs = {b.metric: b for b in rep.transfer}["pref-acc"]
+    assert langs.groups == ["c", "python"] and langs.tables["c"].get("c/cpp", "pref-acc", "c").n_prompts == 4
+    text = rep.markdown()
+    assert "MDE" in text and "Per CWE" in text and "Transfer" in text and "| c/cpp |" not in text.split("Transfer")[0]
+
+
+def test_examples_show_the_lines_each_model_sampled():
+    from tsp_utils.evaluation import node_protocol
+
+    results, _ = handmade_node_results()
+    text = node_protocol.examples(results["base"], results["tsp"], "tsp", k=2)
+    assert text.count("insecure share 50% -> 0%") == 2 and "- tsp:" in text and "4x `x` secure" in text

@@ -110,3 +110,25 @@ def test_the_transfer_heatmap_and_the_iteration_curve_show_how_many_prompts_stan
     assert [t.get_text() for t in fig.axes[0].texts] == ["n=3", "n=3"]
     broken = [scored_row(f"p{i}", "unknown", syntax="error") for i in range(3)]
     assert report._cell(tables.spr_cell(broken, base, "broken")) == "–"  # no valid output: no interval to show
+
+
+def test_the_node_level_table_comes_first_in_the_report_and_in_results(tmp_path):
+    import dataclasses
+
+    from test_nodes import handmade_node_results
+    from tsp_utils.evaluation import node_protocol
+
+    results, pairs = handmade_node_results()
+    cfg = dataclasses.replace(resolve_config("smoke"), node_samples=4, eval_temperature=0.2, branch_temperature=0.2)
+    nodes = node_protocol.node_report(results, pairs, cfg, n_boot=200)
+    prompts = [p for p in data.load_eval_prompts() if p.language == "python"][:2]
+    scored = {"base": [scored_row(p.id, "vulnerable", cwe=p.cwe, split=p.split) for p in prompts]}
+    path = report.write_report(tmp_path, cfg=cfg, prompts=prompts, results=scored,
+                               table=tables.results_table(scored, baseline="base", n_boot=50), unseen={}, per_cwe={},
+                               transfer=None, curve={}, utility={}, figures={}, wall_s=1.0, nodes=nodes)
+    text = path.read_text()
+    assert text.index("## Node-level") < text.index("## Main table (whole programs)")
+    assert "MDE" in text.split("## Main table")[0] and "| tsp |" in text
+    saved = json.loads((tmp_path / "results.json").read_text())
+    row = next(r for r in saved["nodes"]["table"] if r["method"] == "tsp" and r["metric"] == "pref-acc")
+    assert row["mde"]["kind"] == "binary" and row["n_prompts"] == 12 and saved["nodes"]["samples"] == 4

@@ -65,6 +65,11 @@ class RunConfig:
     eval_batch_size: int = 8  # rows per generate call (a CPU gains from more; a T4's memory bounds it)
     eval_show_code: bool = False  # True: the code also in the user turn (False: SafeCoder's layout, see evaluate)
     eval_iterations_for: tuple[str, ...] = ("sft", "spin", "tsp-paper", "tsp-oracle")  # methods evaluated per iteration
+    # node-level evaluation (docs/evaluation.md): preference and sampled choice at held-out risk nodes
+    node_eval_prompts: int | None = None  # nodes (one per prompt, stratified like n_eval_prompts; None = all 121)
+    node_samples: int = 16  # M continuations per node, at eval_temperature and at branch_temperature
+    node_max_new_tokens: int = 64  # a continuation is one statement
+    node_batch_size: int = 8  # nodes per forward pass of the preference
     transfer: bool = True  # train TSP-oracle on C/C++ only and on all languages, evaluate across languages
     n_utility_tasks: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -80,6 +85,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, n_utility_tasks=1, branches_k=2,
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
         max_prompt_len=192, eval_every=1, train_eval_nodes=4,
+        node_eval_prompts=4, node_samples=2, node_max_new_tokens=24,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
     # The default: every stage of the method on the 135M offline model in about 17 min on 2 CPU cores, which is what
@@ -95,6 +101,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=192, eval_every=4, train_eval_nodes=16,
         iterations=2, max_seq_len=384, eval_max_new_tokens=112,
         learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
+        # 50 nodes x 16 samples detect a 10-point change of the pooled node-level insecure rate (alpha 0.05, power
+        # 0.8: power.nodes_needed(0.10, 16) == 50; docs/evaluation.md, "Sizing")
+        node_eval_prompts=50, node_samples=16,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
@@ -103,6 +112,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         max_prompt_len=None, eval_every=10, train_eval_nodes=24,  # the paper's loss: full context, no prompt cut
         # 16 rows x 1,024 tokens peaked at 11.95 GiB on the 7B shape in fp16 (benchmarks/README.md): a T4 has ~15
         max_batch_tokens=16384,
+        node_eval_prompts=None, node_samples=32,  # all 121 nodes: MDE 5.5 points at M=32 (power.paired_mean_mde)
     ),
 }
 

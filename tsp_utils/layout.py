@@ -115,6 +115,11 @@ class RunLayout:
         """The scored samples of one model ("base", "sft", "tsp-oracle@1", "utility-base", ...)."""
         return self.eval_dir / f"{name}.jsonl"
 
+    def node_eval(self, name: str, kind: str) -> Path:
+        """Node-level evaluation of one model: ``kind`` "preference" (log-probs of both sides at every node) or
+        "choice-T<temperature>" (the sampled continuations and their labels)."""
+        return self.eval_dir / "nodes" / f"{name}.{kind}.jsonl"
+
     def transfer_adapter(self, group: str) -> Path:
         return self.root / "transfer" / group.replace("/", "_") / "adapter"
 

@@ -18,6 +18,7 @@ from . import oracle
 from .artifacts import atomic_write_json, atomic_write_text
 from .config import repo_root
 from .evaluation import metrics, stats
+from .evaluation.node_protocol import NodeReport
 from .evaluation.tables import ResultRow, format_cell
 from .layout import RunLayout, layout
 
@@ -72,8 +73,9 @@ def unchecked_sentence(results: dict[str, list]) -> str:
 def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list], table, unseen: dict[str, stats.Reduction],
                  per_cwe: dict[str, dict[str, float]], transfer: dict[str, dict[str, ResultRow]] | None,
                  curve: dict[str, list[ResultRow | None]], utility: dict[str, float], figures: dict[str, str],
-                 wall_s: float) -> Path:
-    """RUN_DIR/report.md (every table, the paper's numbers beside ours) and RUN_DIR/results.json."""
+                 wall_s: float, nodes: NodeReport | None = None) -> Path:
+    """RUN_DIR/report.md (every table, the paper's numbers beside ours) and RUN_DIR/results.json; the node-level
+    tables (``nodes``, :func:`tsp_utils.evaluation.node_protocol.node_report`) come first."""
     run = layout(run)
     n_lang = defaultdict(int)
     for p in prompts:
@@ -89,7 +91,8 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
         "oracle differ from the paper's, so the paper's numbers below are context, not a target. Confidence "
         "intervals are 95% percentile bootstraps over prompts; a difference whose interval contains 0 is marked "
         "`~` and is inside the noise.", "",
-        "## Main table", "", table.to_markdown(), "",
+        *node_section(nodes),
+        "## Main table (whole programs)", "", table.to_markdown(), "",
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
         "parse, and C/C++ programs that do not compile (gcc -fsyntax-only with the system headers and the common "
@@ -152,9 +155,25 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
         "transfer": transfer and {g: {lang: r.to_dict() for lang, r in row.items()} for g, row in transfer.items()},
         "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()},
         "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
+        "nodes": nodes.to_dict() if nodes is not None else None,
         "spr@1": {m: metrics.spr_at_1(r).spr for m, r in results.items()},
     })
     return path
+
+
+def node_section(nodes: NodeReport | None) -> list[str]:
+    """The report's first section: the choice at held-out risk nodes, base vs each method (docs/evaluation.md,
+    "Node-level evaluation")."""
+    if nodes is None:
+        return []
+    return ["## Node-level: the choice at held-out risk nodes", "",
+            "At each held-out prompt's risk node (where its secure and insecure references part; the context is the "
+            "secure reference up to that line): pref-acc = share of nodes where the secure line is the more likely "
+            "(summed log-prob; pref-acc-token: per-token mean), margin = mean log p(secure) - log p(insecure) in "
+            f"nats; insecure/secure/unknown@T = the oracle's labels of {nodes.samples} sampled continuations per "
+            f"node to the end of the statement, at T = {', '.join(f'{t:g}' for t in nodes.temps)} (evaluation, "
+            "training), averaged over nodes. Every comparison with the base model states its MDE: a difference "
+            "smaller than that could not have been detected by this run.", "", nodes.markdown(), ""]
 
 
 def results_summary(run: RunLayout | Path) -> dict[str, Any]:
@@ -193,7 +212,7 @@ def publish(run: RunLayout | Path, docs: Path, readme: Path) -> None:
     files = layout(run)
     results = results_summary(files)
     text = files.report.read_text()
-    table = text.split("## Main table", 1)[1].split("\n## ", 1)[0].strip()
+    table = text.split("## Main table", 1)[1].split("\n", 1)[1].split("\n## ", 1)[0].strip()
     table = table.split("\n\nSPR@1:", 1)[0].strip()
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(files.figure("spr_per_method.png"), docs / "headline_spr.png")

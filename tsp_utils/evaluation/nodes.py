@@ -16,16 +16,17 @@ model helpers (torch) when called. For the training loop's held-out curve::
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
-from ..artifacts import atomic_write_text
+from ..artifacts import atomic_write_jsonl, read_jsonl
 from ..code import statement_end
-from ..data import EvalPrompt
+from ..data import EvalPrompt, load_eval_prompts
+from ..pairs import PreferencePair
+from .generate import completion_prompt
 
 __all__ = ["IMPORT_LINE", "MAX_SIDE_LINES", "Node", "NodePair", "NodePreference", "find_node", "find_nodes",
            "node_pairs", "preference", "accuracy", "mean_margin", "save_preferences", "load_preferences"]
@@ -125,8 +126,6 @@ class NodePair:
 
     def as_preference_pair(self, method: str = "node"):
         """The node as a :class:`tsp_utils.pairs.PreferencePair` (chosen = secure), for the DPO helpers."""
-        from ..pairs import PreferencePair
-
         n = self.node
         return PreferencePair(method, n.prompt_id, n.language, n.cwe, list(self.prompt_ids), list(self.secure_ids),
                               list(self.insecure_ids), node_id=f"line{n.line}")
@@ -142,9 +141,7 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
 def node_pairs(prompts: Iterable[EvalPrompt] | Iterable[Node], tokenizer, *, show_code: bool = False) -> list[NodePair]:
     """Tokenized nodes of ``prompts`` (EvalPrompts, or Nodes with their prompts found by id): context =
     :func:`~.generate.completion_prompt` + the secure reference up to the node's line, as evaluation prompts it."""
-    from ..data import load_eval_prompts
     from ..models import encode_prompt  # torch
-    from .generate import completion_prompt
 
     items = list(prompts)
     if items and isinstance(items[0], Node):
@@ -254,9 +251,8 @@ def mean_margin(prefs: Sequence[NodePreference], per_token: bool = False) -> flo
 
 def save_preferences(path: str | os.PathLike, prefs: Sequence[NodePreference]) -> None:
     """One JSON line per node, written atomically."""
-    atomic_write_text(path, "".join(json.dumps(p.to_dict()) + "\n" for p in prefs))
+    atomic_write_jsonl(path, [x.to_dict() for x in prefs])
 
 
 def load_preferences(path: str | os.PathLike) -> list[NodePreference]:
-    with open(path, encoding="utf-8") as fh:
-        return [NodePreference(**json.loads(line)) for line in fh if line.strip()]
+    return [NodePreference(**row) for row in read_jsonl(path)]
