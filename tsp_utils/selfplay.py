@@ -36,7 +36,7 @@ def iteration_seed(run_seed: int, iteration: int) -> int:
     return run_seed + 1000 * iteration
 
 
-def held_out_node_eval(tokenizer, run_cfg, prompts=None, batch_size: int = 8) -> Evaluate | None:
+def held_out_node_eval(tokenizer, run_cfg, prompts=None) -> Evaluate | None:
     """The training loop's held-out evaluation: the preference for the secure side at a fixed, seeded subset of
     ``run_cfg.train_eval_nodes`` held-out risk nodes (``evaluation.nodes``; ``prompts`` default to all evaluation
     prompts), as ``eval/node_accuracy`` and ``eval/node_margin`` (mean log p(secure) - log p(insecure), nats).
@@ -47,7 +47,7 @@ def held_out_node_eval(tokenizer, run_cfg, prompts=None, batch_size: int = 8) ->
     subset = random.Random(run_cfg.seed).sample(node_pairs, min(run_cfg.train_eval_nodes, len(node_pairs)))
 
     def evaluate(model) -> dict[str, float]:
-        prefs = nodes.preference(model, tokenizer, subset, batch_size, max_len=run_cfg.max_seq_len)
+        prefs = nodes.preference(model, tokenizer, subset, run_cfg.node_batch_size)
         return {"eval/node_accuracy": nodes.accuracy(prefs), "eval/node_margin": nodes.mean_margin(prefs)}
 
     return cached_by_adapter(evaluate)
