@@ -128,3 +128,12 @@ def test_the_prompt_cut_keeps_the_branch_point_and_a_shared_prompt(tiny_llama_di
     assert run(50) == full  # N at least the prompt's length: the loss is the paper's, unchanged
     cut_run = run(10)  # a real cut changes the context, and so the log-probs of the node-level pair's step
     assert any(a["logps/chosen"] != pytest.approx(b["logps/chosen"]) for a, b in zip(cut_run, full))
+
+
+def test_reference_log_probs_are_computed_once_per_distinct_pair(tiny_llama_dir, monkeypatch):
+    model, pad = _lora(tiny_llama_dir)
+    rows = []
+    real = training.packed_pair_logps
+    monkeypatch.setattr(training, "packed_pair_logps", lambda m, packed: rows.append(len(packed)) or real(m, packed))
+    refs = training.reference_logps(model, PAIRS * 3, 64, pad)  # the data budget repeats examples
+    assert len(rows) == len(PAIRS) and refs == training.reference_logps(model, PAIRS, 64, pad) * 3

@@ -113,8 +113,8 @@ def plot_training(manifests: dict[str, list[dict]]):
     policy's summed log-probs of the chosen side, solid, and the rejected side, dashed, so that both falling shows;
     the reward margin; the held-out node accuracy where it was evaluated), one colour per method. x: optimizer step."""
     iterations = sorted({m["iteration"] for runs in manifests.values() for m in runs}) or [1]
-    rows = [("loss", "loss (DPO; SFT: cross-entropy)"), ("logps", "log-prob, summed (chosen —, rejected --)"),
-            ("rewards/margins", "reward margin (chosen − rejected)"), ("eval/node_accuracy", "held-out node accuracy")]
+    rows = [("loss", "loss\n(SFT: cross-entropy)"), ("logps", "summed log-prob\n(— chosen, -- rejected)"),
+            ("rewards/margins", "reward margin\n(chosen − rejected)"), ("eval/node_accuracy", "held-out node\naccuracy")]
     fig, axes = plt.subplots(len(rows), len(iterations), figsize=(3.6 * len(iterations) + 2.2, 2.1 * len(rows)),
                              sharex="col", sharey="row", squeeze=False)
     for i, (method, runs) in enumerate(manifests.items()):
