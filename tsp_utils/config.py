@@ -97,8 +97,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48,
         # Training: 16 examples per method and iteration (8 optimizer steps of 2) from the trees of 12 tasks; trees
         # for all 122 tasks cost ~8-100 s each on 2 cores, beyond a 25-minute run (docs/training.md, "Shortcuts on a
-        # CPU"). Prompts are cut from the left to 192 tokens (task prompts are shorter and never cut).
-        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=192, eval_every=4, train_eval_nodes=16,
+        # CPU"). Node-level prompts are cut from the left to 128 tokens (task prompts are shorter and never cut).
+        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=128, eval_every=4, train_eval_nodes=16,
         iterations=2, max_seq_len=384, eval_max_new_tokens=112,
         learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
         # 50 nodes x 16 samples detect a 10-point change of the pooled node-level insecure rate (alpha 0.05, power
