@@ -16,8 +16,9 @@ def test_dpo_loss_matches_a_hand_computed_value():
     # row 1: 0.1*((-10+11) - (-12+11)) = 0.2 ; row 2: 0.1*((0) - (1)) = -0.1
     expected = (-math.log(1 / (1 + math.exp(-0.2))) - math.log(1 / (1 + math.exp(0.1)))) / 2
     assert float(loss) == pytest.approx(expected, rel=1e-6)
-    assert float(m["margin"]) == pytest.approx(0.05) and float(m["accuracy"]) == 0.5
-    assert float(m["chosen_reward"]) == pytest.approx(0.05) and float(m["rejected_reward"]) == pytest.approx(0.0)
+    assert float(m["rewards/margins"]) == pytest.approx(0.05) and float(m["rewards/accuracies"]) == 0.5
+    assert float(m["rewards/chosen"]) == pytest.approx(0.05) and float(m["rewards/rejected"]) == pytest.approx(0.0)
+    assert float(m["logps/chosen"]) == pytest.approx(-7.5) and float(m["logps/rejected"]) == pytest.approx(-8.0)
 
 
 def test_truncation_cuts_the_prompt_from_the_left_never_the_divergence_point():

@@ -30,3 +30,46 @@ def test_iterations_regenerate_with_the_updated_adapter(tiny_llama_dir, tmp_path
     _, again = sp.self_play("tsp-oracle", lm2.model, lm2.tokenizer, [_task(), _task("c")], cfg, tmp_path,
                             labeler=lambda ts: pytest.fail("relabeled on resume"), progress=False)
     assert [m["adapter"] for m in again] == [m["adapter"] for m in manifests]
+
+
+def test_equal_budgets_and_the_held_out_curve_are_in_every_manifest(tiny_llama_dir, tmp_path):
+    """Two methods with different data (tree pairs, SFT examples) on one budget: the same optimizer steps and
+    examples per iteration, the held-out evaluation in the steps, and the budget table the report prints."""
+    lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+    cfg = resolve_config("smoke", iterations=2, branches_k=2, tree_depth=1, max_new_tokens=6, tree_mode="paper",
+                         learning_rate=5e-3, grad_accum=2, max_seq_len=256, eval_every=1, train_eval_nodes=3)
+    evaluate = sp.held_out_node_eval(lm.tokenizer, cfg)
+
+    def labeler(trees):
+        for tree in trees:
+            for leaf in tree.leaves():
+                leaf.verdict = {"label": "secure" if leaf.kind == "golden" else "vulnerable", "findings": []}
+
+    base = lm.model
+    for method in ("tsp-oracle", "sft"):
+        policy, manifests = sp.self_play(method, base, lm.tokenizer, [_task(), _task("c")], cfg, tmp_path, budget=3,
+                                         labeler=labeler, progress=False, evaluate=evaluate)
+        for m in manifests:
+            assert m["budget"]["examples"] == 3 and m["budget"]["optimizer_steps"] == 2  # ceil(3 / 2)
+            evals = [s for s in m["steps"] if "eval/node_accuracy" in s]
+            assert [s["step"] for s in evals] == [0, 1, 2] and all(0 <= s["eval/node_accuracy"] <= 1 for s in evals)
+        # iteration 2 starts where 1 ended: the same adapter, the same (cached) held-out score
+        assert manifests[1]["steps"][0]["eval/node_margin"] == manifests[0]["steps"][-1]["eval/node_margin"]
+        base = policy.unload()
+    table = sp.training_budget_table(tmp_path)
+    assert [(r["method"], r["iteration"]) for r in table] == [("sft", 1), ("sft", 2), ("tsp-oracle", 1),
+                                                               ("tsp-oracle", 2)]
+    assert {(r["optimizer_steps"], r["examples"]) for r in table} == {(2, 3)}
+    assert all(r["rejected_tokens"] == 0 for r in table[:2]) and all(r["rejected_tokens"] > 0 for r in table[2:])
+    assert "| sft | 1 | 2 | 3 |" in sp.training_budget_markdown(table)
+
+
+def test_training_reading_says_whether_node_accuracy_moved_and_both_log_probs_fell():
+    manifests = [{"steps": [{"step": 0, "eval/node_accuracy": 0.25}, {"step": 1, "loss": 0.6}]},
+                 {"steps": [{"step": 0, "eval/node_accuracy": 0.25}, {"step": 1, "eval/node_accuracy": 0.5}],
+                  "final": {"rewards/chosen": -0.2, "rewards/rejected": -0.9}}]
+    line = sp.training_reading(manifests)
+    assert "moved: 25% -> 50% (+25 points)" in line and "both log-probs fell" in line
+    manifests[1]["final"]["rewards/chosen"] = 0.1
+    assert "only the rejected log-prob fell" in sp.training_reading(manifests)
+    assert "not evaluated" in sp.training_reading([{"steps": [{"step": 1, "loss": 0.7}], "final": {}}])

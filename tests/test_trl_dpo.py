@@ -15,7 +15,7 @@ from trl.trainer.dpo_trainer import DataCollatorForPreference
 
 from tsp_utils import models, trl_dpo as td
 from tsp_utils.dpo import build_sequence
-from tsp_utils.pairs import PreferencePair, save_pairs
+from tsp_utils.pairs import PreferencePair, save_pairs, truncate_prompt
 from tsp_utils.training import TrainConfig, reference_logps
 
 MAX_LEN = 48  # small, so that two of the pairs below are truncated
@@ -59,9 +59,10 @@ def _cfg(**kw):
 def _assert_same(trl, manual):
     (trl_loss, trl_m), (man_loss, man_m) = trl, manual
     assert float(trl_loss) == pytest.approx(float(man_loss), rel=1e-4)
-    for key in ("chosen_reward", "rejected_reward", "margin", "chosen_logps", "rejected_logps"):
+    assert set(trl_m) == set(man_m) == set(td.METRICS)  # the same names on both paths, no translation
+    for key in ("rewards/chosen", "rewards/rejected", "rewards/margins", "logps/chosen", "logps/rejected"):
         assert trl_m[key] == pytest.approx(man_m[key], rel=1e-4, abs=1e-5), key
-    assert trl_m["accuracy"] == man_m["accuracy"]
+    assert trl_m["rewards/accuracies"] == man_m["rewards/accuracies"]
 
 
 def test_trl_sees_exactly_the_sequences_build_sequence_builds(tiny_llama_dir):
@@ -93,7 +94,7 @@ def test_trl_loss_equals_ours_with_the_base_model_as_reference(tiny_llama_dir, t
                                   precompute_ref_log_probs=False)
     assert td.REF_ADAPTER not in model.peft_config  # an explicit reference: no adapter copy
     manual = td.manual_batch_loss(model, pairs, 0.1, MAX_LEN, tok.pad_token_id)
-    assert abs(manual[1]["chosen_reward"]) > 1e-2 and abs(manual[1]["margin"]) > 1e-3  # policy != reference
+    assert abs(manual[1]["rewards/chosen"]) > 1e-2 and abs(manual[1]["rewards/margins"]) > 1e-3  # policy != reference
     _assert_same(td.trl_batch_loss(trainer, pairs), manual)
 
 
@@ -109,13 +110,13 @@ def test_trl_reference_is_the_adapter_as_it_was_and_the_loss_equals_ours(tiny_ll
     got = [x for pair in zip(ds["ref_chosen_logps"], ds["ref_rejected_logps"]) for x in pair]
     assert got == pytest.approx([x for pair in expected_refs for x in pair], rel=1e-4)  # = ours, before training
     loss, metrics = td.trl_batch_loss(trainer, pairs)
-    assert float(loss) == pytest.approx(math.log(2), abs=1e-5) and metrics["margin"] == pytest.approx(0, abs=1e-6)
+    assert float(loss) == pytest.approx(math.log(2), abs=1e-5) and metrics["rewards/margins"] == pytest.approx(0, abs=1e-6)
     # the base model is *not* TRL's reference here: our loss with the adapter disabled differs
     assert float(td.manual_batch_loss(model, pairs, 0.1, MAX_LEN, tok.pad_token_id)[0]) != pytest.approx(math.log(2))
 
     _randomize(model, "lora_B.default", seed=1, scale=0.5)  # the policy moves; the "ref" copy does not
     manual = td.manual_batch_loss(model, pairs, 0.1, MAX_LEN, tok.pad_token_id, ref_adapter=td.REF_ADAPTER)
-    assert abs(manual[1]["margin"]) > 1e-3
+    assert abs(manual[1]["rewards/margins"]) > 1e-3
     _assert_same(td.trl_batch_loss(trainer, pairs), manual)
     trainer.precompute_ref_logps = False  # TRL's other path: the "ref" adapter's forward inside compute_loss
     _assert_same(td.trl_batch_loss(trainer, pairs), manual)
@@ -135,7 +136,7 @@ def test_two_trl_training_steps_on_cpu(tiny_llama_dir, tmp_path):
     log = td.train_dpo(model, tok, pairs, _cfg(learning_rate=1e-3), tmp_path / "trl", max_steps=2)
     assert [s["step"] for s in log.steps] == [1, 2]
     assert all(math.isfinite(s["loss"]) for s in log.steps)
-    assert set(log.steps[0]) >= {"loss", "chosen_reward", "rejected_reward", "margin", "accuracy"}
+    assert set(log.steps[0]) == {"step", "loss", *td.METRICS}
     after = lora("default")
     assert any(not torch.equal(before[n], after[n]) for n in before)  # the adapter trained
     assert list(model.peft_config) == ["default"]  # the reference copy is gone ...
@@ -173,8 +174,21 @@ def test_the_accelerate_script_on_two_processes_trains_what_one_process_trains(t
     assert manifests["one"]["generated_by_adapter"] == manifests["two"]["generated_by_adapter"]  # seeded LoRA init
     assert len(manifests["one"]["steps"]) == len(manifests["two"]["steps"]) == 2
     for a, b in zip(manifests["one"]["steps"], manifests["two"]["steps"]):  # the logs gather over processes
-        assert a["loss"] == pytest.approx(b["loss"], rel=1e-5) and a["margin"] == pytest.approx(b["margin"], abs=1e-6)
+        assert a["loss"] == pytest.approx(b["loss"], rel=1e-5)
+        assert a["rewards/margins"] == pytest.approx(b["rewards/margins"], abs=1e-6)
     one, two = (load_file(tmp_path / n / "adapter" / "adapter_model.safetensors") for n in runs)
     moved = max(float(v.abs().max()) for k, v in one.items() if "lora_B" in k)  # B starts at zero: this much trained
     assert moved > 1e-3 and one.keys() == two.keys()
     assert max(float((one[k] - two[k]).abs().max()) for k in one) < 1e-4 * moved
+
+
+def test_trl_cuts_the_prompt_as_training_does(tiny_llama_dir, tmp_path):
+    """TrainConfig.max_prompt_len reaches TRL: its rows hold the cut prompts, and its loss equals ours on them."""
+    model, tok = _lora(tiny_llama_dir)
+    base = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False).model
+    pairs = _pairs(tok.eos_token_id)
+    trainer = td.make_dpo_trainer(model, tok, pairs, _cfg(max_prompt_len=8), tmp_path, ref_model=base,
+                                  precompute_ref_log_probs=False)
+    assert trainer.train_dataset[1]["prompt_ids"] == list(range(452, 460))
+    cut = [truncate_prompt(p, 8) for p in pairs]
+    _assert_same(td.trl_batch_loss(trainer, pairs), td.manual_batch_loss(model, cut, 0.1, MAX_LEN, tok.pad_token_id))

@@ -52,6 +52,9 @@ class RunConfig:
     batch_size: int = 1
     grad_accum: int = 4
     max_seq_len: int = 1024
+    max_prompt_len: int | None = None  # prompts cut from the left to this many tokens (None: the paper's full context)
+    eval_every: int = 0  # optimizer steps between held-out node evaluations in training (0: before and after only)
+    train_eval_nodes: int = 24  # held-out node pairs scored during training (a seeded subset; 0: none)
     lora_r: int = 16
     lora_alpha: int = 32
     # evaluation (paper: one sample at T=0.2, top_p=0.9 for @1 metrics)
@@ -81,6 +84,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "smoke": dict(
         model_id=OFFLINE_MODEL_ID, quantization="auto", n_train_tasks=3, n_eval_prompts=4, n_utility_tasks=1, branches_k=2,
         tree_depth=2, tree_mode="local", max_new_tokens=32, iterations=1, train_budget=2, max_seq_len=320, eval_max_new_tokens=32, grad_accum=1,
+        max_prompt_len=192, eval_every=1, train_eval_nodes=4,
         node_eval_prompts=4, node_samples=2, node_max_new_tokens=24,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
@@ -88,11 +92,15 @@ PROFILES: dict[str, dict[str, Any]] = {
     # sets these sizes (benchmarks/README.md has the breakdown). fp32 rather than NF4: on a CPU, 4-bit matmuls are
     # ~2x slower for a model this small, and 500 MB fits anywhere.
     "cpu": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_train_tasks=5, n_eval_prompts=10, n_utility_tasks=3,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=10, n_utility_tasks=3,
         eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=8, eval_batch_size=16,
-        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48, train_budget=6,
-        iterations=2, max_seq_len=384, eval_max_new_tokens=112, grad_accum=1,
-        learning_rate=2e-4,  # the usual LoRA rate: with 6 optimizer steps per iteration, 5e-5 barely moves the adapter
+        tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48,
+        # Training: 16 examples per method and iteration (8 optimizer steps of 2) from the trees of 12 tasks; trees
+        # for all 122 tasks cost ~8-100 s each on 2 cores, beyond a 25-minute run (docs/training.md, "Shortcuts on a
+        # CPU"). Node-level prompts are cut from the left to 128 tokens (task prompts are shorter and never cut).
+        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=128, eval_every=4, train_eval_nodes=16,
+        iterations=2, max_seq_len=384, eval_max_new_tokens=112,
+        learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
         # 50 nodes x 16 samples detect a 10-point change of the pooled node-level insecure rate (alpha 0.05, power
         # 0.8: power.nodes_needed(0.10, 16) == 50; docs/evaluation.md, "Sizing")
         node_eval_prompts=50, node_samples=16, node_max_new_tokens=48,
@@ -101,6 +109,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "colab-t4": dict(
         model_id=CODELLAMA_ID, quantization="nf4", n_train_tasks=None, n_eval_prompts=None, branches_k=4,
         tree_depth=2, max_new_tokens=256, iterations=2, max_seq_len=1024, eval_max_new_tokens=384, grad_accum=8,
+        max_prompt_len=None, eval_every=10, train_eval_nodes=24,  # the paper's loss: full context, no prompt cut
         # 16 rows x 1,024 tokens peaked at 11.95 GiB on the 7B shape in fp16 (benchmarks/README.md): a T4 has ~15
         max_batch_tokens=16384,
         node_eval_prompts=None, node_samples=32,  # all 121 nodes: MDE 5.5 points at M=32 (power.paired_mean_mde)

@@ -150,15 +150,18 @@ def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, ref_cho
 
     Args: each log-prob is summed over a sequence's completion tokens, shape [batch]: ``policy_chosen`` =
     log pi(y_w|x), ``policy_rejected`` = log pi(y_l|x), ``ref_chosen`` / ``ref_rejected`` the same under pi_ref.
-    Returns: the loss averaged over the batch (a scalar), and batch means of the chosen and rejected rewards,
-    their margin and the share of pairs with a positive margin (``accuracy``).
+    Returns: the loss averaged over the batch (a scalar), and its metrics under TRL's names, batch means:
+    ``rewards/chosen``, ``rewards/rejected``, ``rewards/margins`` (chosen - rejected), ``rewards/accuracies`` (the
+    share of pairs with a positive margin), ``logps/chosen`` and ``logps/rejected`` (the policy's summed log-probs;
+    when both fall, the policy is making both sides less likely, not only the rejected one).
     """
     chosen_reward = beta * (policy_chosen - ref_chosen)
     rejected_reward = beta * (policy_rejected - ref_rejected)
     margin = chosen_reward - rejected_reward
     loss = -F.logsigmoid(margin).mean()
-    return loss, {"chosen_reward": chosen_reward.detach().mean(), "rejected_reward": rejected_reward.detach().mean(),
-                  "margin": margin.detach().mean(), "accuracy": (margin.detach() > 0).float().mean()}
+    return loss, {"rewards/chosen": chosen_reward.detach().mean(), "rewards/rejected": rejected_reward.detach().mean(),
+                  "rewards/margins": margin.detach().mean(), "rewards/accuracies": (margin.detach() > 0).float().mean(),
+                  "logps/chosen": policy_chosen.detach().mean(), "logps/rejected": policy_rejected.detach().mean()}
 
 
 def sft_loss(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:

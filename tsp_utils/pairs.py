@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -228,6 +228,19 @@ def cut_completion(completion_ids: Sequence[int], max_len: int, min_prompt: int 
     """A completion as it enters a sequence of ``max_len`` tokens: its tail is lost past ``max_len - min_prompt``."""
     ids, room = list(completion_ids), max_len - min_prompt
     return ids[:room] if len(ids) > room else ids
+
+
+def truncate_prompt(pair: PreferencePair, max_prompt_len: int | None) -> PreferencePair:
+    """The pair with its prompt cut from the *left* to ``max_prompt_len`` tokens (None: the full prompt, as in the
+    paper). Both sides keep the same prompt, and the prompt/completion boundary (a node-level pair's branch point)
+    is untouched; the model loses the start of the context (the chat template and the task's opening words, then
+    the start of the golden prefix). Applied before the reference log-probs, so policy and reference see the
+    same context. What this changes in the loss: ``docs/training.md``, "Shortcuts on a CPU"."""
+    if max_prompt_len is not None and max_prompt_len < 1:
+        raise ValueError(f"max_prompt_len must be a positive number of tokens or None, not {max_prompt_len}")
+    if max_prompt_len is None or len(pair.prompt_ids) <= max_prompt_len:
+        return pair
+    return replace(pair, prompt_ids=list(pair.prompt_ids[-max_prompt_len:]))
 
 
 def drop_undivided(pairs: list[PreferencePair], stats: PairStats, max_len: int,

@@ -12,6 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
 from .languages import get as get_language
@@ -164,26 +165,54 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
     return fig
 
 
+METHOD_COLOURS = {"base": "#616161", "sft": "#1f77b4", "spin": "#ff7f0e", "tsp-paper": "#9467bd",
+                  "tsp-oracle": "#2ca02c"}  # one colour per method, the same in every figure
+
+
 def plot_training(manifests: dict[str, list[dict]]):
-    """Loss per step for every method and iteration; DPO methods also show the chosen-vs-rejected reward margin."""
-    fig, (ax_loss, ax_margin) = plt.subplots(1, 2, figsize=(10, 3.4))
-    for method, runs in manifests.items():
-        steps, losses, margins, offset = [], [], [], 0
+    """Training curves, small multiples: one column per self-play iteration, one row per quantity (the loss; the
+    policy's summed log-probs of the chosen side, solid, and the rejected side, dashed, so that both falling shows;
+    the reward margin; the held-out node accuracy where it was evaluated), one colour per method. x: optimizer step."""
+    iterations = sorted({m["iteration"] for runs in manifests.values() for m in runs}) or [1]
+    rows = [("loss", "loss\n(SFT: cross-entropy)"), ("logps", "summed log-prob\n(— chosen, -- rejected)"),
+            ("rewards/margins", "reward margin\n(chosen − rejected)"), ("eval/node_accuracy", "held-out node\naccuracy")]
+    fig, axes = plt.subplots(len(rows), len(iterations), figsize=(3.6 * len(iterations) + 2.2, 2.1 * len(rows)),
+                             sharex="col", sharey="row", squeeze=False)
+    for i, (method, runs) in enumerate(manifests.items()):
+        colour = method_colour(method)
         for m in runs:
-            for s in m["steps"]:
-                steps.append(offset + s["step"])
-                losses.append(s["loss"])
-                margins.append(s.get("margin"))
-            offset += len(m["steps"])
-        ax_loss.plot(steps, losses, label=method, alpha=0.8)
-        if any(v is not None for v in margins):
-            ax_margin.plot(steps, margins, label=method, alpha=0.8)
-    ax_loss.set_title("training loss")
-    ax_margin.set_title("DPO reward margin (chosen - rejected)")
-    for ax in (ax_loss, ax_margin):
-        ax.set_xlabel("step (iterations concatenated)")
-        ax.legend(fontsize=8)
-    fig.tight_layout()
+            col = iterations.index(m["iteration"])
+
+            def series(key):
+                pts = [(s["step"], s[key]) for s in m["steps"] if s.get(key) is not None]
+                return [x for x, _ in pts], [y for _, y in pts]
+
+            for row, (key, _) in enumerate(rows):
+                ax = axes[row][col]
+                if key == "logps":
+                    ax.plot(*series("logps/chosen"), color=colour, lw=1.2)
+                    ax.plot(*series("logps/rejected"), color=colour, lw=1.2, ls="--")
+                elif key.startswith("eval/"):
+                    ax.plot(*series(key), color=colour, lw=1.2, marker="o", ms=3)
+                else:
+                    ax.plot(*series(key), color=colour, lw=1.2)
+    for row, (key, label) in enumerate(rows):
+        axes[row][0].set_ylabel(label, fontsize=8)
+        for col, it in enumerate(iterations):
+            ax = axes[row][col]
+            ax.tick_params(labelsize=7)
+            if key == "eval/node_accuracy":
+                ax.axhline(0.5, color="#bdbdbd", lw=0.8, ls=":")
+            if row == 0:
+                ax.set_title(f"iteration {it}", fontsize=9)
+            if row == len(rows) - 1:
+                ax.set_xlabel("optimizer step", fontsize=8)
+    handles = [Line2D([], [], color=method_colour(m), lw=2, label=m) for i, m in enumerate(manifests)]
+    handles += [Line2D([], [], color="black", lw=1.2, label="chosen"),
+                Line2D([], [], color="black", lw=1.2, ls="--", label="rejected")]
+    fig.tight_layout(rect=(0, 0, 1 - 1.9 / fig.get_figwidth(), 1))
+    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(1 - 1.85 / fig.get_figwidth(), 0.5), fontsize=8,
+               frameon=False)
     return fig
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from peft import set_peft_model_state_dict
 from safetensors.torch import load_file
 
 from .artifacts import atomic_write_json
+from .data import load_eval_prompts
+from .evaluation import nodes
 from .layout import RunLayout, layout
 from .models import attach_lora, sampling_mode, save_adapter
 from .pairs import drop_undivided, equalize_budget, save_pairs, sft_examples, spin_pairs, tree_pairs
-from .training import TrainConfig, TrainLog, adapter_digest, train
+from .training import Evaluate, TrainConfig, TrainLog, adapter_digest, cached_by_adapter, train, training_budget
 from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
 
 METHODS = ("sft", "spin", "tsp-paper", "tsp-oracle")
@@ -31,6 +34,23 @@ def iteration_seed(run_seed: int, iteration: int) -> int:
     them and samples the regrown trees. Notebook 04's transfer rows use iteration 1's, so that its "all languages"
     row *is* TSP-oracle's first iteration."""
     return run_seed + 1000 * iteration
+
+
+def held_out_node_eval(tokenizer, run_cfg, prompts=None) -> Evaluate | None:
+    """The training loop's held-out evaluation: the preference for the secure side at a fixed, seeded subset of
+    ``run_cfg.train_eval_nodes`` held-out risk nodes (``evaluation.nodes``; ``prompts`` default to all evaluation
+    prompts), as ``eval/node_accuracy`` and ``eval/node_margin`` (mean log p(secure) - log p(insecure), nats).
+    Scored once per state of the adapter (``training.cached_by_adapter``); None when ``train_eval_nodes`` is 0."""
+    if not run_cfg.train_eval_nodes:
+        return None
+    node_pairs = nodes.node_pairs(load_eval_prompts() if prompts is None else prompts, tokenizer)
+    subset = random.Random(run_cfg.seed).sample(node_pairs, min(run_cfg.train_eval_nodes, len(node_pairs)))
+
+    def evaluate(model) -> dict[str, float]:
+        prefs = nodes.preference(model, tokenizer, subset, run_cfg.node_batch_size)
+        return {"eval/node_accuracy": nodes.accuracy(prefs), "eval/node_margin": nodes.mean_margin(prefs)}
+
+    return cached_by_adapter(evaluate)
 
 
 def _load_adapter_weights(model, path: Path) -> None:
@@ -70,12 +90,14 @@ def _iteration_pairs(method: str, model, tokenizer, tasks, run_cfg, lay: RunLayo
 
 
 def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run: RunLayout | str | os.PathLike, *,
-              initial_trees: Path | None = None, budget: int | None = None, labeler=None, progress: bool = True):
+              initial_trees: Path | None = None, budget: int | None = None, labeler=None, progress: bool = True,
+              evaluate: Evaluate | None = None):
     """T on-policy iterations of one method; returns (the trained peft model, one manifest per iteration).
 
     ``run`` is the run's :class:`~tsp_utils.layout.RunLayout` or its RUN_DIR. Each iteration's adapter and
     manifest land in ``run.adapter_dir(method, t)``; a finished iteration is loaded instead of retrained, so a
     killed run resumes where it stopped. ``budget``: examples per iteration (default: all the pairs there are).
+    ``evaluate``: a held-out evaluation run during training (``training.train``), logged in the manifest's steps.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
@@ -99,16 +121,75 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run: RunLayout
         n_available = len(pairs)
         pairs = equalize_budget(pairs, budget or len(pairs), seed)
         save_pairs(lay.pairs(method, it), pairs)
-        log = train(model, pairs, cfg, tokenizer.pad_token_id, progress=progress) if pairs else TrainLog()
+        log = (train(model, pairs, cfg, tokenizer.pad_token_id, progress=progress, evaluate=evaluate) if pairs
+               else TrainLog(budget=training_budget(pairs, cfg)))
         save_adapter(model, lay.adapter(method, it))
         manifest = {"method": method, "iteration": it, "seed": seed, "generated_by_adapter": generated_by,
                     "adapter": adapter_digest(model), "data": {**stats.to_dict(), "available": n_available,
                                                                "trained_on": len(pairs)},
-                    "hyper_parameters": asdict(cfg), "wall_s": round(log.wall_s, 1), "peak_gpu_mib": log.peak_gpu_mib,
-                    "final": log.summary(), "steps": log.steps}
+                    "hyper_parameters": asdict(cfg), "budget": log.budget, "wall_s": round(log.wall_s, 1),
+                    "eval_s": round(log.eval_s, 1), "peak_gpu_mib": log.peak_gpu_mib, "final": log.summary(),
+                    "steps": log.steps}
         atomic_write_json(out / "manifest.json", manifest)
         manifests.append(manifest)
     return model, manifests
 
 
-__all__ = ["METHODS", "iteration_seed", "self_play"]
+BUDGET_COLUMNS = ("optimizer_steps", "examples", "distinct_examples", "prompt_tokens", "chosen_tokens",
+                  "rejected_tokens")
+
+
+def training_budget_table(run: RunLayout | str | os.PathLike) -> list[dict]:
+    """Every method's training budget per iteration, from the run's manifests: one record per (method, iteration)
+    with :data:`BUDGET_COLUMNS` (``training.training_budget``), the settings that shape it (batch size, gradient
+    accumulation, epochs, ``max_seq_len``, ``max_prompt_len``) and the seconds spent training and evaluating."""
+    lay = layout(run)
+    manifests = []
+    for method in METHODS:
+        it = 1
+        while (lay.adapter_dir(method, it) / "manifest.json").exists():
+            manifests.append(json.loads((lay.adapter_dir(method, it) / "manifest.json").read_text(encoding="utf-8")))
+            it += 1
+    records = []
+    for m in manifests:
+        hp, budget = m.get("hyper_parameters", {}), m.get("budget", {})
+        records.append({"method": m["method"], "iteration": m["iteration"],
+                        **{k: budget.get(k) for k in BUDGET_COLUMNS},
+                        **{k: hp.get(k) for k in ("batch_size", "grad_accum", "epochs", "max_seq_len", "max_prompt_len")},
+                        "train_s": round(m.get("wall_s", 0.0) - m.get("eval_s", 0.0), 1), "eval_s": m.get("eval_s")})
+    return records
+
+
+def training_budget_markdown(records: list[dict]) -> str:
+    """:func:`training_budget_table` as a markdown table (one row per method and iteration)."""
+    cols = ["method", "iteration", *BUDGET_COLUMNS, "max_prompt_len", "train_s"]
+    lines = ["| " + " | ".join(c.replace("_", " ") for c in cols) + " |", "|---|" + "---:|" * (len(cols) - 1)]
+    lines += ["| " + " | ".join("–" if r.get(c) is None else str(r[c]) for c in cols) + " |" for r in records]
+    return "\n".join(lines)
+
+
+def training_reading(manifests: list[dict]) -> str:
+    """One line on one method's iterations: did the held-out node accuracy move (first evaluation vs last), and
+    did the chosen and the rejected log-probs fall (the sign of their rewards, beta x (log pi - log pi_ref), over
+    the final quarter of the last iteration: below zero, that side became less likely than under the reference)."""
+    steps = [s for m in manifests for s in m.get("steps", [])]
+    evals = [s for s in steps if "eval/node_accuracy" in s]
+    parts = []
+    if len(evals) >= 2:
+        first, last = evals[0]["eval/node_accuracy"], evals[-1]["eval/node_accuracy"]
+        moved = "moved" if first != last else "did not move"
+        parts.append(f"held-out node accuracy {moved}: {first:.0%} -> {last:.0%} ({100 * (last - first):+.0f} points)")
+    else:
+        parts.append("held-out node accuracy not evaluated")
+    final = manifests[-1].get("final", {}) if manifests else {}
+    if "rewards/chosen" in final:
+        chosen, rejected = final["rewards/chosen"], final["rewards/rejected"]
+        fell = [side for side, r in (("chosen", chosen), ("rejected", rejected)) if r < 0]
+        verdict = {2: "both log-probs fell", 1: f"only the {fell[0] if fell else ''} log-prob fell"}.get(
+            len(fell), "neither log-prob fell")
+        parts.append(f"{verdict} (rewards: chosen {chosen:+.2f}, rejected {rejected:+.2f})")
+    return "; ".join(parts)
+
+
+__all__ = ["METHODS", "BUDGET_COLUMNS", "held_out_node_eval", "training_reading", "iteration_seed", "self_play", "training_budget_table",
+           "training_budget_markdown"]

@@ -24,14 +24,14 @@ from trl import DPOConfig, DPOTrainer
 from .artifacts import atomic_dir
 from .dpo import build_sequence, collate, dpo_loss, sequence_logps
 from .models import autocast_dtype
-from .pairs import MIN_PROMPT, PreferencePair, cut_completion
+from .pairs import MIN_PROMPT, PreferencePair, cut_completion, truncate_prompt
 from .training import TrainConfig, TrainLog
 
 PAIR_COLUMNS = ("prompt_ids", "chosen_ids", "rejected_ids")
 REF_ADAPTER = "ref"  # the name TRL 1.16 gives the frozen copy of the adapter it uses as the reference
-# TRL's metric names -> dpo.dpo_loss's
-_METRICS = {"rewards/chosen": "chosen_reward", "rewards/rejected": "rejected_reward", "rewards/margins": "margin",
-            "rewards/accuracies": "accuracy", "logps/chosen": "chosen_logps", "logps/rejected": "rejected_logps"}
+# The metrics TRL logs per step; dpo.dpo_loss and training.train log them under the same names
+METRICS = ("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies", "logps/chosen",
+           "logps/rejected")
 
 
 # --------------------------------------------------------------------------------------------- data
@@ -223,6 +223,7 @@ def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: Tra
     if cfg.method == "sft":
         raise ValueError("make_dpo_trainer trains DPO pairs; train SFT examples with training.train")
     drop_reference_adapter(model)  # a copy left by an earlier iteration would be a stale reference
+    pairs = [truncate_prompt(p, cfg.max_prompt_len) for p in pairs]  # the CPU shortcut, as training.train applies it
     args = dpo_config(cfg, output_dir, model, **overrides)
     if args.max_length is not None and args.truncation_mode != "keep_end":
         warnings.warn("truncation_mode is not 'keep_end': over-long pairs will lose completion tokens, not prompt "
@@ -236,6 +237,7 @@ def make_dpo_trainer(model, tokenizer, pairs: Sequence[PreferencePair], cfg: Tra
     trainer = TokenIdDPOTrainer(model=model, ref_model=ref_model, args=args, train_dataset=dataset,
                                         processing_class=tokenizer)
     trainer.tsp_min_prompt = min_prompt
+    trainer.tsp_max_prompt_len = cfg.max_prompt_len
     if adapter_fp32:
         # TRL casts a QLoRA adapter to bf16; training.train keeps LoRA weights in fp32 (the optimizer is built in
         # train(), so recasting here is safe)
@@ -263,13 +265,13 @@ def train_dpo(model, tokenizer, pairs: Sequence[PreferencePair], cfg: TrainConfi
 
 
 def trainer_log(trainer) -> TrainLog:
-    """TRL's logged steps with dpo.dpo_loss's metric names (loss, chosen_reward, rejected_reward, margin, accuracy)."""
+    """TRL's logged steps as a ``training.TrainLog`` (the loss and :data:`METRICS`, under TRL's own names)."""
     log = TrainLog()
     for entry in trainer.state.log_history:
         if "loss" not in entry or "step" not in entry:
             continue  # the final summary (train_loss, train_runtime, ...) and eval entries
         row = {"step": entry["step"], "loss": float(entry["loss"])}
-        row.update({ours: float(entry[theirs]) for theirs, ours in _METRICS.items() if theirs in entry})
+        row.update({key: float(entry[key]) for key in METRICS if key in entry})
         log.steps.append(row)
     return log
 
@@ -291,8 +293,9 @@ def trl_batch_loss(trainer, pairs: Sequence[PreferencePair]) -> tuple[torch.Tens
     """TRL's DPO loss and reward metrics on ``pairs`` as one batch (no gradient, eval mode: no dropout).
 
     The batch goes through the trainer's own collator, reference (the precomputed path's
-    ``compute_ref_log_probs`` or the on-the-fly one) and ``compute_loss``; the metrics are the ones TRL logs,
-    renamed as in ``dpo.dpo_loss`` (batch means)."""
+    ``compute_ref_log_probs`` or the on-the-fly one) and ``compute_loss``; the metrics are the ones TRL logs
+    (batch means), which ``dpo.dpo_loss`` returns under the same names."""
+    pairs = [truncate_prompt(p, getattr(trainer, "tsp_max_prompt_len", None)) for p in pairs]
     rows = pair_rows(pairs, trainer.args.max_length, getattr(trainer, "tsp_min_prompt", MIN_PROMPT))
     batch = trainer._prepare_inputs(trainer.data_collator(rows))
     model = trainer.model
@@ -304,7 +307,7 @@ def trl_batch_loss(trainer, pairs: Sequence[PreferencePair]) -> tuple[torch.Tens
         metrics_store.clear()
         with trainer.compute_loss_context_manager():
             loss = trainer.compute_loss(model, batch)
-        metrics = {ours: metrics_store[theirs][-1] for theirs, ours in _METRICS.items() if metrics_store.get(theirs)}
+        metrics = {key: metrics_store[key][-1] for key in METRICS if metrics_store.get(key)}
         metrics_store.clear()
     return loss.detach().float(), metrics
 
@@ -346,11 +349,9 @@ def manual_batch_loss(model, pairs: Sequence[PreferencePair], beta: float, max_l
         with reference_of(model, ref_adapter):
             ref_chosen, ref_rejected = sequence_logps(model, chosen), sequence_logps(model, rejected)
         loss, metrics = dpo_loss(policy_chosen, policy_rejected, ref_chosen, ref_rejected, beta)
-    out = {k: float(v) for k, v in metrics.items()}
-    out.update(chosen_logps=float(policy_chosen.mean()), rejected_logps=float(policy_rejected.mean()))
-    return loss, out
+    return loss, {k: float(v) for k, v in metrics.items()}
 
 
-__all__ = ["PAIR_COLUMNS", "REF_ADAPTER", "pair_rows", "pairs_to_dataset", "dpo_config", "make_dpo_trainer",
+__all__ = ["PAIR_COLUMNS", "REF_ADAPTER", "METRICS", "pair_rows", "pairs_to_dataset", "dpo_config", "make_dpo_trainer",
            "train_dpo", "trainer_log", "drop_reference_adapter", "trl_batch_loss", "manual_batch_loss",
            "reference_of", "TokenIdDPOTrainer"]
