@@ -207,7 +207,7 @@ def plot_training(manifests: dict[str, list[dict]]):
                 ax.set_title(f"iteration {it}", fontsize=9)
             if row == len(rows) - 1:
                 ax.set_xlabel("optimizer step", fontsize=8)
-    handles = [Line2D([], [], color=method_colour(m), lw=2, label=m) for i, m in enumerate(manifests)]
+    handles = [Line2D([], [], color=method_colour(m), lw=2, label=m) for m in manifests]
     handles += [Line2D([], [], color="black", lw=1.2, label="chosen"),
                 Line2D([], [], color="black", lw=1.2, ls="--", label="rejected")]
     fig.tight_layout(rect=(0, 0, 1 - 1.9 / fig.get_figwidth(), 1))
