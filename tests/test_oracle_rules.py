@@ -36,10 +36,11 @@ def _semgrep_test(tmp_path, rules: str, *fixtures: str, without_fixture: frozens
     semgrep = tools.tool_cmd("semgrep")
     if semgrep is None:
         pytest.skip("semgrep is not installed")
-    # semgrep --test pairs a rules file with the target of the same stem; copies keep .semgrepignore (tests/) out
-    shutil.copy(RULES_DIR / rules, tmp_path / rules)
+    # semgrep --test pairs a target with the rules file of the same stem in its folder: one copy of the rules per
+    # fixture stem (javascript_csrf.js reads javascript_csrf.yml); copies keep .semgrepignore (tests/) out
     for fixture in fixtures:
         shutil.copy(FIXTURES / fixture, tmp_path / fixture)
+        shutil.copy(RULES_DIR / rules, tmp_path / f"{Path(fixture).stem}.yml")
     proc = subprocess.run([*semgrep, "--test", "--metrics=off", "--disable-version-check", "."],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0"})
@@ -48,6 +49,9 @@ def _semgrep_test(tmp_path, rules: str, *fixtures: str, without_fixture: frozens
     marked = {i.strip() for fixture in fixtures for line in (FIXTURES / fixture).read_text().splitlines()
               for m in [re.search(r"(?://|#)\s*ruleid:\s*(.+)$", line)] if m for i in m.group(1).split(",")}
     assert not ids - marked - without_fixture, f"rules without a 'ruleid:' fixture line: {sorted(ids - marked)}"
+    named = {i.strip() for fixture in fixtures for line in (FIXTURES / fixture).read_text().splitlines()
+             for m in [re.search(r"(?://|#)\s*(?:ruleid|ok):\s*(.+)$", line)] if m for i in m.group(1).split(",")}
+    assert named <= ids, f"fixture lines name rules that do not exist: {sorted(named - ids)}"
     stale = without_fixture & marked
     assert not stale, f"rules that have a fixture now: drop them from the without-fixture list: {sorted(stale)}"
 
@@ -63,3 +67,7 @@ def test_python_rule_fixtures(tmp_path):
 def test_c_rule_fixtures(tmp_path):
     """rules/c.yml covers C and C++: one fixture of each."""
     _semgrep_test(tmp_path, "c.yml", "c.c", "c.cpp", without_fixture=frozenset(C_RULES_WITHOUT_FIXTURE))
+
+
+def test_javascript_rule_fixtures(tmp_path):
+    _semgrep_test(tmp_path, "javascript.yml", "javascript.js", "javascript_csrf.js", "javascript_csrf_ok.js")
