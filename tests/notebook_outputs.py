@@ -17,10 +17,13 @@ def _text(value: Any) -> str:
 
 
 def output_problems(notebook: dict) -> list[str]:
-    """One line per problem: ``cell N: what`` (N counts code cells from 1, as Jupyter numbers them)."""
+    """One line per problem: ``cell N (its first line): what`` (N counts the code cells from 1, papermill's injected
+    parameters cell included)."""
     problems = []
     code_cells = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
-    for n, cell in enumerate(code_cells, 1):
+    for k, cell in enumerate(code_cells, 1):
+        first = _text(cell.get("source")).strip().splitlines()[:1]
+        n = f"{k} ({first[0][:40]!r})" if first else str(k)
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
             if kind == "stream":
