@@ -35,7 +35,7 @@ elif args[:2] == ["database", "analyze"]:
     results = []
     for name in sorted(os.listdir(db["src"])):
         for n, line in enumerate(open(os.path.join(db["src"], name)), 1):
-            if "logger.info(" in line:  # log injection: a sink none of the PyPI analyzers checks
+            if "logger.info(" in line:  # a stand-in finding on every logging call
                 results.append({{"ruleId": "py/log-injection", "rule": {{"id": "py/log-injection", "index": 0,
                                 "toolComponent": {{"index": 0}}}}, "message": {{"text": "Log entry depends on user input."}},
                                 "locations": [{{"physicalLocation": {{"artifactLocation": {{"uri": name}},
@@ -48,9 +48,11 @@ elif args[:2] == ["database", "analyze"]:
     json.dump(sarif, open(opt["--output"], "w"))
 '''
 
+# Our rules take line-break removal as neutralising a logged value; the fake CodeQL flags every logger.info line, so
+# the label below is CodeQL's doing alone.
 LOGGING = textwrap.dedent("""\
     def greet(request):
-        name = request.args["name"]
+        name = request.args["name"].replace("\\n", " ")
         logger.info("hello " + name)
         return name
     """)
