@@ -26,21 +26,20 @@ class Language:
     analyzers: tuple[Analyzer, ...]  # the oracle's analyzers, besides the syntax check
     compiler: str | None = None  # "gcc" / "g++": the compile check of C and C++ programs
     codeql: str | None = None  # CodeQL's name for it, where the optional CodeQL run covers it
-    colour: str = "#000000"  # in every figure (GitHub's linguist colours, which readers know)
 
 
 LANGUAGES: dict[str, Language] = {lang.id: lang for lang in (
     Language("python", "Python", ".py", ("py", "python3", "python2"), "#", False, False, False,
-             ("bandit", "semgrep"), codeql="python", colour="#3572A5"),
+             ("bandit", "semgrep"), codeql="python"),
     Language("c", "C", ".c", ("h",), "//", True, True, True, ("flawfinder", "cppcheck", "semgrep"),
-             compiler="gcc", codeql="cpp", colour="#555555"),
+             compiler="gcc", codeql="cpp"),
     Language("cpp", "C++", ".cpp", ("c++", "cc", "cxx", "hpp", "cplusplus"), "//", True, True, True,
-             ("flawfinder", "cppcheck", "semgrep"), compiler="g++", codeql="cpp", colour="#F34B7D"),
+             ("flawfinder", "cppcheck", "semgrep"), compiler="g++", codeql="cpp"),
     Language("javascript", "JavaScript", ".js", ("js", "jsx", "ts", "node", "nodejs", "mjs", "cjs"), "//", True,
-             False, True, ("semgrep",), codeql="javascript", colour="#C9A900"),
-    Language("go", "Go", ".go", ("golang",), "//", True, False, True, ("semgrep",), colour="#00ADD8"),
-    Language("ruby", "Ruby", ".rb", ("rb",), "#", False, False, False, ("semgrep",), colour="#701516"),
-    Language("java", "Java", ".java", (), "//", True, True, True, ("semgrep",), colour="#B07219"),
+             False, True, ("semgrep",), codeql="javascript"),
+    Language("go", "Go", ".go", ("golang",), "//", True, False, True, ("semgrep",)),
+    Language("ruby", "Ruby", ".rb", ("rb",), "#", False, False, False, ("semgrep",)),
+    Language("java", "Java", ".java", (), "//", True, True, True, ("semgrep",)),
 )}
 
 # The five languages the project's own data, evaluation and figures cover (Ruby and Java appear only in SafeCoder).

@@ -1,6 +1,6 @@
 """matplotlib figures shared by the notebooks (each returns the Figure; the notebook decides where to save it).
 
-One palette for every figure: a method, a label or a language has the same colour wherever it is drawn
+One palette for every figure: a method or a label has the same colour wherever it is drawn
 (Okabe-Ito colours, readable with colour-blindness), and figures are sized to be read at notebook width
 (``WIDTH`` inches at ``DPI``)."""
 
@@ -15,7 +15,6 @@ from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
-from .languages import get as get_language
 
 SECURE, VULNERABLE, UNKNOWN = "#009E73", "#D55E00", "#999999"
 GOLDEN, UNLABELED = "#E69F00", "#56B4E9"
@@ -33,11 +32,6 @@ def method_colour(name: str) -> str:
     if base.startswith("transfer-"):
         base = "tsp-oracle"
     return METHOD_COLOURS.get(base, "#000000")
-
-
-def language_colour(language: str) -> str:
-    lang = get_language(language)
-    return lang.colour if lang else "#000000"
 
 
 def _legend_above(ax, ncol: int = 3, **kwargs) -> None:
