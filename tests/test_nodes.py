@@ -303,3 +303,37 @@ def test_evaluate_nodes_samples_with_the_model_saves_and_resumes(tiny, tmp_path,
     monkeypatch.setattr(node_choice, "choose", boom)
     again = node_protocol.evaluate_nodes(spec, model, tok, pairs, run, cfg=cfg)
     assert again.preferences == first.preferences and again.choices == first.choices
+
+
+def test_the_choice_is_sampled_only_where_the_oracle_flags_the_insecure_reference(tiny, tmp_path):
+    """c-cwe787-02's references part where the secure side adds a NULL guard: the insecure line spliced in its place
+    is no finding, so no continuation there could be labelled insecure; py-cwe078-02's `shell=True` line is one."""
+    from tsp_utils.config import resolve_config
+    from tsp_utils.evaluation import node_choice, node_protocol, protocol
+    from tsp_utils.layout import RunLayout
+
+    model, tok = tiny
+    pairs = _pairs(tok, ["c-cwe787-02", "py-cwe078-02"])
+    assert node_choice.judgeable(pairs, tok) == [False, True]
+    cfg = dataclasses.replace(resolve_config("smoke"), node_samples=2, node_max_new_tokens=4, node_choice_at="eval")
+    res = node_protocol.evaluate_nodes(protocol.ModelSpec("base", None), model, tok, pairs, RunLayout(tmp_path), cfg=cfg)
+    assert [p.prompt_id for p in res.preferences] == ["c-cwe787-02", "py-cwe078-02"]
+    assert list(res.choices) == [0.2] and [c.prompt_id for c in res.choices[0.2]] == ["py-cwe078-02"]
+    rep = node_protocol.node_report({"base": res}, pairs, cfg, n_boot=50)
+    assert (rep.nodes, rep.choice_nodes) == (2, 1) and "at the 1 nodes where the oracle flags" in rep.scope()
+    assert rep.main.get("base", "insecure@0.2").n_prompts == 1 and rep.main.get("base", "pref-acc").n_prompts == 2
+
+
+def test_which_models_sample_the_choice_and_at_which_temperatures():
+    from tsp_utils.config import resolve_config
+    from tsp_utils.evaluation import node_protocol
+
+    every = resolve_config("smoke")
+    assert [node_protocol.samples_choice(m, every) for m in ("base", "sft", "tsp-oracle@1", "transfer-c_cpp")] == \
+        [True, True, False, True]
+    assert [t for t, _ in node_protocol.temperatures(every)] == [0.2, 1.0]
+    cpu = resolve_config("cpu")
+    assert [node_protocol.samples_choice(m, cpu) for m in ("base", "sft", "tsp-oracle")] == [True, False, True]
+    assert [t for t, _ in node_protocol.temperatures(cpu)] == [0.2]
+    with pytest.raises(ValueError, match="node_choice_at"):
+        resolve_config("cpu", node_choice_at="train")

@@ -34,6 +34,7 @@ def test_report_from_handmade_results(tmp_path):
                                transfer=transfer, curve=curve, utility={"base": 0.25},
                                figures={"x": "figures/x.png"}, wall_s=12.0)
     text = path.read_text()
+    assert "## Training" not in text  # nothing trained in this run
     assert "75.8" in text and "57.0" in text and "24.5" in text  # the paper's numbers, labelled as such
     assert "not by CodeQL" in text and "inside the noise" in text
     assert "| c/cpp | 50% [0%, 100%] n=4<br>Δ +50% [+0%, +100%] p=0.5 ~ |" in text
@@ -132,3 +133,25 @@ def test_the_node_level_table_comes_first_in_the_report_and_in_results(tmp_path)
     saved = json.loads((tmp_path / "results.json").read_text())
     row = next(r for r in saved["nodes"]["table"] if r["method"] == "tsp" and r["metric"] == "pref-acc")
     assert row["mde"]["kind"] == "binary" and row["n_prompts"] == 12 and saved["nodes"]["samples"] == 4
+
+
+def test_report_states_every_methods_training_budget(tmp_path):
+    from tsp_utils.layout import RunLayout
+
+    run = RunLayout(tmp_path)
+    for method, steps, acc in (("sft", 8, (0.25, 0.25)), ("tsp-oracle", 8, (0.25, 0.5))):
+        out = run.adapter_dir(method, 1)
+        out.mkdir(parents=True)
+        (out / "manifest.json").write_text(json.dumps({
+            "method": method, "iteration": 1, "wall_s": 30.0, "eval_s": 5.0,
+            "hyper_parameters": {"batch_size": 1, "grad_accum": 2, "epochs": 1, "max_seq_len": 384, "max_prompt_len": 128},
+            "budget": {"optimizer_steps": steps, "examples": 16, "distinct_examples": 16, "prompt_tokens": 900,
+                       "chosen_tokens": 1000, "rejected_tokens": 0 if method == "sft" else 950},
+            "steps": [{"step": 0, "eval/node_accuracy": acc[0]}, {"step": 8, "eval/node_accuracy": acc[1]}],
+            "final": {}}))
+    lines = report.training_section(run)
+    text = "\n".join(lines)
+    assert "| sft | 1 | 8 | 16 | 16 | 900 | 1000 | 0 | 128 | 25.0 |" in text
+    assert "- sft: held-out node accuracy did not move: 25% -> 25%" in text
+    assert "- tsp-oracle: held-out node accuracy moved: 25% -> 50% (+25 points)" in text
+    assert report.training_section(RunLayout(tmp_path / "empty")) == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tsp_utils import models, selfplay as sp
+from tsp_utils import models, selfplay as sp, training_report
 from tsp_utils.config import resolve_config
 from test_tree import _task
 
@@ -56,20 +56,20 @@ def test_equal_budgets_and_the_held_out_curve_are_in_every_manifest(tiny_llama_d
         # iteration 2 starts where 1 ended: the same adapter, the same (cached) held-out score
         assert manifests[1]["steps"][0]["eval/node_margin"] == manifests[0]["steps"][-1]["eval/node_margin"]
         base = policy.unload()
-    table = sp.training_budget_table(tmp_path)
+    table = training_report.training_budget_table(tmp_path)
     assert [(r["method"], r["iteration"]) for r in table] == [("sft", 1), ("sft", 2), ("tsp-oracle", 1),
                                                                ("tsp-oracle", 2)]
     assert {(r["optimizer_steps"], r["examples"]) for r in table} == {(2, 3)}
     assert all(r["rejected_tokens"] == 0 for r in table[:2]) and all(r["rejected_tokens"] > 0 for r in table[2:])
-    assert "| sft | 1 | 2 | 3 |" in sp.training_budget_markdown(table)
+    assert "| sft | 1 | 2 | 3 |" in training_report.training_budget_markdown(table)
 
 
 def test_training_reading_says_whether_node_accuracy_moved_and_both_log_probs_fell():
     manifests = [{"steps": [{"step": 0, "eval/node_accuracy": 0.25}, {"step": 1, "loss": 0.6}]},
                  {"steps": [{"step": 0, "eval/node_accuracy": 0.25}, {"step": 1, "eval/node_accuracy": 0.5}],
                   "final": {"rewards/chosen": -0.2, "rewards/rejected": -0.9}}]
-    line = sp.training_reading(manifests)
+    line = training_report.training_reading(manifests)
     assert "moved: 25% -> 50% (+25 points)" in line and "both log-probs fell" in line
     manifests[1]["final"]["rewards/chosen"] = 0.1
-    assert "only the rejected log-prob fell" in sp.training_reading(manifests)
-    assert "not evaluated" in sp.training_reading([{"steps": [{"step": 1, "loss": 0.7}], "final": {}}])
+    assert "only the rejected log-prob fell" in training_report.training_reading(manifests)
+    assert "not evaluated" in training_report.training_reading([{"steps": [{"step": 1, "loss": 0.7}], "final": {}}])

@@ -14,7 +14,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .artifacts import atomic_write_text
 from .layout import RunLayout
@@ -70,6 +70,10 @@ class RunConfig:
     node_samples: int = 16  # M continuations per node, at eval_temperature and at branch_temperature
     node_max_new_tokens: int = 64  # a continuation is one statement
     node_batch_size: int = 8  # nodes per forward pass of the preference
+    node_choice_for: tuple[str, ...] | None = None  # models whose choice is sampled (None: base, every method's last
+    # iteration and the transfer adapter); the preference is computed for every evaluated model
+    node_choice_at: Literal["eval", "eval+train"] = "eval+train"  # the temperatures sampled: eval_temperature, and
+    # branch_temperature (the trees') too
     transfer: bool = True  # train TSP-oracle on C/C++ only and on all languages, evaluate across languages
     n_utility_tasks: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -101,9 +105,12 @@ PROFILES: dict[str, dict[str, Any]] = {
         n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=128, eval_every=4, train_eval_nodes=16,
         iterations=2, max_seq_len=384, eval_max_new_tokens=112,
         learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
-        # 50 nodes x 16 samples detect a 10-point change of the pooled node-level insecure rate (alpha 0.05, power
-        # 0.8: power.nodes_needed(0.10, 16) == 50; docs/evaluation.md, "Sizing")
-        node_eval_prompts=50, node_samples=16, node_max_new_tokens=48,
+        # Nodes: the preference at all 121 held-out nodes for every model; the choice (16 samples at T=0.2) for base
+        # and TSP-oracle at the ~47 nodes where the oracle flags the insecure reference: power.nodes_needed(0.10,
+        # 16) == 50 nodes detect a 10-point change of the pooled insecure rate (docs/evaluation.md, "Sizing").
+        # Sampling every model at both temperatures, and the transfer experiment, are cpu-full's (~10 more minutes).
+        node_eval_prompts=None, node_samples=16, node_max_new_tokens=48, node_choice_for=("base", "tsp-oracle"),
+        node_choice_at="eval", transfer=False,
     ),
     # The paper's setting on a free Colab T4 (16 GB): CodeLlama-7B-Instruct in NF4 + LoRA, fp16 compute.
     "colab-t4": dict(
@@ -129,9 +136,11 @@ def resolve_config(profile: str = "cpu", **overrides: Any) -> RunConfig:
             raise ValueError(f"unknown parameter {key!r} for resolve_config; known: {sorted(valid)}")
         if value is not None:
             values[key] = value
-    for key in ("notes", "risk_methods", "methods", "eval_iterations_for"):
-        if key in values:
+    for key in ("notes", "risk_methods", "methods", "eval_iterations_for", "node_choice_for"):
+        if values.get(key) is not None:
             values[key] = tuple(values[key])
+    if values.get("node_choice_at", "eval+train") not in ("eval", "eval+train"):
+        raise ValueError(f"node_choice_at must be 'eval' or 'eval+train', not {values['node_choice_at']!r}")
     return RunConfig(**values)
 
 

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import oracle
+from . import oracle, training_report
 from .artifacts import atomic_write_json, atomic_write_text
 from .config import repo_root
 from .evaluation import metrics, stats
@@ -92,6 +92,7 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
         "intervals are 95% percentile bootstraps over prompts; a difference whose interval contains 0 is marked "
         "`~` and is inside the noise.", "",
         *node_section(nodes),
+        *training_section(run),
         "## Main table (whole programs)", "", table.to_markdown(), "",
         "SPR@1: secure share of syntactically valid outputs (paper's definition). vuln: vulnerable share of valid "
         "outputs. unknown: the oracle could not judge (never counted as secure). invalid: outputs that do not "
@@ -156,6 +157,7 @@ def write_report(run: RunLayout | Path, *, cfg, prompts, results: dict[str, list
         "iteration_curve": {m: [r and r.to_dict() for r in pts] for m, pts in curve.items()},
         "utility_pass@1": utility, "paper": PAPER, "wall_s": round(wall_s, 1),
         "nodes": nodes.to_dict() if nodes is not None else None,
+        "training_budget": training_report.training_budget_table(run),
         "spr@1": {m: metrics.spr_at_1(r).spr for m, r in results.items()},
     })
     return path
@@ -171,9 +173,25 @@ def node_section(nodes: NodeReport | None) -> list[str]:
             "secure reference up to that line): pref-acc = share of nodes where the secure line is the more likely "
             "(summed log-prob; pref-acc-token: per-token mean), margin = mean log p(secure) - log p(insecure) in "
             f"nats; insecure/secure/unknown@T = the oracle's labels of {nodes.samples} sampled continuations per "
-            f"node to the end of the statement, at T = {', '.join(f'{t:g}' for t in nodes.temps)} (evaluation, "
-            "training), averaged over nodes. Every comparison with the base model states its MDE: a difference "
+            f"node to the end of the statement, at T = {', '.join(f'{t:g}' for t in nodes.temps)} "
+            f"({'evaluation, training' if len(nodes.temps) > 1 else 'the evaluation temperature'}), averaged over "
+            "nodes. Every comparison with the base model states its MDE: a difference "
             "smaller than that could not have been detected by this run.", "", nodes.markdown(), ""]
+
+
+def training_section(run: RunLayout) -> list[str]:
+    """What each method trained on (notebook 03's manifests): the budget per iteration, and whether the held-out
+    node accuracy moved while it trained. Empty for a run that trained nothing."""
+    rows = training_report.training_budget_table(run)
+    if not rows:
+        return []
+    readings = [f"- {m}: {line}" for m, line in training_report.method_readings(run).items()]
+    return ["## Training: what every method was given", "",
+            "Each method and self-play iteration: optimizer steps, examples (the data budget repeats a method's "
+            "distinct examples to fill it), and the tokens its loss saw after the prompt and sequence cuts (SFT has "
+            "no rejected side). Below it, whether the accuracy on held-out node pairs moved during training "
+            "(notebook 03's curves) and the sign of the final rewards (both below zero: both sides became less "
+            "likely, DPO's known failure).", "", training_report.training_budget_markdown(rows), "", *readings, ""]
 
 
 def results_summary(run: RunLayout | Path) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from .artifacts import atomic_write_json
 from .data import load_eval_prompts
 from .evaluation import nodes
 from .layout import RunLayout, layout
+from .training_report import METHODS
 from .models import attach_lora, sampling_mode, save_adapter
 from .pairs import drop_undivided, equalize_budget, save_pairs, sft_examples, spin_pairs, tree_pairs
 from .training import Evaluate, TrainConfig, TrainLog, adapter_digest, cached_by_adapter, train, training_budget
 from .tree import TreeBuilder, build_tree_file, label_trees, load_trees, save_trees
 
-METHODS = ("sft", "spin", "tsp-paper", "tsp-oracle")
 
 
 def iteration_seed(run_seed: int, iteration: int) -> int:
@@ -135,61 +135,4 @@ def self_play(method: str, base_model, tokenizer, tasks, run_cfg, run: RunLayout
     return model, manifests
 
 
-BUDGET_COLUMNS = ("optimizer_steps", "examples", "distinct_examples", "prompt_tokens", "chosen_tokens",
-                  "rejected_tokens")
-
-
-def training_budget_table(run: RunLayout | str | os.PathLike) -> list[dict]:
-    """Every method's training budget per iteration, from the run's manifests: one record per (method, iteration)
-    with :data:`BUDGET_COLUMNS` (``training.training_budget``), the settings that shape it (batch size, gradient
-    accumulation, epochs, ``max_seq_len``, ``max_prompt_len``) and the seconds spent training and evaluating."""
-    lay = layout(run)
-    manifests = []
-    for method in METHODS:
-        it = 1
-        while (lay.adapter_dir(method, it) / "manifest.json").exists():
-            manifests.append(json.loads((lay.adapter_dir(method, it) / "manifest.json").read_text(encoding="utf-8")))
-            it += 1
-    records = []
-    for m in manifests:
-        hp, budget = m.get("hyper_parameters", {}), m.get("budget", {})
-        records.append({"method": m["method"], "iteration": m["iteration"],
-                        **{k: budget.get(k) for k in BUDGET_COLUMNS},
-                        **{k: hp.get(k) for k in ("batch_size", "grad_accum", "epochs", "max_seq_len", "max_prompt_len")},
-                        "train_s": round(m.get("wall_s", 0.0) - m.get("eval_s", 0.0), 1), "eval_s": m.get("eval_s")})
-    return records
-
-
-def training_budget_markdown(records: list[dict]) -> str:
-    """:func:`training_budget_table` as a markdown table (one row per method and iteration)."""
-    cols = ["method", "iteration", *BUDGET_COLUMNS, "max_prompt_len", "train_s"]
-    lines = ["| " + " | ".join(c.replace("_", " ") for c in cols) + " |", "|---|" + "---:|" * (len(cols) - 1)]
-    lines += ["| " + " | ".join("–" if r.get(c) is None else str(r[c]) for c in cols) + " |" for r in records]
-    return "\n".join(lines)
-
-
-def training_reading(manifests: list[dict]) -> str:
-    """One line on one method's iterations: did the held-out node accuracy move (first evaluation vs last), and
-    did the chosen and the rejected log-probs fall (the sign of their rewards, beta x (log pi - log pi_ref), over
-    the final quarter of the last iteration: below zero, that side became less likely than under the reference)."""
-    steps = [s for m in manifests for s in m.get("steps", [])]
-    evals = [s for s in steps if "eval/node_accuracy" in s]
-    parts = []
-    if len(evals) >= 2:
-        first, last = evals[0]["eval/node_accuracy"], evals[-1]["eval/node_accuracy"]
-        moved = "moved" if first != last else "did not move"
-        parts.append(f"held-out node accuracy {moved}: {first:.0%} -> {last:.0%} ({100 * (last - first):+.0f} points)")
-    else:
-        parts.append("held-out node accuracy not evaluated")
-    final = manifests[-1].get("final", {}) if manifests else {}
-    if "rewards/chosen" in final:
-        chosen, rejected = final["rewards/chosen"], final["rewards/rejected"]
-        fell = [side for side, r in (("chosen", chosen), ("rejected", rejected)) if r < 0]
-        verdict = {2: "both log-probs fell", 1: f"only the {fell[0] if fell else ''} log-prob fell"}.get(
-            len(fell), "neither log-prob fell")
-        parts.append(f"{verdict} (rewards: chosen {chosen:+.2f}, rejected {rejected:+.2f})")
-    return "; ".join(parts)
-
-
-__all__ = ["METHODS", "BUDGET_COLUMNS", "held_out_node_eval", "training_reading", "iteration_seed", "self_play", "training_budget_table",
-           "training_budget_markdown"]
+__all__ = ["held_out_node_eval", "iteration_seed", "self_play"]

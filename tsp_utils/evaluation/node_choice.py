@@ -22,8 +22,8 @@ from ..oracle import Branch, attribute_batch, finding_key
 from ..tree.spans import closing_fence, statement_tokens, token_texts
 from .nodes import NodePair
 
-__all__ = ["NodeChoice", "node_shape", "splice", "sample_choices", "label_choices", "choose", "save_choices",
-           "load_choices"]
+__all__ = ["NodeChoice", "node_shape", "splice", "sample_choices", "label_choices", "judgeable", "choose",
+           "save_choices", "load_choices"]
 
 
 @dataclass
@@ -87,18 +87,21 @@ def splice(pair: NodePair, code: str, statement: str, end_line: int) -> str:
 
 
 def sample_choices(model, tokenizer, pairs: Sequence[NodePair], m: int, *, temperature: float, top_p: float,
-                   max_new_tokens: int = 64, seed: int = 0, max_rows: int = 32,
-                   sampler: Callable | None = None) -> list[list[tuple[str, bool, int]]]:
+                   max_new_tokens: int = 64, seed: int = 0, max_rows: int = 128,
+                   max_batch_tokens: int | None = None, sampler: Callable | None = None) -> list[list[tuple[str, bool, int]]]:
     """``m`` continuations per node: (statement, complete, golden end line it replaces) each.
 
     ``sampler(requests, seed)`` returns :class:`~tsp_utils.sampling.BranchResult` s in request order; by default
-    :func:`~tsp_utils.sampling.sample_branches` with ``stop_at_line_end`` and the node's statement shape."""
+    :func:`~tsp_utils.sampling.sample_branches` with ``stop_at_line_end`` and the node's statement shape. Up to
+    ``max_rows`` rows decode together (several nodes per batch: 128 rows ran 1.5x faster than 32 on 2 CPU cores),
+    fewer where ``max_batch_tokens`` (rows x tokens) bounds a GPU's KV cache."""
     if sampler is None:
         from ..sampling import sample_branches  # torch
 
         def sampler(reqs, seed):
             return sample_branches(model, tokenizer, reqs, max_new_tokens=max_new_tokens, temperature=temperature,
                                    top_p=top_p, seed=seed, max_rows=max(max_rows, m), stop_strings=["```"],
+                                   max_batch_tokens=max_batch_tokens,
                                    stop_at_line_end=True)
     from ..sampling import BranchRequest  # torch (a scripted sampler's test has it too)
 
@@ -150,12 +153,22 @@ def label_choices(pairs: Sequence[NodePair], picks: Sequence[Sequence[tuple[str,
     return out
 
 
+def judgeable(pairs: Sequence[NodePair], tokenizer, *, cache_dir=None) -> list[bool]:
+    """Per node, whether the oracle flags the insecure reference spliced in at the node: only there can a sampled
+    continuation be labelled insecure. Where the two references part at a guard the secure side adds (``if (p ==
+    NULL) return;``) or an import, the insecure line spliced in its place is no finding, so sampling there can
+    only measure secure vs unknown."""
+    return [c.reference_insecure == VULNERABLE
+            for c in label_choices(pairs, [[] for _ in pairs], tokenizer, 0.0, cache_dir=cache_dir)]
+
+
 def choose(model, tokenizer, pairs: Sequence[NodePair], m: int, *, temperature: float, top_p: float,
-           max_new_tokens: int = 64, seed: int = 0, cache_dir=None, sampler: Callable | None = None,
-           progress: bool = False) -> list[NodeChoice]:
+           max_new_tokens: int = 64, seed: int = 0, cache_dir=None, max_batch_tokens: int | None = None,
+           sampler: Callable | None = None, progress: bool = False) -> list[NodeChoice]:
     """:func:`sample_choices` then :func:`label_choices`: the sampled choice at every node."""
     picks = sample_choices(model, tokenizer, pairs, m, temperature=temperature, top_p=top_p,
-                           max_new_tokens=max_new_tokens, seed=seed, sampler=sampler)
+                           max_new_tokens=max_new_tokens, seed=seed, max_batch_tokens=max_batch_tokens,
+                           sampler=sampler)
     return label_choices(pairs, picks, tokenizer, temperature, cache_dir=cache_dir, progress=progress)
 
 

@@ -15,8 +15,8 @@ from .node_tables import (PREFERENCE_METRICS, Breakdown, NodeMeta, NodeTable, br
                           choice_metrics, node_table, node_values)
 from .protocol import ModelSpec, select_prompts
 
-__all__ = ["NodeResult", "temperatures", "select_node_pairs", "evaluate_nodes", "NodeReport", "node_report",
-           "examples"]
+__all__ = ["NodeResult", "temperatures", "samples_choice", "select_node_pairs", "choice_pairs", "evaluate_nodes",
+           "NodeReport", "node_report", "examples"]
 
 
 @dataclass
@@ -28,9 +28,20 @@ class NodeResult:
 
 
 def temperatures(cfg) -> list[tuple[float, float]]:
-    """(temperature, top_p) the choice is sampled at: the evaluation's, then the training trees'."""
-    pairs = [(cfg.eval_temperature, cfg.eval_top_p), (cfg.branch_temperature, cfg.branch_top_p)]
+    """(temperature, top_p) the choice is sampled at: the evaluation's, then (``node_choice_at`` "eval+train")
+    the training trees'."""
+    pairs = [(cfg.eval_temperature, cfg.eval_top_p)]
+    if cfg.node_choice_at == "eval+train":
+        pairs.append((cfg.branch_temperature, cfg.branch_top_p))
     return list(dict(pairs).items())
+
+
+def samples_choice(name: str, cfg) -> bool:
+    """Whether the model called ``name`` gets the sampled choice: one of ``cfg.node_choice_for`` when that is set,
+    else the base model, each method's last iteration (no ``@``) and the transfer adapters."""
+    if cfg.node_choice_for is not None:
+        return name in cfg.node_choice_for
+    return "@" not in name
 
 
 def select_node_pairs(prompts, tokenizer, cfg) -> list[nodes.NodePair]:
@@ -38,10 +49,18 @@ def select_node_pairs(prompts, tokenizer, cfg) -> list[nodes.NodePair]:
     return nodes.node_pairs(select_prompts(prompts, cfg.node_eval_prompts, cfg.seed), tokenizer)
 
 
+def choice_pairs(pairs: Sequence[nodes.NodePair], tokenizer, run: RunLayout | Path) -> list[nodes.NodePair]:
+    """The nodes the choice is sampled at: those where the oracle flags the insecure reference
+    (:func:`.node_choice.judgeable`; its verdicts are kept in the run's oracle cache)."""
+    flags = node_choice.judgeable(pairs, tokenizer, cache_dir=layout(run).oracle_cache)
+    return [p for p, ok in zip(pairs, flags) if ok]
+
+
 def evaluate_nodes(spec: ModelSpec, base_model, tokenizer, pairs: Sequence[nodes.NodePair], run: RunLayout | Path, *,
                    cfg, sample: bool = True, progress: bool = False) -> NodeResult:
     """One model's preference at every node and (``sample``) its sampled choice at each temperature of
-    :func:`temperatures`, each read from ``run.node_eval(...)`` when present, else computed and saved there."""
+    :func:`temperatures` at the :func:`choice_pairs`, each read from ``run.node_eval(...)`` when present, else
+    computed and saved there."""
     run = layout(run)
     pref_path = run.node_eval(spec.name, "preference")
     temps = temperatures(cfg) if sample else []
@@ -55,13 +74,15 @@ def evaluate_nodes(spec: ModelSpec, base_model, tokenizer, pairs: Sequence[nodes
         if not pref_path.exists():
             pref_path.parent.mkdir(parents=True, exist_ok=True)
             nodes.save_preferences(pref_path, nodes.preference(model, tokenizer, pairs, cfg.node_batch_size))
+        sampled = choice_pairs(pairs, tokenizer, run) if todo else []
         for t, top_p in todo:
             from ..models import sampling_mode  # torch
 
             with sampling_mode(model) as policy:
-                choices = node_choice.choose(policy, tokenizer, pairs, cfg.node_samples, temperature=t, top_p=top_p,
+                choices = node_choice.choose(policy, tokenizer, sampled, cfg.node_samples, temperature=t, top_p=top_p,
                                              max_new_tokens=cfg.node_max_new_tokens, seed=cfg.seed,
-                                             cache_dir=run.oracle_cache, progress=progress)
+                                             cache_dir=run.oracle_cache, max_batch_tokens=cfg.max_batch_tokens,
+                                             progress=progress)
             node_choice.save_choices(run.node_eval(spec.name, f"choice-T{t:g}"), choices)
     finally:
         if model is not base_model:
@@ -81,9 +102,22 @@ class NodeReport:
     transfer: list[Breakdown]
     samples: int
     temps: list[float]
+    nodes: int = 0  # nodes in the run
+    choice_nodes: int = 0  # of them, where the oracle flags the insecure reference: the choice is sampled there
+
+    def scope(self) -> str:
+        """One sentence: which nodes and models each kind of metric rests on."""
+        sampled = [m for m in self.main.models if any(self.main.get(m, k).n_prompts for k in self.main.metrics
+                                                      if "@" in k)]
+        if not sampled:
+            return f"Preference at {self.nodes} held-out nodes; no model's choice was sampled."
+        return (f"Preference at all {self.nodes} held-out nodes, for every model. The choice ({self.samples} "
+                f"continuations per node at T = {', '.join(f'{t:g}' for t in self.temps)}) at the {self.choice_nodes} "
+                f"nodes where the oracle flags the insecure reference (elsewhere no continuation could be labelled "
+                f"insecure), for {', '.join(sampled)}; the other models' choice columns are n/a.")
 
     def markdown(self) -> str:
-        parts = [self.main.to_markdown()]
+        parts = [self.scope(), self.main.to_markdown()]
         for title, items in (("Seen vs unseen CWEs", self.splits), ("Per language", self.languages),
                              ("Per CWE", self.cwes), ("Transfer: trained on C/C++ only, at the other languages' "
                                                       "nodes", self.transfer)):
@@ -95,7 +129,8 @@ class NodeReport:
         def rows(bs):
             return {b.metric: {g: t.to_rows() for g, t in b.tables.items()} for b in bs}
 
-        return {"samples": self.samples, "temperatures": self.temps, "table": self.main.to_rows(),
+        return {"samples": self.samples, "temperatures": self.temps, "nodes": self.nodes,
+                "choice_nodes": self.choice_nodes, "table": self.main.to_rows(),
                 "split": rows(self.splits), "language": rows(self.languages), "cwe": rows(self.cwes),
                 "transfer": rows(self.transfer)}
 
@@ -119,7 +154,9 @@ def node_report(results: Mapping[str, NodeResult], pairs: Sequence[nodes.NodePai
     if transfer:
         tv = {"base": values["base"], **{m: node_values(r.preferences, r.choices) for m, r in transfer.items()}}
         moved = [breakdown(tv, meta, k, "language", **kw) for k in key]
-    return NodeReport(main, out["split"], out["language"], out["cwe"], moved, cfg.node_samples, temps)
+    choice_nodes = max((len(c) for r in results.values() for c in r.choices.values()), default=0)
+    return NodeReport(main, out["split"], out["language"], out["cwe"], moved, cfg.node_samples, temps, len(pairs),
+                      choice_nodes)
 
 
 def _lines(choice: node_choice.NodeChoice) -> list[str]:
