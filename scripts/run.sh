@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, then run every numbered notebook headless into runs/<name>/ (default profile: cpu, about 13-17 min on 2 cores).
+# Set up, then run every numbered notebook headless into runs/<name>/ (default profile: cpu; benchmarks/README.md has its measured time).
 #   bash scripts/run.sh                       # profile cpu -> runs/cpu/
 #   bash scripts/run.sh --profile smoke       # a few minutes, toy sizes
 #   bash scripts/run.sh --name try2 --param SEED=1

@@ -313,3 +313,50 @@ def test_a_branch_cut_before_it_was_complete_is_marked(tree):
     assert "cut off" in explore.render_node_html(tree, "root.0.2.2")
     assert "cut off" not in explore.render_node_html(tree, "root.0.2.1")
     assert "cut off" not in explore.render_node_html(tree, "root.0")  # golden: complete is None
+
+
+# ------------------------------------------------------------------------------------- base vs trained overlay
+
+
+def test_branch_shifts_compare_sibling_shares_under_two_models(tree):
+    from tsp_utils.explore import overlay
+
+    keys = [f"{TASK}/{c}" for _, c in overlay.branch_keys([tree])]
+    assert keys == [f"{TASK}/{c}" for c in ("root.0.0", "root.0.1", "root.0.2", "root.0.2.0", "root.0.2.1",
+                                            "root.0.2.2")]
+    before = dict.fromkeys(keys, -1.0)
+    after = {**before, f"{TASK}/root.0.0": 0.0, f"{TASK}/root.0.1": -3.0}
+    shifts = overlay.branch_shifts([tree], before, after)
+    top = [s for s in shifts if s.parent == "root.0"]
+    assert [(s.node_id, s.label) for s in top] == [("root.0.0", "secure"), ("root.0.1", "vulnerable"),
+                                                   ("root.0.2", "mixed")]
+    assert all(s.critical and s.share_before == pytest.approx(1 / 3) for s in top)
+    assert sum(s.share_after for s in top) == pytest.approx(1.0)
+    assert top[0].share_after > 1 / 3 > top[1].share_after  # the secure branch gained what the vulnerable one lost
+    del after[f"{TASK}/root.0.2.1"]  # a branch point with a sibling unscored is left out, not renormalised
+    assert {s.parent for s in overlay.branch_shifts([tree], before, after)} == {"root.0"}
+    table = overlay.shift_table_html(shifts, ("base", "tsp"))
+    assert table.index("html.escape(name)") < table.index("track()") and "share, tsp" in table and "▲" in table
+    assert table.index(f"{TASK} / root.0<") < table.index(f"{TASK} / root.0.2<")  # the larger move first
+
+
+def test_branch_scores_are_the_span_log_probs_given_the_path(tiny_llama_dir, tmp_path):
+    import torch
+
+    from tsp_utils import models, plots
+    from tsp_utils.explore import overlay
+
+    lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
+    tree = build_tree()
+    tree.meta["prompt_ids"] = [5, 6, 7]
+    scores = overlay.score_model("base", None, lm.model, lm.tokenizer, [tree], tmp_path / "base.jsonl")
+    assert len(scores) == 6 and overlay.load_scores(tmp_path / "base.jsonl") == scores
+    node = tree.nodes["root.0.2.1"]
+    prefix = [5, 6, 7] + tree.token_ids("root.0.2")
+    with torch.no_grad():
+        logits = lm.model(input_ids=torch.tensor([prefix + node.token_ids])).logits[0].log_softmax(-1)
+    expect = sum(logits[len(prefix) - 1 + i, t].item() for i, t in enumerate(node.token_ids))
+    assert scores[f"{TASK}/root.0.2.1"] == pytest.approx(expect, abs=1e-4)
+    fig = plots.plot_branch_shift(overlay.branch_shifts([tree], scores, scores), ("base", "base"))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == \
+        ["secure (n=2, 0 up)", "vulnerable (n=2, 0 up)", "unknown (n=1, 0 up)", "mixed (n=1, 0 up)"]

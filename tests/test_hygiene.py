@@ -25,6 +25,9 @@ def test_notebook_is_committed_clean_with_parameters_cell(path):
     source = "".join(tagged[0]["source"])
     for name in ("PROFILE", "RUN_DIR"):
         assert re.search(rf"^{name}\s*=", source, re.M), f"{path.name}: parameters cell lacks {name}"
+    # nbformat 4.5 wants an id on every cell (a missing one is a warning in every run, and will be an error)
+    assert (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5) and all(c.get("id") for c in nb["cells"]), \
+        f"{path.name}: cells without an id; run nbformat.validator.normalize on it"
 
 
 def test_every_notebook_opens_in_colab_with_the_same_pinned_install_cell():

@@ -120,6 +120,10 @@ class RunLayout:
         "choice-T<temperature>" (the sampled continuations and their labels)."""
         return self.eval_dir / "nodes" / f"{name}.{kind}.jsonl"
 
+    def branch_scores(self, name: str) -> Path:
+        """Each iteration-0 tree branch's log-prob under one model (notebook 04 writes, 05 overlays)."""
+        return self.eval_dir / "branches" / f"{name}.jsonl"
+
     def transfer_adapter(self, group: str) -> Path:
         return self.root / "transfer" / group.replace("/", "_") / "adapter"
 

@@ -310,3 +310,24 @@ def plot_packed_pair(packed, n_prompt: int, title: str | None = None):
     ax.set_title(title or f"one pair, one row: {n} tokens instead of {n + s}")
     fig.tight_layout()
     return fig
+
+
+def plot_branch_shift(shifts, names: tuple[str, str] = ("base", "trained")):
+    """Each tree branch's share among its siblings under the base model (x) and the trained one (y), coloured by
+    the oracle's label of the leaves below it: secure branches above the diagonal and vulnerable ones below are
+    training moving the policy the right way."""
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.6, WIDTH * 0.6), dpi=DPI)
+    ax.plot([0, 1], [0, 1], color="#bbbbbb", lw=1, zorder=0)
+    colours = {**LABEL_COLOURS, "mixed": "#000000"}
+    for label in ("secure", "vulnerable", "unknown", "mixed", "unlabeled"):
+        pts = [(s.share_before, s.share_after) for s in shifts if s.label == label]
+        if pts:
+            xs, ys = zip(*pts)
+            up = sum(y > x for x, y in pts)
+            ax.scatter(xs, ys, s=18, alpha=0.75, color=colours[label], label=f"{label} (n={len(pts)}, {up} up)")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=f"share among siblings, {names[0]}",
+           ylabel=f"share among siblings, {names[1]}")
+    ax.set_title(f"Tree branches: {names[0]} vs {names[1]}", pad=TITLE_PAD + 10)
+    _legend_above(ax, ncol=2)
+    fig.tight_layout()
+    return fig
