@@ -47,25 +47,36 @@ def test_report_from_handmade_results(tmp_path):
     assert res["n_prompts"] == 4
 
 
-def test_publish_puts_the_headline_into_readme_and_docs(tmp_path):
-    test_report_from_handmade_results(tmp_path)
+def test_publish_puts_the_node_table_first_then_programs_training_and_figures_into_the_readme(tmp_path):
+    from tsp_utils import publish
+
+    write_manifests(tmp_path)
+    test_the_node_level_table_comes_first_in_the_report_and_in_results(tmp_path)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "spr_per_method.png").write_bytes(b"\x89PNG fake")
     (tmp_path / "steps").mkdir()
     for name, code in (("00_setup", "abc1234"), ("01_trees", "abc1234")):
         (tmp_path / "steps" / f"{name}.json").write_text(json.dumps({"notebook": name, "wall_s": 60.0, "code": code}))
     readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{report.README_START}\nold\n{report.README_END}\n\ntail\n")
-    report.publish(tmp_path, tmp_path / "docs", readme)
+    readme.write_text(f"# x\n\n{publish.README_START}\nold\n{publish.README_END}\n\ntail\n")
+    publish.publish(tmp_path, tmp_path / "docs", readme)
     body = readme.read_text()
-    assert "old" not in body and body.endswith("tail\n") and "| method |" in body
+    assert "old" not in body and body.endswith("tail\n")
     assert "code `abc1234`;" in body and "00 60 s, 01 60 s" in body  # which code made the numbers
-    assert (tmp_path / "docs" / "headline_spr.png").read_bytes() == b"\x89PNG fake"
-    report.publish(tmp_path, tmp_path / "docs", readme)  # idempotent
+    order = [body.index(h) for h in ("### At held-out risk nodes", "### Whole programs", "### Unseen CWEs",
+                                     "### What every method trained on")]
+    assert order == sorted(order)
+    # the readings are written from results.json: the handmade tsp model prefers the secure side at 9 of 12 nodes
+    assert "The base model finds the secure line the more likely at 0.0% of the 12 nodes; tsp 75.0% (Δ +75.0 " \
+           "points" in body and "| tsp |" in body and "MDE" in body
+    assert "at T=0.2; tsp 12.5% (Δ -37.5 points" in body
+    assert "| sft | 1 | 8 | 16 |" in body and "transfer experiment did not run" in body
+    assert (tmp_path / "docs" / "published_spr_per_method.png").read_bytes() == b"\x89PNG fake"
+    publish.publish(tmp_path, tmp_path / "docs", readme)  # idempotent
     assert readme.read_text() == body
     (tmp_path / "steps" / "01_trees.json").write_text(json.dumps({"notebook": "01_trees", "wall_s": 1.0,
                                                                   "code": "def5678-dirty"}))
-    report.publish(tmp_path, tmp_path / "docs", readme)
+    publish.publish(tmp_path, tmp_path / "docs", readme)
     assert "code `abc1234`, `def5678-dirty` (mixed)" in readme.read_text()
 
 
@@ -135,10 +146,10 @@ def test_the_node_level_table_comes_first_in_the_report_and_in_results(tmp_path)
     assert row["mde"]["kind"] == "binary" and row["n_prompts"] == 12 and saved["nodes"]["samples"] == 4
 
 
-def test_report_states_every_methods_training_budget(tmp_path):
+def write_manifests(root):
     from tsp_utils.layout import RunLayout
 
-    run = RunLayout(tmp_path)
+    run = RunLayout(root)
     for method, steps, acc in (("sft", 8, (0.25, 0.25)), ("tsp-oracle", 8, (0.25, 0.5))):
         out = run.adapter_dir(method, 1)
         out.mkdir(parents=True)
@@ -149,6 +160,13 @@ def test_report_states_every_methods_training_budget(tmp_path):
                        "chosen_tokens": 1000, "rejected_tokens": 0 if method == "sft" else 950},
             "steps": [{"step": 0, "eval/node_accuracy": acc[0]}, {"step": 8, "eval/node_accuracy": acc[1]}],
             "final": {}}))
+    return run
+
+
+def test_report_states_every_methods_training_budget(tmp_path):
+    from tsp_utils.layout import RunLayout
+
+    run = write_manifests(tmp_path)
     lines = report.training_section(run)
     text = "\n".join(lines)
     assert "| sft | 1 | 8 | 16 | 16 | 900 | 1000 | 0 | 128 | 25.0 |" in text

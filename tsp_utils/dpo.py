@@ -8,6 +8,7 @@ relates to TRL's: ``docs/training.md``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -48,6 +49,19 @@ def collate(rows: list[tuple[list[int], int]], pad_id: int, device) -> dict[str,
         loss_mask[i, n_prompt: len(ids)] = True
     return {"input_ids": input_ids.to(device), "attention_mask": attention.to(device),
             "labels": input_ids.clone().to(device), "loss_mask": loss_mask.to(device)}
+
+
+@contextlib.contextmanager
+def scoring(model):
+    """Eval mode (dropout off) and no gradients for a pass that only scores; the model's mode is restored after."""
+    was_training = getattr(model, "training", False)
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield model
+    finally:
+        if was_training:
+            model.train()
 
 
 def sequence_logps(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:

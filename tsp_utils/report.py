@@ -1,5 +1,5 @@
 """The report of notebook 04: RUN_DIR/report.md and results.json from the scored samples of every model, and
-``python -m tsp_utils.report publish RUN`` to copy a run's headline into docs/ and the README.
+``python -m tsp_utils.report publish RUN`` to write a run's results into the README (:mod:`tsp_utils.publish`).
 
 The metrics and statistics are :mod:`tsp_utils.evaluation`'s; what each column means: docs/evaluation.md.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from .evaluation import metrics, stats
 from .evaluation.node_protocol import NodeReport
 from .evaluation.tables import ResultRow, format_cell
 from .layout import RunLayout, layout
+from .publish import publish
 
 PAPER = {  # the paper's headline numbers (CodeLlama-7B, CodeQL, SafeCoder data): quoted, not reproduced.
     # Its SPR@1 figures are on Python security benchmarks (the abstract); our main table pools four languages.
@@ -222,60 +222,17 @@ def unseen_lines(unseen: dict[str, stats.Reduction]) -> list[str]:
     return lines
 
 
-README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
-
-
-def publish(run: RunLayout | Path, docs: Path, readme: Path) -> None:
-    """Copy a run's headline figure and main table into ``docs/`` and the README (between the results markers)."""
-    files = layout(run)
-    results = results_summary(files)
-    text = files.report.read_text()
-    table = text.split("## Main table", 1)[1].split("\n", 1)[1].split("\n## ", 1)[0].strip()
-    table = table.split("\n\nSPR@1:", 1)[0].strip()
-    docs.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(files.figure("spr_per_method.png"), docs / "headline_spr.png")
-    steps = [json.loads(p.read_text()) for p in sorted(files.steps.glob("*.json"))]
-    total = sum(st.get("wall_s", 0.0) for st in steps)
-    per_notebook = ", ".join(f"{st['notebook'][:2]} {st['wall_s']:.0f} s" for st in steps if "wall_s" in st)
-    codes = sorted({st.get("code") or "unknown" for st in steps})
-    # "-dirty": files git tracks had been edited, so the commit named is not the whole story
-    code = f"code `{codes[0]}`" if len(codes) == 1 else "code " + ", ".join(f"`{c}`" for c in codes) + " (mixed)"
-    summary = "\n".join([
-        README_START,
-        f"From a reference run of the `{results['profile']}` profile ({results['model']}, seed {results['seed']}, "
-        f"{results['n_prompts']} evaluation prompts; {code}; all notebooks {total / 60:.0f} min: {per_notebook}), "
-        f"regenerated with `python -m tsp_utils.report publish "
-        f"{files.root.relative_to(readme.parent) if files.root.is_relative_to(readme.parent) else files.root}`:",
-        "", "![SPR@1 per method](docs/headline_spr.png)", "", table, "",
-        "Our static oracle stands in for CodeQL and the model is 50x smaller than the paper's: these numbers are not "
-        "comparable with the paper's (TSP 75.8, SFT 57.0, SPIN-style 74.5 SPR@1, on Python security benchmarks; "
-        "this table pools C, Go, JavaScript and Python). Read the `invalid`, `empty` and `pass@1` "
-        "columns before SPR@1: a model that writes unparsable, non-compiling (C), empty or non-working code can "
-        "still look secure; "
-        "`unfinished` says how many outputs stopped mid-function, mostly at the token limit. With the small offline "
-        "model these are mostly loops (a line or a name repeated until the limit: `len_len_len_...`); at 256 tokens "
-        "the base model's unfinished programs were still open (benchmarks/README.md).",
-        README_END])
-    body = readme.read_text()
-    if README_START in body:
-        head, rest = body.split(README_START, 1)
-        body = head + summary + rest.split(README_END, 1)[1]
-    else:
-        body += "\n" + summary + "\n"
-    atomic_write_text(readme, body)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tsp_utils.report")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    pub = sub.add_parser("publish", help="copy a run's headline figure and table into docs/ and README.md")
+    pub = sub.add_parser("publish", help="write a run's tables and figures into README.md and docs/")
     pub.add_argument("run", type=Path)
     args = ap.parse_args(argv)
     run = args.run if args.run.is_absolute() else Path.cwd() / args.run
     if not layout(run).results.exists():
         raise SystemExit(f"{run}/results.json not found: run the pipeline (notebook 04) into that folder first")
     publish(run.resolve(), repo_root() / "docs", repo_root() / "README.md")
-    print("updated docs/headline_spr.png and README.md")
+    print("updated the results section of README.md and the figures it shows in docs/")
     return 0
 
 

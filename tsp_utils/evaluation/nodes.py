@@ -201,9 +201,7 @@ def preference(model, tokenizer, node_pairs: Sequence[NodePair], batch_size: int
     only to it and to itself); rows are batched by length. Deterministic: the model is put in eval mode (dropout
     off) for the pass and restored after. ``max_len`` cuts a context from the left, as training does. ``tokenizer``
     must be the one :func:`node_pairs` used (its ids are checked against its vocabulary)."""
-    import torch
-
-    from ..dpo import pack, packed_pair_logps
+    from ..dpo import pack, packed_pair_logps, scoring  # torch
 
     vocab = len(tokenizer)
     for p in node_pairs:
@@ -215,18 +213,12 @@ def preference(model, tokenizer, node_pairs: Sequence[NodePair], batch_size: int
     packed = [pack(p.as_preference_pair(), max_len) for p in node_pairs]
     order = sorted(range(len(packed)), key=lambda i: len(packed[i].input_ids))
     logps: dict[int, tuple[float, float]] = {}
-    was_training = getattr(model, "training", False)
-    model.eval()
-    try:
-        with torch.no_grad():
-            for k in range(0, len(order), batch_size):
-                idx = order[k:k + batch_size]
-                chosen, rejected = packed_pair_logps(model, [packed[i] for i in idx])
-                for i, c, r in zip(idx, chosen.tolist(), rejected.tolist()):
-                    logps[i] = (c, r)
-    finally:
-        if was_training:
-            model.train()
+    with scoring(model):
+        for k in range(0, len(order), batch_size):
+            idx = order[k:k + batch_size]
+            chosen, rejected = packed_pair_logps(model, [packed[i] for i in idx])
+            for i, c, r in zip(idx, chosen.tolist(), rejected.tolist()):
+                logps[i] = (c, r)
     out = []
     for i, p in enumerate(node_pairs):
         n = p.node

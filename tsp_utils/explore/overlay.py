@@ -39,9 +39,7 @@ def score_branches(model, tokenizer, trees: Sequence[TaskTree], *, batch_size: i
                    max_len: int = 1024) -> dict[str, float]:
     """``"task/node"`` -> the summed log-probability of that branch's span under ``model`` given the tree's prompt
     and the spans above it (no sampling; eval mode for the pass)."""
-    import torch  # torch: only the scoring needs it
-
-    from ..dpo import build_sequence, collate, sequence_logps
+    from ..dpo import build_sequence, collate, scoring, sequence_logps  # torch: only the scoring needs it
 
     rows, keys = [], []
     for tree, cid in branch_keys(trees):
@@ -55,17 +53,11 @@ def score_branches(model, tokenizer, trees: Sequence[TaskTree], *, batch_size: i
     device = next(model.parameters()).device
     order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
     out: dict[str, float] = {}
-    was_training = getattr(model, "training", False)
-    model.eval()
-    try:
-        with torch.no_grad():
-            for k in range(0, len(order), batch_size):
-                idx = order[k:k + batch_size]
-                logps = sequence_logps(model, collate([rows[i] for i in idx], pad, device))
-                out.update({keys[i]: float(v) for i, v in zip(idx, logps.tolist())})
-    finally:
-        if was_training:
-            model.train()
+    with scoring(model):
+        for k in range(0, len(order), batch_size):
+            idx = order[k:k + batch_size]
+            logps = sequence_logps(model, collate([rows[i] for i in idx], pad, device))
+            out.update({keys[i]: float(v) for i, v in zip(idx, logps.tolist())})
     return {k: out[k] for k in keys}
 
 
