@@ -73,3 +73,7 @@ def test_training_reading_says_whether_node_accuracy_moved_and_both_log_probs_fe
     manifests[1]["final"]["rewards/chosen"] = 0.1
     assert "only the rejected log-prob fell" in training_report.training_reading(manifests)
     assert "not evaluated" in training_report.training_reading([{"steps": [{"step": 1, "loss": 0.7}], "final": {}}])
+    manifests[0]["steps"][0]["eval/node_margin"], manifests[1]["steps"][1]["eval/node_margin"] = -9.9, -9.7
+    manifests[0]["data"], manifests[1]["data"] = {"by_cwe": {"cwe-787": 3, "cwe-078": 1}}, {"by_cwe": {"cwe-787": 4}}
+    line = training_report.training_reading(manifests)
+    assert "margin -9.90 -> -9.70 nats" in line and "pairs available: cwe-787 88%, cwe-078 12% of 8" in line

@@ -113,13 +113,14 @@ PROFILES: dict[str, dict[str, Any]] = {
         node_choice_at="eval", transfer=False,
     ),
     # The published reference run (README's results): the cpu profile's method at twice the tasks and three times
-    # the training, every model's choice sampled at both temperatures, the transfer experiment, 40 whole-program
-    # prompts; under 2 hours on 2 cores (benchmarks/README.md has its measured time).
+    # the training (12 optimizer steps of 4 per method and iteration), every model's choice sampled at both
+    # temperatures, the transfer experiment, 30 whole-program prompts; under 2 hours on 2 cores (benchmarks/README.md
+    # has its measured time).
     "cpu-full": dict(
-        model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=40, n_utility_tasks=6,
+        model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=30, n_utility_tasks=6,
         eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=16, eval_batch_size=16,
         tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48,
-        n_train_tasks=24, train_budget=48, grad_accum=4, max_prompt_len=128, eval_every=4, train_eval_nodes=24,
+        n_train_tasks=24, train_budget=48, grad_accum=4, max_prompt_len=128, eval_every=6, train_eval_nodes=24,
         iterations=2, max_seq_len=384, eval_max_new_tokens=112, learning_rate=2e-4,
         node_eval_prompts=None, node_samples=16, node_max_new_tokens=48,
     ),

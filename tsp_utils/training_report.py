@@ -65,6 +65,9 @@ def training_reading(manifests: list[dict]) -> str:
         first, last = evals[0]["eval/node_accuracy"], evals[-1]["eval/node_accuracy"]
         moved = "moved" if first != last else "did not move"
         parts.append(f"held-out node accuracy {moved}: {first:.0%} -> {last:.0%} ({100 * (last - first):+.0f} points)")
+        if "eval/node_margin" in evals[0] and "eval/node_margin" in evals[-1]:  # continuous: moves before a node flips
+            a, b = evals[0]["eval/node_margin"], evals[-1]["eval/node_margin"]
+            parts.append(f"margin {a:+.2f} -> {b:+.2f} nats")
     else:
         parts.append("held-out node accuracy not evaluated")
     final = manifests[-1].get("final", {}) if manifests else {}
@@ -74,6 +77,14 @@ def training_reading(manifests: list[dict]) -> str:
         verdict = {2: "both log-probs fell", 1: f"only the {fell[0] if fell else ''} log-prob fell"}.get(
             len(fell), "neither log-prob fell")
         parts.append(f"{verdict} (rewards: chosen {chosen:+.2f}, rejected {rejected:+.2f})")
+    cwes: dict[str, int] = {}
+    for m in manifests:  # what it trained on: a held-out node of a CWE it never saw has little reason to move
+        for cwe, n in (m.get("data") or {}).get("by_cwe", {}).items():
+            cwes[cwe] = cwes.get(cwe, 0) + n
+    if cwes:
+        total = sum(cwes.values())
+        top = sorted(cwes.items(), key=lambda kv: -kv[1])[:3]
+        parts.append("pairs available: " + ", ".join(f"{c} {n / total:.0%}" for c, n in top) + f" of {total}")
     return "; ".join(parts)
 
 
