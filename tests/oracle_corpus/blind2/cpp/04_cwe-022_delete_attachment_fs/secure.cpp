@@ -1,0 +1,60 @@
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+static const fs::path kUploadRoot = "/var/lib/docstore/uploads";
+
+// Deletes an attachment that the user `user_id` uploaded earlier.
+// `filename` comes from the DELETE /attachments/<filename> request.
+// Returns true if a file was removed.
+bool delete_attachment(const std::string& user_id, const std::string& filename)
+{
+    if (user_id.empty() || filename.empty()) {
+        return false;
+    }
+
+    std::error_code ec;
+    const fs::path user_dir = fs::weakly_canonical(kUploadRoot / user_id, ec);
+    if (ec) {
+        return false;
+    }
+    const fs::path target = fs::weakly_canonical(user_dir / filename, ec);
+    if (ec) {
+        return false;
+    }
+
+    // The resolved path must stay strictly inside the user's directory.
+    const fs::path rel = target.lexically_relative(user_dir);
+    if (rel.empty() || rel == "." || *rel.begin() == "..") {
+        std::cerr << "rejected attachment name: " << filename << "\n";
+        return false;
+    }
+
+    if (!fs::is_regular_file(target, ec)) {
+        std::cerr << "attachment not found: " << filename << "\n";
+        return false;
+    }
+
+    const bool removed = fs::remove(target, ec);
+    if (ec) {
+        std::cerr << "failed to delete " << target << ": " << ec.message() << "\n";
+        return false;
+    }
+    return removed;
+}
+
+int main(int argc, char* argv[])
+{
+    if (argc != 3) {
+        std::cerr << "usage: " << argv[0] << " <user-id> <filename>\n";
+        return 2;
+    }
+    if (delete_attachment(argv[1], argv[2])) {
+        std::cout << "deleted " << argv[2] << "\n";
+        return 0;
+    }
+    return 1;
+}
