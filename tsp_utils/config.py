@@ -92,23 +92,24 @@ PROFILES: dict[str, dict[str, Any]] = {
         node_eval_prompts=4, node_samples=2, node_max_new_tokens=24,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
-    # The default: every stage of the method on the 135M offline model on 2 CPU cores; the target is 25 min, which
-    # these sizes do not meet yet (benchmarks/README.md, "The cpu profile with this session's settings"). fp32 rather than NF4: on a CPU, 4-bit matmuls are
-    # ~2x slower for a model this small, and 500 MB fits anywhere.
+    # The default: every stage of the method on the 135M offline model in under 25 min on 2 CPU cores
+    # (benchmarks/README.md has the timings). fp32 rather than NF4: on a CPU, 4-bit matmuls are ~2x slower for a
+    # model this small, and 500 MB fits anywhere.
     "cpu": dict(
         model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=10, n_utility_tasks=3,
-        eval_iterations_for=("tsp-oracle",), branches_k=4, recovery_functions=8, eval_batch_size=16,
+        eval_iterations_for=(), branches_k=4, recovery_functions=8, eval_batch_size=16,
         tree_depth=2, tree_mode="local", risk_methods=("diff", "uncertainty"), max_new_tokens=48,
         # Training: 16 examples per method and iteration (8 optimizer steps of 2) from the trees of 12 tasks; trees
         # for all 122 tasks cost ~8-100 s each on 2 cores, beyond a 25-minute run (docs/training.md, "Shortcuts on a
         # CPU"). Node-level prompts are cut from the left to 128 tokens (task prompts are shorter and never cut).
-        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=128, eval_every=4, train_eval_nodes=16,
+        n_train_tasks=12, train_budget=16, grad_accum=2, max_prompt_len=128, eval_every=8, train_eval_nodes=16,
         iterations=2, max_seq_len=384, eval_max_new_tokens=112,
         learning_rate=2e-4,  # the usual LoRA rate: with 8 optimizer steps per iteration, 5e-5 barely moves the adapter
         # Nodes: the preference at all 121 held-out nodes for every model; the choice (16 samples at T=0.2) for base
         # and TSP-oracle at the ~47 nodes where the oracle flags the insecure reference: power.nodes_needed(0.10,
         # 16) == 50 nodes detect a 10-point change of the pooled insecure rate (docs/evaluation.md, "Sizing").
-        # Sampling every model at both temperatures, and the transfer experiment, are cpu-full's (~10 more minutes).
+        # Sampling every model at both temperatures, the transfer experiment and the evaluation of iteration 1 (the
+        # held-out curve of notebook 03 shows every iteration) are cpu-full's.
         node_eval_prompts=None, node_samples=16, node_max_new_tokens=48, node_choice_for=("base", "tsp-oracle"),
         node_choice_at="eval", transfer=False,
     ),

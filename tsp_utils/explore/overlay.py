@@ -24,25 +24,29 @@ __all__ = ["BranchShift", "branch_keys", "score_branches", "score_model", "save_
            "shift_table_html"]
 
 
-def branch_keys(trees: Sequence[TaskTree]) -> list[tuple[TaskTree, str]]:
-    """(tree, child id) for every child of every branch point (a node with more than one child), in tree order."""
+def branch_keys(trees: Sequence[TaskTree], critical_only: bool = False) -> list[tuple[TaskTree, str]]:
+    """(tree, child id) for every child of every branch point (a node with more than one child), in tree order;
+    ``critical_only``: of the critical branch points only (a secure and a vulnerable leaf below)."""
     out = []
     for tree in trees:
-        for nid in tree_facts(tree).order:
+        facts = tree_facts(tree)
+        for nid in facts.order:
             children = tree.nodes[nid].children
-            if len(children) > 1:
+            if len(children) > 1 and (nid in facts.critical or not critical_only):
                 out += [(tree, c) for c in children]
     return out
 
 
-def score_branches(model, tokenizer, trees: Sequence[TaskTree], *, batch_size: int = 8,
+def score_branches(model, tokenizer, trees: Sequence[TaskTree], *, critical_only: bool = True, batch_size: int = 8,
                    max_len: int = 1024) -> dict[str, float]:
     """``"task/node"`` -> the summed log-probability of that branch's span under ``model`` given the tree's prompt
-    and the spans above it (no sampling; eval mode for the pass)."""
+    and the spans above it (no sampling; eval mode for the pass). By default only the branches of critical branch
+    points, the decisions training should move (a quarter of the branch points in a ``cpu`` run: scoring all of
+    them cost ~35 s per model on 2 cores)."""
     from ..dpo import build_sequence, collate, scoring, sequence_logps  # torch: only the scoring needs it
 
     rows, keys = [], []
-    for tree, cid in branch_keys(trees):
+    for tree, cid in branch_keys(trees, critical_only):
         node = tree.nodes[cid]
         if not node.token_ids:
             continue
