@@ -73,6 +73,9 @@ def test_detectable_uses_what_was_observed():
     assert m.mde == pytest.approx(power.mcnemar_mde(60, 0.2))
     same = power.detectable(b, b)
     assert same.assumed and same.spread == power.ASSUMED_DISCORDANCE
+    rare = power.detectable([1] + [0] * 59, [0] * 60)  # 1 of 60 discordant: the design's discordance, not n/a
+    assert rare.assumed and rare.spread == power.ASSUMED_DISCORDANCE and rare.mde == pytest.approx(
+        power.mcnemar_mde(60, power.ASSUMED_DISCORDANCE))
     x = [0.5, 0.25, 0.0, 1.0, float("nan")]
     y = [0.25, 0.25, 0.5, 0.5, 0.0]
     m = power.detectable(x, y, "mean")

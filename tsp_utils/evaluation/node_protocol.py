@@ -121,8 +121,8 @@ class NodeReport:
         for title, items in (("Seen vs unseen CWEs", self.splits), ("Per language", self.languages),
                              ("Per CWE", self.cwes), ("Transfer: trained on C/C++ only, at the other languages' "
                                                       "nodes", self.transfer)):
-            for b in items:
-                parts += [f"**{title}: {b.metric}**", breakdown_markdown(b)]
+            for b in items:  # a CWE with one or two nodes shows nothing a reader can use
+                parts += [f"**{title}: {b.metric}**", breakdown_markdown(b, 3 if b.by == "cwe" else 1)]
         return "\n\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

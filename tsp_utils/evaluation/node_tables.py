@@ -72,10 +72,15 @@ def _fmt(metric: str, signed: bool = False):
 
 def cell(row: NodeRow) -> str:
     """``estimate [low, high] n=nodes``; against the baseline ``Δ diff [low, high] p=... MDE x`` (``~``: inside the
-    noise; MDE*: from an assumed spread, nothing observed to estimate it from)."""
+    noise; MDE*: from an assumed spread, nothing observed to estimate it from). "–": no node has a value (a model
+    whose choice was not sampled)."""
+    if row.n_prompts == 0:
+        return "–"
     text = format_cell(row, _fmt(row.metric), _fmt(row.metric, True))
     if row.mde is not None:
-        text += f" MDE {_fmt(row.metric)(row.mde.mde)}" + ("*" if row.mde.assumed else "")
+        mde = row.mde.mde
+        shown = "> 100" if row.metric not in NATS and mde == mde and mde > 1 else _fmt(row.metric)(mde)
+        text += f" MDE {shown}" + ("*" if row.mde.assumed else "")
     return text
 
 
@@ -170,10 +175,17 @@ def breakdown(values: Mapping[str, Mapping[str, dict[str, float]]], meta: Mappin
     return Breakdown(metric, by, groups, {g: node_table(values, meta, [metric], by=by, group=g, **kw) for g in groups})
 
 
-def breakdown_markdown(b: Breakdown) -> str:
+def breakdown_markdown(b: Breakdown, min_nodes: int = 1) -> str:
+    """One row per group, one column per model; models with no value in any group (not sampled) and groups where
+    the baseline has fewer than ``min_nodes`` nodes are left out, and the table says how many groups that was."""
     models = next(iter(b.tables.values())).models if b.tables else []
+    models = [m for m in models if any(t.get(m, b.metric, g).n_prompts for g, t in b.tables.items())]
+    shown = [g for g in b.groups if b.tables[g].get(models[0], b.metric, g).n_prompts >= min_nodes] if models else []
     lines = [f"| {b.by} | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
-    for g in b.groups:
+    for g in shown:
         t = b.tables[g]
         lines.append(f"| {g} | " + " | ".join(cell(t.get(m, b.metric, g)) for m in models) + " |")
+    left = len(b.groups) - len(shown)
+    if left:
+        lines.append(f"\n{left} {b.by} group(s) with fewer than {min_nodes} nodes left out.")
     return "\n".join(lines)

@@ -131,15 +131,18 @@ class MDE:
 def detectable(a: Sequence[float], b: Sequence[float], kind: Literal["binary", "mean"] | None = None, *,
                alpha: float = ALPHA, power: float = POWER, assumed_sd: float | None = None) -> MDE:
     """The MDE of the paired comparison of ``a`` and ``b`` (same nodes, same order; NaN pairs dropped): binary
-    values (0/1) by McNemar with the observed discordance, others as a paired mean with the observed SD of the
-    differences. With nothing observed to estimate from, :data:`ASSUMED_DISCORDANCE` or ``assumed_sd``."""
+    values (0/1) by McNemar with the observed discordance (at least :data:`ASSUMED_DISCORDANCE`, marked assumed
+    when that floor is used), others as a paired mean with the observed SD of the differences (``assumed_sd`` when
+    nothing varied)."""
     pairs = [(x, y) for x, y in zip(a, b) if not (math.isnan(x) or math.isnan(y))]
     n = len(pairs)
     if kind is None:
         kind = "binary" if all(v in (0.0, 1.0) for p in pairs for v in p) else "mean"
     if kind == "binary":
+        # A difference can be no larger than the discordance, so two models that barely differ would report an MDE
+        # of n/a; the question is what this n could have detected had they differed as much as the design assumes.
         psi = sum(x != y for x, y in pairs) / n if n else 0.0
-        assumed = psi == 0
+        assumed = psi < ASSUMED_DISCORDANCE
         psi = ASSUMED_DISCORDANCE if assumed else psi
         return MDE(mcnemar_mde(n, psi, alpha, power), n, kind, psi, assumed, alpha, power)
     diffs = [x - y for x, y in pairs]
