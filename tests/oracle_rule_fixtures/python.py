@@ -333,6 +333,15 @@ def logout():
     return redirect(next_url)
 
 
+@app.get("/signout")
+def signout():
+    next_url = request.args.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.host}):
+        next_url = "/"
+    # ok: py-open-redirect
+    return redirect(next_url)
+
+
 # ---------------------------------------------------------------- CWE-90
 def find_dn(conn, mail):
     query = "(mail=%s)" % mail
@@ -415,6 +424,15 @@ def audit_login():
     return "", 401
 
 
+@app.get("/page")
+def show_page(name: str, page: int = 1):
+    # ok: py-log-injection
+    log.info("page %d requested", page)
+    # ruleid: py-log-injection
+    log.info("page %s requested", name)
+    return ""
+
+
 # ---------------------------------------------------------------- CWE-1333
 @app.get("/search")
 def search_logs():
@@ -429,6 +447,14 @@ def search_logs():
 def is_email(text):
     # ruleid: py-regex-nested-quantifier
     return re.match(r"^([a-zA-Z0-9]+)*@example\.com$", text)
+
+
+def is_dotted_name(text):
+    # ruleid: py-regex-nested-quantifier
+    loose = re.match(r"^([a-z0-9_]+\.?)*[a-z0-9_]$", text)
+    # ok: py-regex-nested-quantifier
+    strict = re.match(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$", text)
+    return loose, strict
 
 
 # ---------------------------------------------------------------- CWE-20 / CWE-400
