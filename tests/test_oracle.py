@@ -108,6 +108,16 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
             return std::system(cmd.c_str());
         }
         """), "#include <cstdlib>\n#include <string>\n", "vulnerable", "semgrep"),
+    "cpp_no_copy_constructor_is_quality": ("cpp", _d("""
+        class Log {
+        public:
+            explicit Log(const char *path) : fp_(std::fopen(path, "a")) {}
+            ~Log() { if (fp_) std::fclose(fp_); }
+            void line(const char *msg) { if (fp_) std::fprintf(fp_, "%s\\n", msg); }
+        private:
+            std::FILE *fp_;
+        };
+        """), "#include <cstdio>\n", "secure", None),
     "js_exec_vuln": ("javascript", _d("""
         function ping(host, cb) {
           exec('ping -c 1 ' + host, cb);
@@ -353,6 +363,14 @@ def test_known_snippets(verdicts, name):
         assert not v.findings
     for f in v.findings + v.advisories:
         assert f.line >= 1  # code-relative: context lines are never reported
+
+
+def test_code_quality_findings_are_advisories(verdicts):
+    """cppcheck calls a class holding a FILE* without a copy constructor a warning (CWE-398): worth a note, not a
+    vulnerability."""
+    v = verdicts["cpp_no_copy_constructor_is_quality"]
+    assert {f.rule_id for f in v.advisories if f.analyzer == "cppcheck"} >= {"noCopyConstructor"}
+    assert all(f.cwe == "cwe-398" and f.severity == "low" for f in v.advisories if f.rule_id == "noCopyConstructor")
 
 
 def test_syntax_errors_name_the_line(verdicts):

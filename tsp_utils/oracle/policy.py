@@ -146,6 +146,11 @@ FLAWFINDER_DEMOTED: dict[str, str] = {
 }
 
 
+# CWEs that name code quality, not a weakness an attacker can use: a finding under one of them (cppcheck's
+# noCopyConstructor, noOperatorEq, duplicateExpression are CWE-398) is advisory whatever its tool's severity.
+QUALITY_CWES = {"cwe-398": "indicator of poor code quality (a class with a raw resource and no copy constructor...)"}
+
+
 def normalize_cwe(value: Any) -> str | None:
     """'CWE-78', 78, 'cwe-078: OS command' -> 'cwe-078'."""
     if value is None or value == "":
@@ -180,5 +185,7 @@ def ignored_rules_markdown() -> str:
     rows.append("| flawfinder | level 0-1 | dropped | informational hits |")
     rows.append("| flawfinder | level 2-3 | advisory only | risky-API notes that fire on fixed code alike |")
     rows.append("| cppcheck | style/portability/performance | advisory only | not security findings |")
+    for cwe, why in sorted(QUALITY_CWES.items()):
+        rows.append(f"| cppcheck | any rule under {cwe.upper()} | advisory only | {why} |")
     rows.append("| semgrep | INFO rules | advisory only | context for humans, e.g. go-weak-hash on non-secret data |")
     return "\n".join(rows) + "\n"

@@ -1,4 +1,5 @@
-"""cppcheck on C/C++ files: error high, warning medium, the rest advisories; its tool-internal ids ignored."""
+"""cppcheck on C/C++ files: error high, warning medium, the rest advisories (and any code-quality CWE,
+``policy.QUALITY_CWES``); its tool-internal ids ignored."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from .. import tools
 from ..job import Job
-from ..policy import IGNORED_RULES, normalize_cwe
+from ..policy import IGNORED_RULES, QUALITY_CWES, normalize_cwe
 from ..records import Finding, ToolFailure
 from ..tools import MAX_FILES_PER_PROCESS, chunks, timeout_for
 
@@ -46,11 +47,14 @@ def run_cppcheck(jobs: list[Job], workdir: str, jobs_n: int) -> None:
             sev = _CPPCHECK_SEV.get(err.get("severity", ""), "low")
             if sev is None:
                 continue
+            cwe = normalize_cwe(err.get("cwe"))
+            if cwe in QUALITY_CWES:
+                sev = "low"
             line = int(locs[0].get("line", "1") or 1)
             job.add_finding(Finding(
                 analyzer="cppcheck",
                 rule_id=rid,
-                cwe=normalize_cwe(err.get("cwe")),
+                cwe=cwe,
                 line=line,
                 severity=sev,
                 message=err.get("msg", "")[:300],
