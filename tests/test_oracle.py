@@ -118,6 +118,14 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
             std::FILE *fp_;
         };
         """), "#include <cstdio>\n", "secure", None),
+    "cpp_memcpy_into_smart_pointer_block": ("cpp", _d("""
+        void copy_rows(std::unique_ptr<unsigned char[]> &dst, const unsigned char *src, std::size_t rows,
+                       std::size_t stride)
+        {
+            for (std::size_t y = 0; y < rows; ++y)
+                std::memcpy(dst.get() + y * stride, src + y * stride, stride);
+        }
+        """), "#include <cstring>\n#include <memory>\n", "secure", None),
     "js_exec_vuln": ("javascript", _d("""
         function ping(host, cb) {
           exec('ping -c 1 ' + host, cb);

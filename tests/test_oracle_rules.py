@@ -24,7 +24,7 @@ C_RULES_WITHOUT_FIXTURE = {
     "c-format-string-nonliteral", "c-free-in-list-walk", "c-free-struct-fields-not-cleared", "c-gets",
     "c-hardcoded-credential", "c-hardcoded-credential-define", "c-index-from-atoi-unchecked",
     "c-index-from-input-unchecked", "c-index-post-increment-unbounded", "c-leak-on-early-return", "c-loop-off-by-one",
-    "c-loop-write-unbounded", "c-memcpy-unchecked-length", "c-password-compared-to-literal",
+    "c-loop-write-unbounded", "c-password-compared-to-literal",
     "c-path-from-argument-unchecked", "c-scanf-unbounded-string", "c-size-check-off-by-one", "c-sprintf-unbounded",
     "c-strcpy-unchecked", "c-strlen-alloc-no-terminator", "c-tmpnam", "c-unchecked-null-return", "c-use-after-free",
     "c-use-after-free-in-assignment", "c-weak-password-hash", "c-weak-random-secret", "cpp-delete-member-not-reset",

@@ -191,3 +191,63 @@ char *from_header(const Header &hdr)
     // ruleid: c-alloc-count-unchecked-cpp
     return new char[hdr.count];
 }
+
+std::optional<std::string> read_below(const fs::path &root, const std::string &name)
+{
+    const fs::path base = fs::weakly_canonical(root);
+    // ok: cpp-path-join-unchecked
+    fs::path target = fs::weakly_canonical(root / name);
+    auto rel = target.lexically_relative(base);
+    if (rel.empty() || *rel.begin() == "..")
+        return std::nullopt;
+    return target.string();
+}
+
+bool list_sorted(sqlite3 *db, const std::string &column)
+{
+    static const std::set<std::string> allowed = {"name", "price"};
+    if (allowed.count(column) == 0)
+        return false;
+    // ok: c-sql-built-query
+    std::string sql = "SELECT name FROM items ORDER BY " + column;
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+std::string branch_log(const std::string &branch)
+{
+    static const std::regex ok("^[A-Za-z0-9_./-]{1,100}$");
+    if (!std::regex_match(branch, ok))
+        return "";
+    std::string cmd = "git log --oneline " + branch;
+    // ok: c-shell-command-nonliteral
+    FILE *p = popen(cmd.c_str(), "r");
+    return p ? "ran" : "";
+}
+
+void audit(std::ostream &log, const std::string &remoteAddr)
+{
+    // ok: c-log-injection
+    log << "connection from " << remoteAddr << '\n';
+}
+
+std::string branch_log_unchecked(const std::string &branch)
+{
+    std::string cmd = "git log --oneline " + branch;
+    // ruleid: c-shell-command-nonliteral
+    FILE *p = popen(cmd.c_str(), "r");
+    return p ? "ran" : "";
+}
+
+struct Packet { char payload[64]; };
+
+void fill(Packet &pkt, const uint8_t *src, std::size_t n)
+{
+    // ruleid: c-memcpy-unchecked-length
+    std::memcpy(pkt.payload, src, n);
+}
+
+void audit_user(std::ostream &log, const std::string &username)
+{
+    // ruleid: c-log-injection
+    log << username;
+}
