@@ -26,7 +26,7 @@ C_RULES_WITHOUT_FIXTURE = {
     "c-index-from-input-unchecked", "c-index-post-increment-unbounded", "c-leak-on-early-return", "c-loop-off-by-one",
     "c-loop-write-unbounded", "c-password-compared-to-literal",
     "c-path-from-argument-unchecked", "c-scanf-unbounded-string", "c-size-check-off-by-one", "c-sprintf-unbounded",
-    "c-strcpy-unchecked", "c-strlen-alloc-no-terminator", "c-tmpnam", "c-unchecked-null-return", "c-use-after-free",
+    "c-strcpy-unchecked", "c-strlen-alloc-no-terminator", "c-unchecked-null-return", "c-use-after-free",
     "c-use-after-free-in-assignment", "c-weak-password-hash", "c-weak-random-secret", "cpp-delete-member-not-reset",
     "cpp-dynamic-cast-unchecked", "cpp-reference-invalidated-by-growth",
 }

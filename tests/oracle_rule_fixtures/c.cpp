@@ -251,3 +251,56 @@ void audit_user(std::ostream &log, const std::string &username)
     // ruleid: c-log-injection
     log << username;
 }
+
+std::vector<unsigned char> seal_fixed(EVP_CIPHER_CTX *ctx, const unsigned char *key)
+{
+    static const unsigned char nonce[12] = {'v', '1', 'n', 'o', 'n', 'c', 'e', '0', '0', '0', '0', '1'};
+    // ruleid: c-constant-iv-array
+    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key, nonce);
+    return {};
+}
+
+std::vector<unsigned char> seal_random(EVP_CIPHER_CTX *ctx, const unsigned char *key)
+{
+    unsigned char nonce[12] = {0};
+    if (RAND_bytes(nonce, sizeof(nonce)) != 1)
+        return {};
+    // ok: c-constant-iv-array
+    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key, nonce);
+    return {};
+}
+
+SSL_CTX *client_context(bool pinned)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    // ruleid: c-tls-verification-disabled
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    // ok: c-tls-verification-disabled
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    return ctx;
+}
+
+void fetch(CURL *h)
+{
+    // ruleid: c-tls-verification-disabled
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    // ok: c-tls-verification-disabled
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+}
+
+std::string invite_code(const std::string &alphabet)
+{
+    // ruleid: cpp-weak-prng-secret
+    std::mt19937 gen(static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count()));
+    std::string code;
+    for (int i = 0; i < 8; ++i)
+        code += alphabet[gen() % alphabet.size()];
+    return code;
+}
+
+void render_to_temp()
+{
+    char name[L_tmpnam];
+    // ruleid: c-tmpnam
+    std::tmpnam(name);
+}
