@@ -538,3 +538,16 @@ def update_profile(user):
             # ok: py-mass-assignment
             setattr(user, field, data[field])
     return jsonify(ok=True)
+
+
+# ---------------------------------------------------------------- CWE-643
+def role_of(tree, username):
+    # ruleid: py-xpath-built-query
+    loose = tree.xpath(f"/acl/user[@name='{username}']/@role")
+    # ok: py-xpath-built-query
+    bound = tree.xpath("/acl/user[@name=$name]/@role", name=username)
+    # ruleid: py-xpath-built-query
+    node = tree.find(".//user[@name='%s']" % username)
+    # ok: py-xpath-built-query
+    where = username.find(f"{username[:1]}")
+    return loose, bound, node, where
