@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <ctype.h>
+#include <stdint.h>
 
 int find_user(sqlite3 *db, const char *username)
 {
@@ -324,4 +326,530 @@ int checksum_upload_twice(FILE *f)
 out:
     free(data);
     return rc;
+}
+
+/* ---------------------------------------------------------------- the older rules (before fixtures were kept) */
+
+void greet(const char *user)
+{
+    char msg[64];
+    // ruleid: c-sprintf-unbounded
+    sprintf(msg, "Hello, %s!", user);
+    puts(msg);
+}
+
+void greet_bounded(const char *user)
+{
+    char msg[64];
+    // ok: c-sprintf-unbounded
+    snprintf(msg, sizeof msg, "Hello, %s!", user);
+    puts(msg);
+}
+
+struct account { char name[32]; int id; };
+
+void set_name(struct account *a, const char *name)
+{
+    // ruleid: c-strcpy-unchecked
+    strcpy(a->name, name);
+}
+
+int set_name_checked(struct account *a, const char *name)
+{
+    if (strlen(name) >= sizeof(a->name))
+        return -1;
+    // ok: c-strcpy-unchecked
+    strcpy(a->name, name);
+    return 0;
+}
+
+int read_login(char login[32])
+{
+    // ruleid: c-scanf-unbounded-string
+    return scanf("%s", login);
+}
+
+int read_login_width(char login[32])
+{
+    // ok: c-scanf-unbounded-string
+    return scanf("%31s", login);
+}
+
+char *read_line(char line[256])
+{
+    // ruleid: c-gets
+    return gets(line);
+}
+
+char *read_line_bounded(char line[256])
+{
+    // ok: c-gets
+    return fgets(line, 256, stdin);
+}
+
+struct message { int nitems; int items[32]; };
+
+void parse_items(struct message *m, const int *src, int count)
+{
+    for (int i = 0; i < count; i++)
+        // ruleid: c-loop-write-unbounded
+        m->items[i] = src[i];
+}
+
+int parse_items_checked(struct message *m, const int *src, int count)
+{
+    if (count < 0 || count > 32)
+        return -1;
+    for (int i = 0; i < count; i++)
+        // ok: c-loop-write-unbounded
+        m->items[i] = src[i];
+    return 0;
+}
+
+size_t collect_digits(const char *s, char digits[16])
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (isdigit((unsigned char)*s)) {
+            // ruleid: c-index-post-increment-unbounded
+            digits[n++] = *s;
+        }
+    }
+    return n;
+}
+
+size_t collect_digits_bounded(const char *s, char digits[16])
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (isdigit((unsigned char)*s) && n < 15) {
+            // ok: c-index-post-increment-unbounded
+            digits[n++] = *s;
+        }
+    }
+    digits[n] = '\0';
+    return n;
+}
+
+typedef int (*opcode_handler)(const unsigned char *);
+extern opcode_handler handlers[16];
+
+int dispatch(const unsigned char *pkt)
+{
+    unsigned char op = pkt[0];
+    // ruleid: c-index-from-input-unchecked
+    return handlers[op](pkt + 1);
+}
+
+int dispatch_checked(const unsigned char *pkt)
+{
+    unsigned char op = pkt[0];
+    if (op >= 16)
+        return -1;
+    // ok: c-index-from-input-unchecked
+    return handlers[op](pkt + 1);
+}
+
+#define NSLOTS 8
+static int slots[NSLOTS];
+
+void clear_slots(void)
+{
+    for (int i = 0; i <= NSLOTS; i++)
+        // ruleid: c-loop-off-by-one
+        slots[i] = 0;
+}
+
+void clear_slots_ok(void)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        // ok: c-loop-off-by-one
+        slots[i] = 0;
+}
+
+void terminate_line(char *line, size_t len, size_t cap)
+{
+    if (len > cap)
+        return;
+    // ruleid: c-size-check-off-by-one
+    line[len] = '\0';
+}
+
+void terminate_line_ok(char *line, size_t len, size_t cap)
+{
+    if (len >= cap)
+        return;
+    // ok: c-size-check-off-by-one
+    line[len] = '\0';
+}
+
+struct pixel { unsigned char r, g, b, a; };
+
+struct pixel *alloc_image(size_t width, size_t height)
+{
+    // ruleid: c-alloc-size-overflow
+    return malloc(width * height * sizeof(struct pixel));
+}
+
+struct pixel *alloc_image_checked(size_t width, size_t height)
+{
+    if (height != 0 && width > SIZE_MAX / sizeof(struct pixel) / height)
+        return NULL;
+    // ok: c-alloc-size-overflow
+    return malloc(width * height * sizeof(struct pixel));
+}
+
+struct field { const char *data; uint16_t len; };
+
+unsigned char *join_fields(const struct field *f, int n)
+{
+    uint16_t total = 0;
+    unsigned char *buf;
+    for (int i = 0; i < n; i++)
+        // ruleid: c-accumulate-narrow-overflow
+        total += f[i].len;
+    buf = malloc(total);
+    return buf;
+}
+
+unsigned char *join_fields_checked(const struct field *f, int n)
+{
+    uint16_t total = 0;
+    unsigned char *buf;
+    for (int i = 0; i < n; i++) {
+        if (total > UINT16_MAX - f[i].len)
+            return NULL;
+        // ok: c-accumulate-narrow-overflow
+        total += f[i].len;
+    }
+    buf = malloc(total);
+    return buf;
+}
+
+struct node { struct node *next; char *value; };
+
+void free_list(struct node *head)
+{
+    struct node *p;
+    // ruleid: c-free-in-list-walk
+    for (p = head; p != NULL; p = p->next)
+        free(p);
+}
+
+void free_list_ok(struct node *head)
+{
+    struct node *p = head;
+    // ok: c-free-in-list-walk
+    while (p != NULL) {
+        struct node *next = p->next;
+        free(p);
+        p = next;
+    }
+}
+
+struct request { int status; char *body; };
+
+int finish_request(struct request *req)
+{
+    free(req);
+    // ruleid: c-use-after-free
+    return req->status;
+}
+
+int finish_request_ok(struct request *req)
+{
+    int status = req->status;
+    free(req);
+    // ok: c-use-after-free
+    return status;
+}
+
+void drop_queue(struct node *head)
+{
+    struct node *j = head;
+    while (j != NULL) {
+        // ruleid: c-use-after-free-in-assignment
+        free(j);
+        j = j->next;
+    }
+}
+
+void drop_queue_ok(struct node *head)
+{
+    struct node *j = head;
+    while (j != NULL) {
+        struct node *next = j->next;
+        // ok: c-use-after-free-in-assignment
+        free(j);
+        j = next;
+    }
+}
+
+int send_reply(int fd, const char *msg)
+{
+    char *copy = strdup(msg);
+    if (copy == NULL)
+        return -1;
+    int rc = (int)write(fd, copy, strlen(copy));
+    // ruleid: c-double-free
+    free(copy);
+    if (rc < 0)
+        perror("write");
+    free(copy);
+    return rc;
+}
+
+int send_reply_ok(int fd, const char *msg)
+{
+    char *copy = strdup(msg);
+    if (copy == NULL)
+        return -1;
+    int rc = (int)write(fd, copy, strlen(copy));
+    // ok: c-double-free
+    free(copy);
+    copy = NULL;
+    if (rc < 0)
+        perror("write");
+    free(copy);
+    return rc;
+}
+
+struct parser { char *line; size_t len; FILE *in; };
+
+int parser_next(struct parser *p)
+{
+    // ruleid: c-free-struct-fields-not-cleared, c-double-free
+    free(p->line);
+    p->len = 0;
+    if (read_next_line(p) < 0) {
+        free(p->line);
+        return -1;
+    }
+    return 0;
+}
+
+int parser_next_ok(struct parser *p)
+{
+    // ok: c-free-struct-fields-not-cleared, c-double-free
+    free(p->line);
+    p->line = NULL;
+    p->len = 0;
+    if (read_next_line(p) < 0) {
+        free(p->line);
+        return -1;
+    }
+    return 0;
+}
+
+size_t home_len(void)
+{
+    const char *home = getenv("HOME");
+    // ruleid: c-unchecked-null-return
+    return strlen(home);
+}
+
+size_t home_len_ok(void)
+{
+    const char *home = getenv("HOME");
+    if (home == NULL)
+        return 0;
+    // ok: c-unchecked-null-return
+    return strlen(home);
+}
+
+char *read_config(const char *path)
+{
+    char *buf = malloc(4096);
+    if (buf == NULL)
+        return NULL;
+    FILE *f = fopen(path, "r");
+    // ruleid: c-leak-on-early-return
+    if (f == NULL)
+        return NULL;
+    size_t n = fread(buf, 1, 4095, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+char *read_config_ok(const char *path)
+{
+    char *buf = malloc(4096);
+    if (buf == NULL)
+        return NULL;
+    FILE *f = fopen(path, "r");
+    // ok: c-leak-on-early-return
+    if (f == NULL) {
+        free(buf);
+        return NULL;
+    }
+    size_t n = fread(buf, 1, 4095, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+void log_message(FILE *out, const char *msg)
+{
+    // ruleid: c-format-string-nonliteral
+    fprintf(out, msg);
+}
+
+void log_message_ok(FILE *out, const char *msg)
+{
+    // ok: c-format-string-nonliteral
+    fprintf(out, "%s", msg);
+}
+
+FILE *open_upload(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/var/uploads/%s", name);
+    // ruleid: c-path-from-argument-unchecked
+    return fopen(path, "rb");
+}
+
+FILE *open_upload_checked(const char *name)
+{
+    char path[256];
+    if (strstr(name, "..") != NULL || strchr(name, '/') != NULL)
+        return NULL;
+    snprintf(path, sizeof path, "/var/uploads/%s", name);
+    // ok: c-path-from-argument-unchecked
+    return fopen(path, "rb");
+}
+
+static const char *const MONTHS[12] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+void print_month(const char *arg)
+{
+    // ruleid: c-index-from-atoi-unchecked
+    int m = atoi(arg);
+    printf("%s\n", MONTHS[m - 1]);
+}
+
+void print_month_checked(const char *arg)
+{
+    // ok: c-index-from-atoi-unchecked
+    int m = atoi(arg);
+    if (m < 1 || m > 12)
+        return;
+    printf("%s\n", MONTHS[m - 1]);
+}
+
+char *dup_string(const char *s)
+{
+    // ruleid: c-strlen-alloc-no-terminator
+    char *copy = malloc(strlen(s));
+    if (copy == NULL)
+        return NULL;
+    strcpy(copy, s);
+    return copy;
+}
+
+char *dup_string_ok(const char *s)
+{
+    // ok: c-strlen-alloc-no-terminator
+    char *copy = malloc(strlen(s) + 1);
+    if (copy == NULL)
+        return NULL;
+    strcpy(copy, s);
+    return copy;
+}
+
+int db_login(void)
+{
+    // ruleid: c-hardcoded-credential
+    const char *db_password = "Xk9mP2vLq7";
+    return db_connect("app", db_password);
+}
+
+int db_login_env(void)
+{
+    // ok: c-hardcoded-credential
+    const char *db_password = getenv("DB_PASSWORD");
+    if (db_password == NULL)
+        return -1;
+    return db_connect("app", db_password);
+}
+
+/* no ok: case: the safe shape, a macro that names where the secret comes from
+   (#define ADMIN_PASSWORD_ENV "APP_ADMIN_PASSWORD", #define API_TOKEN_FILE "/run/secrets/api_token"), is flagged too */
+// ruleid: c-hardcoded-credential-define
+#define ADMIN_PASSWORD "hunter2!x9"
+
+int is_admin(const char *password)
+{
+    // ruleid: c-password-compared-to-literal
+    return strcmp(password, "Adm1n!2024") == 0;
+}
+
+int is_admin_hashed(const char *password, const char *stored_hash)
+{
+    // ok: c-password-compared-to-literal
+    return crypto_pwhash_str_verify(stored_hash, password, strlen(password)) == 0;
+}
+
+void store_password(const char *password, unsigned char digest[16])
+{
+    // ruleid: c-weak-password-hash, c-weak-hash-md5
+    MD5((const unsigned char *)password, strlen(password), digest);
+}
+
+int store_password_ok(const char *password, const unsigned char salt[16], unsigned char key[32])
+{
+    // ok: c-weak-password-hash
+    return PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, 16, 600000, EVP_sha256(), 32, key);
+}
+
+FILE *open_scratch(void)
+{
+    char name[L_tmpnam];
+    // ruleid: c-tmpnam
+    if (tmpnam(name) == NULL)
+        return NULL;
+    return fopen(name, "w+");
+}
+
+FILE *open_scratch_ok(void)
+{
+    char name[] = "/tmp/scratchXXXXXX";
+    // ok: c-tmpnam
+    int fd = mkstemp(name);
+    if (fd < 0)
+        return NULL;
+    unlink(name);
+    return fdopen(fd, "w+");
+}
+
+static const char HEX[] = "0123456789abcdef";
+
+void make_session_id(char out[33])
+{
+    for (int i = 0; i < 32; i++)
+        // ruleid: c-weak-random-secret
+        out[i] = HEX[rand() % 16];
+    out[32] = '\0';
+}
+
+int make_session_id_ok(char out[33])
+{
+    unsigned char raw[16];
+    // ok: c-weak-random-secret
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return -1;
+    for (int i = 0; i < 16; i++) {
+        out[2 * i] = HEX[raw[i] >> 4];
+        out[2 * i + 1] = HEX[raw[i] & 15];
+    }
+    out[32] = '\0';
+    return 0;
+}
+
+int roll_die(void)
+{
+    // ok: c-weak-random-secret
+    return rand() % 6 + 1;
 }

@@ -303,4 +303,84 @@ void render_to_temp()
     char name[L_tmpnam];
     // ruleid: c-tmpnam
     std::tmpnam(name);
+// ------------------------------------------------------------------ the older rules (before fixtures were kept)
+
+FILE *open_log(const std::string &dir)
+{
+    // ruleid: c-dangling-c-str
+    const char *path = (dir + "/app.log").c_str();
+    return fopen(path, "a");
+}
+
+FILE *open_log_ok(const std::string &dir)
+{
+    // ok: c-dangling-c-str
+    const std::string path = dir + "/app.log";
+    return fopen(path.c_str(), "a");
+}
+
+struct Node { std::size_t parent; int children; };
+
+void add_child(std::vector<Node> &nodes, std::size_t parent)
+{
+    Node &p = nodes[parent];
+    // ruleid: cpp-reference-invalidated-by-growth
+    nodes.push_back(Node{parent, 0});
+    p.children++;
+}
+
+void add_child_ok(std::vector<Node> &nodes, std::size_t parent)
+{
+    // ok: cpp-reference-invalidated-by-growth
+    nodes.push_back(Node{parent, 0});
+    Node &p = nodes[parent];
+    p.children++;
+}
+
+class Session {
+public:
+    ~Session() { delete[] buffer_; }
+    bool close();
+    bool close_ok();
+private:
+    bool flush();
+    char *buffer_ = nullptr;
+    bool open_ = true;
+};
+
+bool Session::close()
+{
+    // ruleid: cpp-delete-member-not-reset
+    delete[] buffer_;
+    if (!flush())
+        return false;
+    open_ = false;
+    return true;
+}
+
+bool Session::close_ok()
+{
+    // ok: cpp-delete-member-not-reset
+    delete[] buffer_;
+    buffer_ = nullptr;
+    if (!flush())
+        return false;
+    open_ = false;
+    return true;
+}
+
+void on_click(Widget *w)
+{
+    Button *b = dynamic_cast<Button *>(w);
+    // ruleid: cpp-dynamic-cast-unchecked
+    b->press();
+}
+
+void on_click_ok(Widget *w)
+{
+    Button *b = dynamic_cast<Button *>(w);
+    if (b == nullptr)
+        return;
+    // ok: cpp-dynamic-cast-unchecked
+    b->press();
 }
