@@ -775,10 +775,14 @@ int db_login_env(void)
     return db_connect("app", db_password);
 }
 
-/* no ok: case: the safe shape, a macro that names where the secret comes from
-   (#define ADMIN_PASSWORD_ENV "APP_ADMIN_PASSWORD", #define API_TOKEN_FILE "/run/secrets/api_token"), is flagged too */
 // ruleid: c-hardcoded-credential-define
 #define ADMIN_PASSWORD "hunter2!x9"
+// ok: c-hardcoded-credential-define
+#define ADMIN_PASSWORD_ENV "APP_ADMIN_PASSWORD"
+// ruleid: c-hardcoded-credential-define
+#define AWS_SECRET_KEY "AKIAIOSFODNN7EXAMPLE"
+// ok: c-hardcoded-credential-define
+#define API_TOKEN_FILE "/run/secrets/api_token"
 
 int is_admin(const char *password)
 {
