@@ -171,3 +171,22 @@ def test_repeated_block_detector_finds_a_copy(tmp_path, monkeypatch):
 ])
 def test_lazy_import_check(snippet, expected):
     assert [m for _, m in _lazy_imports(snippet, "tsp_utils") if not _allowed(m)] == expected
+
+
+def _rebound_constants(source: str) -> list[str]:
+    """Module-level UPPER_CASE names assigned more than once (a later copy silently wins over the first)."""
+    seen: dict[str, int] = {}
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
+            else []
+        for t in targets:
+            if isinstance(t, ast.Name) and t.id.isupper():
+                seen[t.id] = seen.get(t.id, 0) + 1
+    return sorted(name for name, n in seen.items() if n > 1)
+
+
+def test_no_module_constant_is_defined_twice():
+    """A palette defined twice in plots.py once gave every figure the second one: each constant is set once."""
+    twice = {_rel(p): names for p in _modules() if (names := _rebound_constants(p.read_text()))}
+    assert not twice, f"module constants assigned twice: {twice}"
+    assert _rebound_constants("A = 1\nB = 2\nA = 3\n") == ["A"]

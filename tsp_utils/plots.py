@@ -159,10 +159,6 @@ def draw_tree(tree, max_label: int = 28, title: str | None = None):
     return fig
 
 
-METHOD_COLOURS = {"base": "#616161", "sft": "#1f77b4", "spin": "#ff7f0e", "tsp-paper": "#9467bd",
-                  "tsp-oracle": "#2ca02c"}  # one colour per method, the same in every figure
-
-
 def plot_training(manifests: dict[str, list[dict]]):
     """Training curves, small multiples: one column per self-play iteration, one row per quantity (the loss; the
     policy's summed log-probs of the chosen side, solid, and the rejected side, dashed, so that both falling shows;
