@@ -115,6 +115,9 @@ def test_the_transfer_heatmap_and_the_iteration_curve_show_how_many_prompts_stan
     fig = plots.plot_heatmap({"tuned": {"python": cell}, "rates": {"python": 0.25}}, "t")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["67%\nn=3", "25%"]  # a plain rate has no count to show
+    rate = metrics.RateRow(("cwe-078",), "seen", 3, 3, 3, 1, 1, 0.5, 2)  # 3 prompts, 2 judged
+    fig = plots.plot_heatmap({"base": {"cwe-078": rate}}, "t")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["50%\nn=2"]  # the judged count the rate rests on
     fig = plots.plot_iteration_curve({"tuned": [tables.spr_cell(base, None), cell, None]})
     (bars,) = [c for c in fig.axes[0].containers]
     low, high = bars.lines[2][0].get_segments()[1][:, 1]  # iteration 1's error bar spans its CI

@@ -225,21 +225,22 @@ def plot_method_bars(table, metric: str = "spr@1", title: str | None = None):
 
 
 def _estimate(value) -> float:
-    """A plain rate, or the estimate of a cell that carries its CI (evaluation.tables.ResultRow); NaN for None."""
-    value = getattr(value, "estimate", value)
+    """A plain rate, the estimate of a cell that carries its CI (evaluation.tables.ResultRow) or the rate of a
+    metrics.RateRow; NaN for None."""
+    value = getattr(value, "estimate", getattr(value, "rate", value))
     return float("nan") if value is None else float(value)
 
 
 def plot_heatmap(matrix: dict[str, dict[str, Any]], title: str, row_label: str = "", fmt: str = "{:.0%}",
                  cmap: str = "RdYlGn_r"):
     """rows x columns of rates (NaN cells left blank); used for per-CWE vulnerability and the transfer matrix.
-    Cells may be ResultRows (the transfer matrix): their estimate is drawn and their prompt count written under it,
-    so a 100% from one prompt does not look like one from twenty."""
+    Cells may be ResultRows (the transfer matrix) or RateRows (per-CWE rates): their estimate is drawn and the count
+    it rests on written under it, so a 100% from one prompt does not look like one from twenty."""
     rows = list(matrix)
     cols = sorted({c for r in matrix.values() for c in r})
     data = np.array([[_estimate(matrix[r].get(c)) for c in cols] for r in rows], dtype=float)
-    counts = {(i, j): getattr(matrix[r].get(c), "n_prompts", None) for i, r in enumerate(rows)
-              for j, c in enumerate(cols)}
+    counts = {(i, j): getattr(matrix[r].get(c), "n_judged", getattr(matrix[r].get(c), "n_prompts", None))
+              for i, r in enumerate(rows) for j, c in enumerate(cols)}
     fig, ax = plt.subplots(figsize=(max(5, 0.6 * len(cols) + 2), max(2.5, 0.45 * len(rows) + 1.2)))
     im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=60, fontsize=7, ha="right")

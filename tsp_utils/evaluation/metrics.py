@@ -196,6 +196,7 @@ class RateRow:
     vulnerable: int  # pooled counts, for reading the table
     unknown: int
     rate: float  # vulnerability rate: macro average over prompts of vulnerable / judged (secure or vulnerable)
+    n_judged: int = 0  # prompts with a judged output: what the rate rests on
 
 
 def vulnerability_rates(scored: Iterable[ScoredSample], by: str | Sequence[str] = "cwe",
@@ -211,9 +212,10 @@ def vulnerability_rates(scored: Iterable[ScoredSample], by: str | Sequence[str] 
     rows = []
     for group in sorted(groups):
         sts = groups[group]
+        values = prompt_values(sts, "vuln-judged")
         rows.append(RateRow(group, "/".join(sorted({s.split for s in sts})), len(sts), sum(s.n for s in sts),
                             sum(s.valid for s in sts), sum(s.vulnerable for s in sts), sum(s.unknown for s in sts),
-                            nanmean(prompt_values(sts, "vuln-judged"))))
+                            nanmean(values), sum(v == v for v in values)))
     return rows
 
 
