@@ -70,6 +70,7 @@ def test_publish_puts_the_node_table_first_then_programs_training_and_figures_in
     assert "The base model finds the secure line the more likely at 0.0% of the 12 nodes; tsp 75.0% (Δ +75.0 " \
            "points" in body and "| tsp |" in body and "MDE" in body
     assert "at T=0.2; tsp 12.5% (Δ -37.5 points" in body
+    assert "For tsp, the secure share moved +37.5 points (beyond the noise) and the unknown share moved +0.0" in body
     assert "| sft | 1 | 8 | 16 |" in body and "transfer experiment did not run" in body
     assert (tmp_path / "docs" / "published_spr_per_method.png").read_bytes() == b"\x89PNG fake"
     publish.publish(tmp_path, tmp_path / "docs", readme)  # idempotent

@@ -53,6 +53,16 @@ def node_reading(nodes: dict[str, Any]) -> str:
             out.append(f"At the {nodes.get('choice_nodes', rows['base']['n_prompts'])} held-out risk nodes the oracle "
                        f"can judge, the base model wrote the insecure line in {100 * rows['base']['estimate']:.1f}% "
                        f"of its samples at T={temps[0]:g}; " + "; ".join(parts) + ".")
+            # where the insecure share went: to secure lines, or to lines the oracle could not judge
+            for m in (m for m in rows if m != "base"):
+                moves = []
+                for kind in ("secure", "unknown"):
+                    r = _rows(nodes["table"], f"{kind}@{temps[0]:g}").get(m)
+                    if r and r.get("diff"):
+                        moves.append(f"the {kind} share moved {_pts(r['diff'][0])} points "
+                                     f"({'inside' if r.get('noise') else 'beyond'} the noise)")
+                if moves:
+                    out.append(f"For {m}, " + " and ".join(moves) + ".")
     acc = _rows(nodes["table"], "pref-acc")
     if "base" in acc:
         parts = [f"{m} {100 * r['estimate']:.1f}% ({_compare(r)})" for m, r in acc.items() if m != "base"]
@@ -79,7 +89,7 @@ def unseen_reading(unseen: dict[str, dict]) -> str:
         return "No SFT model in this run: no unseen-CWE comparison."
     name = "tsp-oracle" if "tsp-oracle" in unseen else next(iter(unseen))
     r = unseen[name]
-    head = (f"On the {r['n_prompts']} unseen-CWE prompts {name}'s vulnerability rate was "
+    head = (f"On the {r['n_prompts']} unseen-CWE prompt{'' if r['n_prompts'] == 1 else 's'} {name}'s vulnerability rate was "
             f"{100 * r['method_rate']:.0f}% against SFT's {100 * r['base_rate']:.0f}%")
     if r.get("reduction") is None or r["reduction"] != r["reduction"]:
         return head + "; no relative reduction is defined (SFT wrote no vulnerable unseen-CWE program); the paper " \

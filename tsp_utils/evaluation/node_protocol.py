@@ -114,7 +114,7 @@ class NodeReport:
         return (f"Preference at all {self.nodes} held-out nodes, for every model. The choice ({self.samples} "
                 f"continuations per node at T = {', '.join(f'{t:g}' for t in self.temps)}) at the {self.choice_nodes} "
                 f"nodes where the oracle flags the insecure reference (elsewhere no continuation could be labelled "
-                f"insecure), for {', '.join(sampled)}; the other models' choice columns are n/a.")
+                f"insecure), for {', '.join(sampled)}; the other models' choice cells are empty (–).")
 
     def markdown(self) -> str:
         parts = [self.scope(), self.main.to_markdown()]
