@@ -92,8 +92,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         node_eval_prompts=4, node_samples=2, node_max_new_tokens=24,
         notes=("smoke profile: toy sizes, for CI; numbers are not results",),
     ),
-    # The default: every stage of the method on the 135M offline model, sized for 25 min on 2 CPU cores
-    # (benchmarks/README.md, "End-to-end wall time", has what runs measured). fp32 rather than NF4: on a CPU, 4-bit matmuls are ~2x slower for a
+    # The default: every stage of the method on the 135M offline model in under 25 min on 2 CPU cores (20 min at
+    # 5f1cf15; benchmarks/README.md, "End-to-end wall time"). fp32 rather than NF4: on a CPU, 4-bit matmuls are ~2x slower for a
     # model this small, and 500 MB fits anywhere.
     "cpu": dict(
         model_id=OFFLINE_MODEL_ID, quantization="none", n_eval_prompts=10, n_utility_tasks=3,
