@@ -16,11 +16,11 @@ from tsp_utils import languages
 
 CORPUS = Path(__file__).resolve().parent / "oracle_corpus"
 HALVES = ("blind", "tuned")  # the two halves of issue #22's corpus: every language, 30+ twins each
-# blind2: a second blind set for the languages whose rules changed after the first blind measurement
-BLIND2_LANGUAGES = ("cpp", "python")
+# blind2, blind3: later blind sets for the languages whose rules changed after the first blind measurement
+EXTRA_SETS = {"blind2": ("cpp", "python"), "blind3": ("cpp", "python")}
 SETS = [(half, lang) for half in HALVES for lang in ("c", "cpp", "go", "javascript", "python")] + \
-    [("blind2", lang) for lang in BLIND2_LANGUAGES]
-ID_MARK = {"blind": "", "tuned": "t", "blind2": "b2-"}  # ids: "c-07" (blind), "c-t07" (tuned), "cpp-b2-07"
+    [(name, lang) for name, langs in EXTRA_SETS.items() for lang in langs]
+ID_MARK = {"blind": "", "tuned": "t", "blind2": "b2-", "blind3": "b3-"}  # ids: "c-07", "c-t07", "cpp-b2-07", ...
 MIN_TWINS = 30  # per half and language
 MIN_CWES = 20
 MIN_TWINS_TOTAL = 60  # both halves together, per language (issue #22)
@@ -95,7 +95,7 @@ PARSERS = {"python": _parse_python, "javascript": _parse_javascript, "c": _compi
 
 def _load_rows() -> list[dict]:
     rows = []
-    for half in (*HALVES, "blind2"):
+    for half in (*HALVES, *EXTRA_SETS):
         for manifest in sorted((CORPUS / half).glob("*/manifest.jsonl")):
             for n, line in enumerate(manifest.read_text().splitlines(), 1):
                 if line.strip():

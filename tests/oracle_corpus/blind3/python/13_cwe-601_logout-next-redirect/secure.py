@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+
+@require_http_methods(["GET", "POST"])
+def logout_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next")
+    logout(request)
+    messages.info(request, "You have been signed out.")
+
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        return redirect(next_url)
+    return redirect(getattr(settings, "LOGOUT_REDIRECT_URL", None) or "/")
