@@ -551,3 +551,21 @@ def role_of(tree, username):
     # ok: py-xpath-built-query
     where = username.find(f"{username[:1]}")
     return loose, bound, node, where
+
+
+# ---------------------------------------------------------------- CWE-352 (a webhook that checks its signature)
+@csrf_exempt
+def payment_webhook(request):
+    sig = request.headers.get("X-Signature", "")
+    expected = hmac.new(WEBHOOK_KEY, request.body, "sha256").hexdigest()
+    if not hmac.compare_digest(sig, expected):
+        return HttpResponseForbidden()
+    return HttpResponse("ok")
+
+
+# ruleid: py-csrf-exempt
+@csrf_exempt
+def transfer_funds(request):
+    do_transfer(request.POST["to"])
+    return HttpResponse("ok")
+
