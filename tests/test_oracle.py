@@ -590,6 +590,10 @@ CPP_MEMBER_FUNCTIONS_OK = [
     "    return -1;\n}\n",
     "int grow(int n) {\n    while (n < len) {\n        n = len * 2;\n    }\n    return len;\n}\n",
     "void f(int n) {\n    for (int i = 0; Limits::kMax < i; ++i) {\n        g(i);\n    }\n}\n",
+    # a library type in a parameter of a function that returns a value: g++ first reads the signature as a
+    # variable with an initialiser list and stops at the brace (a second blind set's programs read "unknown")
+    "std::vector<int> find(sqlite3* db, const std::string& email)\n{\n    std::vector<int> out;\n    return out;\n}\n",
+    "std::optional<std::string> role(xmlDocPtr doc, const std::string& login) {\n    return std::nullopt;\n}\n",
 ]
 CPP_OWN_LIST_TYPE_BROKEN = ("using namespace std;\ntypedef struct node { int v; struct node *next; } list;\n"
                             "void add(list *l, int x) {\n    if (x {\n        l->v = x;\n    }\n}\n")

@@ -71,6 +71,7 @@ _UNKNOWN_NAME = re.compile(r"'(?P<name>\w+)' (?:is not a member of|in namespace)
 # Errors that mark a line g++ tried to read as a declaration and could not: there, an undeclared name before a
 # parameter's name is a type.
 _DECLARATION_ERROR = re.compile(r"variable or field '\w+' declared void|should have been declared inside")
+_BODY_AFTER_INITIALISER = re.compile(r"expected ',' or ';' before '\{' token")
 
 
 def _scope_repair(msg: str, source: str, declaration_line: str | None = None) -> str | None:
@@ -164,6 +165,12 @@ def check_c_family(jobs: list[Job], workdir: str, language: str, workers: int = 
             repaired = False
             src_lines = by_name[name].text.splitlines()
             declaration_lines = {ln for ln, msg in errs if _DECLARATION_ERROR.search(msg)}
+            # A function whose return type is not void is read as a variable initialised by a parenthesised list
+            # when a parameter's type is unknown (sqlite3* db): g++ then stops at the body's brace, on the
+            # signature's line or the next one.
+            for ln, msg in errs:
+                if _BODY_AFTER_INITIALISER.search(msg):
+                    declaration_lines |= {ln, ln - 1}
             for _ln, msg in errs:
                 m = re.match(r"(.+?): No such file or directory", msg)
                 if m:
