@@ -594,6 +594,8 @@ CPP_MEMBER_FUNCTIONS_OK = [
     # variable with an initialiser list and stops at the brace (a second blind set's programs read "unknown")
     "std::vector<int> find(sqlite3* db, const std::string& email)\n{\n    std::vector<int> out;\n    return out;\n}\n",
     "std::optional<std::string> role(xmlDocPtr doc, const std::string& login) {\n    return std::nullopt;\n}\n",
+    "static bool pub(const sockaddr* sa)\n{\n    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);\n"
+    "    return in != nullptr;\n}\n",
 ]
 CPP_OWN_LIST_TYPE_BROKEN = ("using namespace std;\ntypedef struct node { int v; struct node *next; } list;\n"
                             "void add(list *l, int x) {\n    if (x {\n        l->v = x;\n    }\n}\n")

@@ -67,7 +67,8 @@ _SYSTEM_INCLUDE = re.compile(r"(?m)^[ \t]*#[ \t]*include[ \t]*<[^>\n]*>[^\n]*$")
 # qualified name ("'X' is not a member of 'std'", "'absl' has not been declared").
 _UNKNOWN_NAME = re.compile(r"'(?P<name>\w+)' (?:is not a member of|in namespace) '(?P<scope>(?:\w+::)*\w+)'"
                            r"|'(?P<path>(?:\w+::)*\w+)' (?:has not been declared|does not name a type)"
-                           r"|'(?P<param>\w+)' was not declared in this scope")
+                           r"|'(?P<param>\w+)' was not declared in this scope"
+                           r"|expected '>' before '(?P<targ>\w+)'")
 # Errors that mark a line g++ tried to read as a declaration and could not: there, an undeclared name before a
 # parameter's name is a type.
 _DECLARATION_ERROR = re.compile(r"variable or field '\w+' declared void|should have been declared inside")
@@ -77,14 +78,20 @@ _BODY_AFTER_INITIALISER = re.compile(r"expected ',' or ';' before '\{' token")
 def _scope_repair(msg: str, source: str, declaration_line: str | None = None) -> str | None:
     """A declaration that lets g++ read a name it does not know (``std::filesystem::path``, ``absl::Mutex``, a
     project's ``Route``), chosen by how the snippet uses it: ``X<T>`` followed by a name a class template, ``X::``
-    a namespace, ``X`` before a name, ``&`` or ``*`` a class. A name used as a function, an object or a value
-    (``std::move(``, ``std::cout <<``, ``Limits::kMax < i``) gets nothing: g++ reads those as expressions anyway.
+    a namespace, ``X`` before a name, ``&`` or ``*`` a class, and so does ``cast<const X*>``. A name used as a
+    function, an object or a value (``std::move(``, ``std::cout <<``, ``Limits::kMax < i``) gets nothing: g++
+    reads those as expressions anyway.
 
     "was not declared" is about a type only in ``declaration_line`` (a line g++ failed to read as a declaration,
     see ``_DECLARATION_ERROR``), and only where the name stands as a parameter's type there (``Route *r,``)."""
     m = _UNKNOWN_NAME.search(msg)
     if not m:
         return None
+    if m.group("targ"):  # a template argument g++ could not read as a type: reinterpret_cast<const sockaddr_in*>
+        name = m.group("targ")
+        if not re.search(r"<\s*(?:const\s+)?" + re.escape(name) + r"\s*[&*]*\s*(?:const\s*)?[&*]*\s*>", source):
+            return None
+        return f"class {name};"
     if m.group("param"):
         name = m.group("param")
         if declaration_line is None or not re.search(
