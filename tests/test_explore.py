@@ -349,7 +349,7 @@ def test_branch_scores_are_the_span_log_probs_given_the_path(tiny_llama_dir, tmp
     lm = models.load_model(str(tiny_llama_dir), "none", device="cpu", verbose=False)
     tree = build_tree()
     tree.meta["prompt_ids"] = [5, 6, 7]
-    scores = overlay.score_model("base", None, lm.model, lm.tokenizer, [tree], tmp_path / "base.jsonl")
+    scores = overlay.score_model(None, lm.model, lm.tokenizer, [tree], tmp_path / "base.jsonl")
     assert len(scores) == 6 and overlay.load_scores(tmp_path / "base.jsonl") == scores
     node = tree.nodes["root.0.2.1"]
     prefix = [5, 6, 7] + tree.token_ids("root.0.2")

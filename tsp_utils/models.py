@@ -357,6 +357,20 @@ def load_adapter(base_model, path: str | os.PathLike, trainable: bool = False, a
         return PeftModel.from_pretrained(base_model, str(path), is_trainable=trainable, adapter_name=adapter_name)
 
 
+@contextlib.contextmanager
+def applied_adapter(base_model, path: str | os.PathLike | None):
+    """The base model with the adapter at ``path`` on it for the block (``path`` None: the base model itself),
+    unloaded after it, so the next model starts from the plain base."""
+    if path is None:
+        yield base_model
+        return
+    model = load_adapter(base_model, path)
+    try:
+        yield model
+    finally:
+        model.unload()
+
+
 def autocast_dtype(model) -> torch.dtype | None:
     """The half-precision dtype a 4-bit model computes in on a GPU (its ``bnb_4bit_compute_dtype``, else the dtype
     of its frozen weights); None on a CPU or in fp32, where nothing runs in half precision."""

@@ -65,30 +65,28 @@ def evaluate_nodes(spec: ModelSpec, base_model, tokenizer, pairs: Sequence[nodes
     pref_path = run.node_eval(spec.name, "preference")
     temps = temperatures(cfg) if sample else []
     todo = [(t, p) for t, p in temps if not run.node_eval(spec.name, f"choice-T{t:g}").exists()]
-    model = base_model
-    if spec.adapter is not None and (todo or not pref_path.exists()):
-        from ..models import load_adapter  # torch
+    if not todo and pref_path.exists():
+        return _saved_result(run, spec.name, pref_path, temps)
+    from ..models import applied_adapter, sampling_mode  # torch
 
-        model = load_adapter(base_model, spec.adapter)
-    try:
+    with applied_adapter(base_model, spec.adapter) as model:
         if not pref_path.exists():
             pref_path.parent.mkdir(parents=True, exist_ok=True)
             nodes.save_preferences(pref_path, nodes.preference(model, tokenizer, pairs, cfg.node_batch_size))
         sampled = choice_pairs(pairs, tokenizer, run) if todo else []
         for t, top_p in todo:
-            from ..models import sampling_mode  # torch
-
             with sampling_mode(model) as policy:
                 choices = node_choice.choose(policy, tokenizer, sampled, cfg.node_samples, temperature=t, top_p=top_p,
                                              max_new_tokens=cfg.node_max_new_tokens, seed=cfg.seed,
                                              cache_dir=run.oracle_cache, max_batch_tokens=cfg.max_batch_tokens,
                                              progress=progress)
             node_choice.save_choices(run.node_eval(spec.name, f"choice-T{t:g}"), choices)
-    finally:
-        if model is not base_model:
-            model.unload()
+    return _saved_result(run, spec.name, pref_path, temps)
+
+
+def _saved_result(run: RunLayout, name: str, pref_path: Path, temps) -> NodeResult:
     return NodeResult(nodes.load_preferences(pref_path),
-                      {t: node_choice.load_choices(run.node_eval(spec.name, f"choice-T{t:g}")) for t, _ in temps})
+                      {t: node_choice.load_choices(run.node_eval(name, f"choice-T{t:g}")) for t, _ in temps})
 
 
 @dataclass

@@ -81,7 +81,7 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, run: RunLayou
     path = run.scored(spec.name)
     if path.exists():
         return score.load_scored(path, prompts)
-    from ..models import load_adapter, sampling_mode  # torch: select_prompts and the specs import without it
+    from ..models import applied_adapter, sampling_mode  # torch: select_prompts and the specs import without it
 
     sets = {"": list(prompts)}
     sets.update({prefix: list(ps) for prefix, ps in (also or {}).items()
@@ -89,19 +89,12 @@ def evaluate_spec(spec: ModelSpec, base_model, tokenizer, prompts, run: RunLayou
     ids = [p.id for ps in sets.values() for p in ps]
     if len(ids) != len(set(ids)):
         raise ValueError(f"evaluate_spec({spec.name}): prompt ids repeat across the sets {sorted(sets)}")
-    model = base_model
-    if spec.adapter is not None:
-        model = load_adapter(base_model, spec.adapter)
-    try:
-        with sampling_mode(model) as policy:
-            scored = score.evaluate_model(policy, tokenizer, [p for ps in sets.values() for p in ps],
-                                          cache_dir=run.oracle_cache, progress=progress, n_samples=cfg.eval_samples,
-                                          temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
-                                          max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
-                                          batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
-    finally:
-        if spec.adapter is not None:
-            model.unload()  # back to the plain base for the next model
+    with applied_adapter(base_model, spec.adapter) as model, sampling_mode(model) as policy:
+        scored = score.evaluate_model(policy, tokenizer, [p for ps in sets.values() for p in ps],
+                                      cache_dir=run.oracle_cache, progress=progress, n_samples=cfg.eval_samples,
+                                      temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+                                      max_new_tokens=cfg.eval_max_new_tokens, seed=cfg.seed,
+                                      batch_size=cfg.eval_batch_size, show_code=cfg.eval_show_code)
     for prefix, ps in sets.items():
         if prefix:
             own = {p.id for p in ps}

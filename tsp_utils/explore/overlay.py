@@ -65,22 +65,16 @@ def score_branches(model, tokenizer, trees: Sequence[TaskTree], *, critical_only
     return {k: out[k] for k in keys}
 
 
-def score_model(name: str, adapter, base_model, tokenizer, trees: Sequence[TaskTree], path: str | os.PathLike
+def score_model(adapter, base_model, tokenizer, trees: Sequence[TaskTree], path: str | os.PathLike
                 ) -> dict[str, float]:
     """:func:`score_branches` of the base model (``adapter`` None) or of ``adapter`` on it, saved to ``path``; read
     from there when a run already has it."""
     if os.path.exists(path):
         return load_scores(path)
-    model = base_model
-    if adapter is not None:
-        from ..models import load_adapter  # torch
+    from ..models import applied_adapter  # torch
 
-        model = load_adapter(base_model, adapter)
-    try:
+    with applied_adapter(base_model, adapter) as model:
         scores = score_branches(model, tokenizer, trees)
-    finally:
-        if model is not base_model:
-            model.unload()
     save_scores(path, scores)
     return scores
 
